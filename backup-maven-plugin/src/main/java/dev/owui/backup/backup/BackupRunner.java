@@ -1,0 +1,359 @@
+package dev.owui.backup.backup;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.ToolVersion;
+import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.InstanceFacts;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.instance.DataDirectory;
+import dev.owui.backup.instance.InstanceInspector;
+import dev.owui.backup.instance.SourceFile;
+import dev.owui.backup.instance.SqliteCapture;
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.Progress;
+import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.BackupWriter.Stored;
+import dev.owui.backup.store.Hashing;
+import dev.owui.backup.store.LocalTarget;
+import dev.owui.backup.store.LockInfo;
+import dev.owui.backup.store.SourceVanishedException;
+import dev.owui.backup.store.Target;
+import dev.owui.backup.store.TargetLock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One hot backup: capture → store → manifest. Databases go through SQLite's backup API, every
+ * other file is copied while hashed, or shared with the previous backup when its size, mtime and
+ * permissions are unchanged (the rsync rule). The manifest is written last.
+ */
+public final class BackupRunner {
+    /** A file that changes while we copy it is copied again, this many times at most. */
+    private static final int STABLE_COPY_ATTEMPTS = 3;
+
+    private final EngineLog log;
+    private final Listener listener;
+
+    /** Observes stored files; tests use it to slow a run down or stop it at a chosen point. */
+    public interface Listener {
+        void stored(FileEntry entry);
+
+        Listener NONE = e -> { };
+    }
+
+    public BackupRunner(EngineLog log) {
+        this(log, Listener.NONE);
+    }
+
+    public BackupRunner(EngineLog log, Listener listener) {
+        this.log = log;
+        this.listener = listener;
+    }
+
+    public BackupResult run(BackupOptions o) {
+        Instant startedAt = Instant.now();
+        Map<String, Long> phases = new LinkedHashMap<>();
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        String instance = InstanceNames.check(o.instance());
+        DataDirectory dataDir = DataDirectory.open(o.dataDir());
+        checkSecretKey(o.secretKeyFile());
+        Target target = o.target();
+
+        long t = System.nanoTime();
+        List<SourceFile> files = dataDir.scan(o.selector());
+        phases.put("scan", System.nanoTime() - t);
+
+        try (TargetLock lock = target.lock(instance)) {
+            if (lock.clearedStale() != null) {
+                warn(warnings, lock.clearedStale());
+            }
+            if (target instanceof LocalTarget local) {
+                for (String gone : local.removeIncomplete(instance)) {
+                    log.info("removed " + gone + ", left by an interrupted run (it never counted as a backup)");
+                }
+            }
+            List<String> existing = target.backups(instance);
+            Previous previous = Previous.newest(target, instance, existing, warnings, log);
+            String id = uniqueId(BackupId.of(startedAt), existing);
+            log.info("backup " + id + " of " + dataDir.root() + " to " + target.location() + "/" + instance
+                    + (previous == null ? " (first backup: every file is stored)" : " (unchanged files shared with " + previous.id + ")"));
+
+            try (BackupWriter writer = target.begin(instance, id)) {
+                Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()));
+                t = System.nanoTime();
+                InstanceInspector.DatabaseFacts dbFacts = run.captureDatabases(files);
+                phases.put("databases", System.nanoTime() - t);
+
+                t = System.nanoTime();
+                run.storeFiles(files, o.threads());
+                if (o.secretKeyFile() != null) {
+                    run.storeSecretKey(o.secretKeyFile());
+                }
+                phases.put("files", System.nanoTime() - t);
+
+                t = System.nanoTime();
+                List<FileEntry> entries = new ArrayList<>(run.entries);
+                entries.sort(Comparator.comparing(FileEntry::path));
+                InstanceFacts facts = dbFacts.crossCheck(entries.stream().map(FileEntry::path)
+                        .filter(p -> p.startsWith(DataDirectory.UPLOADS + "/")).toList());
+                reportFacts(facts, warnings);
+                Manifest manifest = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, ToolVersion.get(), instance, id,
+                        LockInfo.hostName(), dataDir.root().toString(), "hot", startedAt, Instant.now(), facts,
+                        new Manifest.Totals(entries.size(), run.bytesTotal.get(), run.bytesWritten.get(), run.bytesReused.get()),
+                        entries);
+                writer.commit(manifest);
+                phases.put("manifest", System.nanoTime() - t);
+                return new BackupResult(manifest, phases, run.linkFallbacks.get(), List.copyOf(warnings));
+            }
+        }
+    }
+
+    private void checkSecretKey(Path key) {
+        if (key != null && !Files.isReadable(key)) {
+            throw new OwuiException("secret key file " + key + " does not exist or is not readable",
+                    "point owui.secretKeyFile at Open WebUI's .webui_secret_key (in the container: /app/backend/.webui_secret_key), or leave it unset");
+        }
+    }
+
+    private void reportFacts(InstanceFacts f, List<String> warnings) {
+        if (!f.rowsWithoutFile().isEmpty()) {
+            warn(warnings, f.rowsWithoutFile().size() + " file row(s) name an upload that is not in uploads/ (e.g. "
+                    + f.rowsWithoutFile().get(0) + "); listed in the manifest");
+        }
+        if (!f.filesWithoutRow().isEmpty()) {
+            log.info(f.filesWithoutRow().size() + " upload(s) have no file row (left after deletions); kept in the backup, listed in the manifest");
+        }
+        if (!f.externalFiles().isEmpty()) {
+            warn(warnings, f.externalFiles().size() + " file row(s) point at external storage (" + f.externalFiles().get(0)
+                    + "…); those files are not in this backup");
+        }
+    }
+
+    private void warn(List<String> warnings, String w) {
+        warnings.add(w);
+        log.warn(w);
+    }
+
+    private static String uniqueId(String base, List<String> existing) {
+        String id = base;
+        for (int n = 2; existing.contains(id); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+
+    /** The newest complete backup, whose unchanged files this one shares. */
+    private record Previous(String id, Map<String, FileEntry> byPath) {
+        Previous(String id, Manifest manifest) {
+            this(id, index(manifest));
+        }
+
+        private static Map<String, FileEntry> index(Manifest m) {
+            Map<String, FileEntry> map = new java.util.HashMap<>();
+            m.files().forEach(e -> map.put(e.path(), e));
+            return map;
+        }
+
+        FileEntry entry(String path) {
+            return byPath.get(path);
+        }
+
+        static Previous newest(Target target, String instance, List<String> ids, List<String> warnings, EngineLog log) {
+            for (int i = ids.size() - 1; i >= 0; i--) {
+                try {
+                    return new Previous(ids.get(i), target.manifest(instance, ids.get(i)));
+                } catch (OwuiException e) {
+                    String w = "ignoring backup " + ids.get(i) + " as a base for sharing files: " + e.getMessage();
+                    warnings.add(w);
+                    log.warn(w);
+                }
+            }
+            return null;
+        }
+
+        FileEntry sameFile(SourceFile f) {
+            FileEntry e = byPath.get(f.rel());
+            boolean same = e != null && FileEntry.FILE.equals(e.type()) && FileEntry.STORED_PLAIN.equals(e.storage())
+                    && e.size() == f.size() && e.mtime() == f.mtime() && java.util.Objects.equals(e.mode(), f.mode())
+                    && e.sha256() != null;
+            return same ? e : null;
+        }
+    }
+
+    /** The state of one run, shared by the worker threads. */
+    private final class Run {
+        final BackupWriter writer;
+        final Previous previous;
+        final List<String> warnings;
+        final Progress progress;
+        final List<FileEntry> entries = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong bytesTotal = new AtomicLong();
+        final AtomicLong bytesWritten = new AtomicLong();
+        final AtomicLong bytesReused = new AtomicLong();
+        final AtomicLong linkFallbacks = new AtomicLong();
+
+        Run(BackupWriter writer, Previous previous, List<String> warnings, Progress progress) {
+            this.writer = writer;
+            this.previous = previous;
+            this.warnings = warnings;
+            this.progress = progress;
+        }
+
+        /** Captures every database, webui.db first; returns what webui.db says about the instance. */
+        InstanceInspector.DatabaseFacts captureDatabases(List<SourceFile> files) {
+            InstanceInspector.DatabaseFacts facts = null;
+            for (SourceFile f : files) {
+                if (!f.type().equals(FileEntry.SQLITE)) {
+                    continue;
+                }
+                Path staged = writer.stagingFile(f.rel());
+                SqliteCapture.capture(f.abs(), staged, f.rel());
+                if (f.rel().equals(DataDirectory.MAIN_DB)) {
+                    try {
+                        facts = InstanceInspector.read(staged);
+                    } catch (SQLException e) {
+                        throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
+                                "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
+                    }
+                }
+                Stored s;
+                try {
+                    s = hash(staged);
+                } catch (IOException e) {
+                    throw new OwuiException("cannot read back the captured " + f.rel() + ": " + e.getMessage(), null, e);
+                }
+                FileEntry before = previous == null ? null : previous.entry(f.rel());
+                FileEntry entry = new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(),
+                        FileEntry.STORED_PLAIN, null, null);
+                if (before != null && before.isSqlite() && s.sha256().equals(before.sha256()) && writer.reuse(f.rel(), previous.id)) {
+                    delete(staged); // identical to the previous backup's copy, which is now shared instead
+                    add(entry.reused(previous.id), false);
+                } else {
+                    writer.putStaged(f.rel(), staged, f.mtime(), f.mode());
+                    add(entry, true);
+                }
+            }
+            if (facts == null) {
+                throw new IllegalStateException("webui.db was not among the captured databases");
+            }
+            return facts;
+        }
+
+        void storeFiles(List<SourceFile> files, int threads) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread th = new Thread(r, "owui-store");
+                th.setDaemon(true);
+                return th;
+            });
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (SourceFile f : files) {
+                    if (!f.type().equals(FileEntry.SQLITE)) {
+                        futures.add(pool.submit(() -> storeFile(f)));
+                    }
+                }
+                for (Future<?> fu : futures) {
+                    fu.get();
+                }
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OwuiException("backup interrupted", null);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private void storeFile(SourceFile f) {
+            if (f.type().equals(FileEntry.SYMLINK)) {
+                writer.symlink(f.rel(), f.linkTarget());
+                add(new FileEntry(f.rel(), FileEntry.SYMLINK, 0, null, f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, f.linkTarget()), false);
+                return;
+            }
+            FileEntry same = previous == null ? null : previous.sameFile(f);
+            if (same != null) {
+                if (writer.reuse(f.rel(), previous.id)) {
+                    add(same.reused(previous.id), false);
+                    return;
+                }
+                linkFallbacks.incrementAndGet();
+            }
+            try {
+                copyStable(f);
+            } catch (SourceVanishedException gone) {
+                log.info(gone.getMessage() + "; not in this backup");
+            }
+        }
+
+        /** Copies a live file, again if it changed while we read it, so what we store is one version of it. */
+        private void copyStable(SourceFile f) {
+            for (int attempt = 1; ; attempt++) {
+                long[] before = DataDirectory.sizeAndMtime(f.abs());
+                if (before == null) {
+                    throw new SourceVanishedException(f.rel());
+                }
+                Stored s = writer.copy(f.rel(), f.abs(), before[1], f.mode());
+                long[] after = DataDirectory.sizeAndMtime(f.abs());
+                boolean stable = after != null && after[0] == before[0] && after[1] == before[1] && s.size() == before[0];
+                if (stable || attempt == STABLE_COPY_ATTEMPTS) {
+                    if (!stable) {
+                        warn(warnings, f.rel() + " kept changing while it was copied; stored as last read (a cold backup avoids this)");
+                    }
+                    add(new FileEntry(f.rel(), FileEntry.FILE, s.size(), s.sha256(), before[1], f.mode(), FileEntry.STORED_PLAIN, null, null), true);
+                    return;
+                }
+            }
+        }
+
+        void storeSecretKey(Path key) {
+            String mode = "rw-------"; // a secret stays private in the tree whatever the source's mode
+            long mtime = DataDirectory.sizeAndMtime(key)[1];
+            Stored s = writer.copy(BackupOptions.SECRET_KEY_PATH, key, mtime, mode);
+            add(new FileEntry(BackupOptions.SECRET_KEY_PATH, FileEntry.SECRET_KEY, s.size(), s.sha256(), mtime, mode,
+                    FileEntry.STORED_PLAIN, null, null), true);
+        }
+
+        private void add(FileEntry e, boolean written) {
+            entries.add(e);
+            bytesTotal.addAndGet(e.size());
+            (written ? bytesWritten : bytesReused).addAndGet(e.size());
+            progress.advance(e.size());
+            listener.stored(e);
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.delete(p);
+        } catch (IOException ignored) {
+            // a leftover staging file goes with the tree if the run fails; on success it is harmless
+        }
+    }
+
+    private static Stored hash(Path file) throws IOException {
+        return Hashing.sha256(file);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.owui.backup.format;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One file of a backup as the manifest records it.
+ *
+ * @param path       path relative to the backup root, always with '/' separators
+ * @param type       what the file is: {@link #SQLITE}, {@link #FILE}, {@link #SYMLINK} or {@link #SECRET_KEY}
+ * @param size       size in bytes of the original content
+ * @param sha256     hex SHA-256 of the original content (null for symlinks)
+ * @param mtime      modification time of the source file, epoch milliseconds
+ * @param mode       POSIX permissions of the source file, e.g. "rw-r--r--" (null where unknown)
+ * @param storage    how the bytes sit on the target: {@link #STORED_PLAIN} for now
+ * @param reusedFrom id of the earlier backup whose copy this file shares (hard link), or null when written anew
+ * @param linkTarget for symlinks, the link's target as stored in the link
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FileEntry(
+        String path,
+        String type,
+        long size,
+        String sha256,
+        long mtime,
+        String mode,
+        String storage,
+        String reusedFrom,
+        String linkTarget) {
+
+    public static final String SQLITE = "sqlite";
+    public static final String FILE = "file";
+    public static final String SYMLINK = "symlink";
+    public static final String SECRET_KEY = "secret-key";
+    public static final String STORED_PLAIN = "plain";
+
+    @JsonIgnore
+    public boolean isSqlite() {
+        return SQLITE.equals(type);
+    }
+
+    @JsonIgnore
+    public boolean isSymlink() {
+        return SYMLINK.equals(type);
+    }
+
+    @JsonIgnore
+    public boolean isSecretKey() {
+        return SECRET_KEY.equals(type);
+    }
+
+    /** True for entries whose content lives in a file of the backup tree. */
+    @JsonIgnore
+    public boolean hasContent() {
+        return !isSymlink();
+    }
+
+    public FileEntry reused(String fromBackupId) {
+        return new FileEntry(path, type, size, sha256, mtime, mode, storage, fromBackupId, linkTarget);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.owui.backup.instance;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.sqlite.SQLiteConfig;
+
+/** Opening SQLite files the two ways this tool needs. */
+public final class Sqlite {
+    static {
+        try {
+            Class.forName("org.sqlite.JDBC"); // a plugin's class realm does not run ServiceLoader for us
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Sqlite() {
+    }
+
+    /**
+     * A read-only connection to a live database. Read-only so that closing it never checkpoints or
+     * deletes the instance's WAL; the busy timeout matches Open WebUI's own (5 s).
+     */
+    public static Connection openLive(Path db) throws SQLException {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setReadOnly(true);
+        c.setBusyTimeout(5000);
+        return c.createConnection("jdbc:sqlite:" + db);
+    }
+
+    /**
+     * A connection to a database file that nobody writes: a copy in a backup. {@code immutable=1}
+     * tells SQLite to take no locks and create no -wal/-shm beside it, so reading a backup never
+     * changes the backup tree.
+     */
+    public static Connection openFrozen(Path db) throws SQLException {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setReadOnly(true);
+        return c.createConnection("jdbc:sqlite:file:" + uriPath(db) + "?immutable=1");
+    }
+
+    private static String uriPath(Path db) {
+        // RFC 3986 path: escape what a URI would misread in file names.
+        StringBuilder sb = new StringBuilder();
+        for (char ch : db.toAbsolutePath().toString().toCharArray()) {
+            switch (ch) {
+                case '%' -> sb.append("%25");
+                case '?' -> sb.append("%3f");
+                case '#' -> sb.append("%23");
+                default -> sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.owui.backup.instance;
+
+import dev.owui.backup.OwuiException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Captures a live SQLite database with SQLite's online backup API, in one step.
+ *
+ * <p>One step ({@code pagesPerStep = -1}) matters: a step-wise backup restarts whenever another
+ * connection writes, so it may never finish while Open WebUI is busy; one step holds a read
+ * transaction for the whole copy, which in WAL mode does not block writers and sees every commit,
+ * including those that live only in the -wal file. The copy is checked with
+ * {@code PRAGMA quick_check} before the caller keeps it.
+ */
+public final class SqliteCapture {
+    private static final int SQLITE_OK = 0;
+    private static final int BUSY_SLEEP_MS = 100;
+    private static final int BUSY_RETRIES = 100; // 10 s of a writer holding a rollback-journal lock
+
+    private SqliteCapture() {
+    }
+
+    /**
+     * Copies {@code source} into {@code dest} (which must not exist) and checks the copy. On any
+     * failure {@code dest} is removed and an {@link OwuiException} names the database.
+     */
+    public static void capture(Path source, Path dest, String rel) {
+        try {
+            Files.deleteIfExists(dest);
+            int rc;
+            try (Connection c = Sqlite.openLive(source)) {
+                rc = ((SQLiteConnection) c).getDatabase()
+                        .backup("main", dest.toString(), null, BUSY_SLEEP_MS, BUSY_RETRIES, -1);
+            }
+            if (rc != SQLITE_OK) {
+                throw new OwuiException("SQLite's backup of " + rel + " failed (SQLite result code " + rc + ")",
+                        rc == 5 || rc == 6
+                                ? "the database stayed locked by a writer for 10 s; retry, or use a cold backup"
+                                : "check the database with `sqlite3 " + source + " 'PRAGMA integrity_check'`");
+            }
+            List<String> problems = quickCheck(dest);
+            if (!problems.isEmpty()) {
+                throw new OwuiException(rel + " fails SQLite's quick_check: " + String.join("; ", problems),
+                        "the live database is damaged: stop Open WebUI, keep a copy of the data directory, then restore the newest good backup or try `sqlite3 " + rel + " .recover`");
+            }
+        } catch (SQLException e) {
+            deleteQuietly(dest);
+            throw new OwuiException("cannot capture " + rel + " with SQLite's backup API: " + e.getMessage(),
+                    "check that " + source + " is a readable, undamaged SQLite database", e);
+        } catch (IOException e) {
+            deleteQuietly(dest);
+            throw new OwuiException("cannot write the copy of " + rel + " to " + dest + ": " + e.getMessage(),
+                    "check the target's free space and permissions", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(dest);
+            throw e;
+        }
+    }
+
+    /** Runs {@code PRAGMA quick_check} on a database nobody writes; returns its complaints (empty when "ok"). */
+    public static List<String> quickCheck(Path db) throws SQLException {
+        return check(db, "PRAGMA quick_check(20)");
+    }
+
+    /** Runs {@code PRAGMA integrity_check}; returns its complaints (empty when "ok"). */
+    public static List<String> integrityCheck(Path db) throws SQLException {
+        return check(db, "PRAGMA integrity_check(20)");
+    }
+
+    private static List<String> check(Path db, String pragma) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = Sqlite.openFrozen(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(pragma)) {
+            while (r.next()) {
+                String line = r.getString(1);
+                if (!"ok".equalsIgnoreCase(line)) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the partial tree is removed as a whole when the backup aborts
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.owui.backup.maven;
+
+import dev.owui.backup.report.Sizes;
+import dev.owui.backup.restore.RestoreOptions;
+import dev.owui.backup.restore.RestoreResult;
+import dev.owui.backup.restore.RestoreRunner;
+import java.io.File;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Restores a backup into a stopped instance's data directory, checking every file's SHA-256. A
+ * non-empty directory needs owui.force, and its contents are then moved aside, never deleted.
+ */
+@Mojo(name = "restore", requiresProject = false, threadSafe = true)
+public class RestoreMojo extends AbstractOwuiMojo {
+
+    /** The data directory to restore into (Open WebUI must be stopped). */
+    @Parameter(property = "owui.dataDir")
+    private File dataDir;
+
+    /** The backup to restore; default the newest. */
+    @Parameter(property = "owui.backupId")
+    private String backupId;
+
+    /** Restore into a non-empty directory, moving its contents aside first. */
+    @Parameter(property = "owui.force", defaultValue = "false")
+    private boolean force;
+
+    /** Where to write the backup's .webui_secret_key, if it holds one; unset leaves it in the backup. */
+    @Parameter(property = "owui.secretKeyFile")
+    private File secretKeyFile;
+
+    @Override
+    protected String goal() {
+        return "restore";
+    }
+
+    @Override
+    protected void run() {
+        RestoreResult r = new RestoreRunner(engineLog()).run(new RestoreOptions(target(), instance, backupId, resolve(dataDir), force,
+                resolve(secretKeyFile)));
+        getLog().info("restored backup " + r.backupId() + ": " + Sizes.count(r.files()) + " files, " + Sizes.bytes(r.bytes())
+                + ", every one checked against its SHA-256" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));
+    }
+}

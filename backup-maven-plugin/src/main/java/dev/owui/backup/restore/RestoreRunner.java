@@ -1,0 +1,281 @@
+package dev.owui.backup.restore;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.catalog.Catalog;
+import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.instance.DataDirectory;
+import dev.owui.backup.instance.RunningInstanceCheck;
+import dev.owui.backup.instance.Sqlite;
+import dev.owui.backup.instance.SqliteFiles;
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.Progress;
+import dev.owui.backup.store.Hashing;
+import dev.owui.backup.store.Target;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Puts a backup back into a stopped instance's data directory. The files are first written and
+ * checked (SHA-256) in a staging folder inside the directory; only when all of them are whole are
+ * the directory's earlier contents moved aside (never deleted) and the staged files moved in.
+ */
+public final class RestoreRunner {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final EngineLog log;
+
+    public RestoreRunner(EngineLog log) {
+        this.log = log;
+    }
+
+    public RestoreResult run(RestoreOptions o) {
+        String instance = InstanceNames.check(o.instance());
+        if (o.dataDir() == null) {
+            throw new OwuiException("no data directory given", "set owui.dataDir to the stopped instance's DATA_DIR");
+        }
+        Path dest = o.dataDir().toAbsolutePath().normalize();
+        Catalog catalog = new Catalog(o.target(), instance);
+        String id = catalog.selectOne(o.backupId());
+        Manifest manifest = catalog.manifest(id);
+        List<String> warnings = new ArrayList<>();
+
+        if (Files.exists(dest) && !Files.isDirectory(dest)) {
+            throw new OwuiException(dest + " is not a directory", "set owui.dataDir to the instance's data directory");
+        }
+        Optional<String> user = RunningInstanceCheck.whoUses(dest);
+        if (user.isPresent()) {
+            throw new OwuiException("Open WebUI seems to be running on " + dest + ": " + user.get(),
+                    "stop it first (e.g. `docker compose stop open-webui`), then restore; nothing was changed");
+        }
+        List<Path> existing = children(dest);
+        if (!existing.isEmpty() && !o.force()) {
+            throw new OwuiException(dest + " is not empty (" + existing.size() + " entries)",
+                    "restore into an empty directory, or add -Dowui.force=true to move its contents aside first (nothing is deleted)");
+        }
+        String currentRevision = currentSchemaRevision(dest);
+        String stamp = STAMP.format(Instant.now());
+        log.info("restoring backup " + id + " of " + instance + " (" + manifest.totals().files() + " files, "
+                + dev.owui.backup.report.Sizes.bytes(manifest.totals().bytes()) + ") into " + dest);
+
+        Path staging = dest.resolve(".owui-restore-" + stamp);
+        long[] totals;
+        try {
+            Files.createDirectories(staging);
+            totals = stage(o.target(), instance, manifest, staging);
+        } catch (IOException e) {
+            removeQuietly(staging);
+            throw new OwuiException("cannot write into " + dest + ": " + e.getMessage(), "check free space and permissions; the directory is unchanged", e);
+        } catch (RuntimeException e) {
+            removeQuietly(staging);
+            throw e;
+        }
+
+        Path aside = existing.isEmpty() ? null : moveAside(dest, existing, stamp);
+        if (aside != null) {
+            log.info("moved the directory's earlier contents to " + aside);
+        }
+        try {
+            for (Path p : children(staging)) {
+                Files.move(p, dest.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.delete(staging);
+            removeStaleSideFiles(dest, manifest);
+        } catch (IOException e) {
+            throw new OwuiException("restore of " + id + " stopped while moving files into " + dest + ": " + e.getMessage(),
+                    "the checked files are in " + staging + (aside != null ? " and the earlier contents in " + aside : ""), e);
+        }
+
+        restoreSecretKey(o, manifest, warnings);
+        String backupRevision = manifest.openWebUi() == null ? null : manifest.openWebUi().schemaRevision();
+        if (currentRevision != null && backupRevision != null && !currentRevision.equals(backupRevision)) {
+            warn(warnings, "the backup's schema revision " + backupRevision + " differs from the instance's current " + currentRevision
+                    + ": Open WebUI migrates forward only, so start the Open WebUI version that wrote this backup (or a newer one), not an older one");
+        }
+        return new RestoreResult(id, totals[0], totals[1], aside, warnings);
+    }
+
+    /** Writes every file of the backup into the staging folder, checking each against the manifest. */
+    private long[] stage(Target target, String instance, Manifest m, Path staging) throws IOException {
+        Progress progress = new Progress(log, "restore", m.totals().bytes());
+        long files = 0;
+        long bytes = 0;
+        for (FileEntry e : m.files()) {
+            if (e.isSecretKey()) {
+                continue;
+            }
+            Path d = safeResolve(staging, e.path());
+            Files.createDirectories(d.getParent());
+            if (e.isSymlink()) {
+                Files.createSymbolicLink(d, Path.of(e.linkTarget()));
+                continue;
+            }
+            MessageDigest sha = Hashing.newSha256();
+            long n;
+            try (InputStream in = target.open(instance, m.backupId(), e.path());
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(d), sha)) {
+                n = in.transferTo(out);
+            } catch (java.nio.file.NoSuchFileException missing) {
+                throw damaged(m, e, "is missing from the backup");
+            }
+            String got = HexFormat.of().formatHex(sha.digest());
+            if (n != e.size() || !got.equals(e.sha256())) {
+                throw damaged(m, e, "does not match its manifest (size " + n + " vs " + e.size() + ", SHA-256 " + got + " vs " + e.sha256() + ")");
+            }
+            if (e.mode() != null) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(e.mode()));
+            }
+            Files.setLastModifiedTime(d, FileTime.fromMillis(e.mtime()));
+            files++;
+            bytes += n;
+            progress.advance(n);
+        }
+        return new long[] {files, bytes};
+    }
+
+    private static OwuiException damaged(Manifest m, FileEntry e, String what) {
+        return new OwuiException("backup " + m.backupId() + " is damaged: " + e.path() + " " + what,
+                "nothing was changed in the data directory; run owui:verify, and restore another backup (owui:list)");
+    }
+
+    private static Path safeResolve(Path root, String rel) {
+        Path p = root.resolve(rel).normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new OwuiException("the manifest names a path outside the data directory: " + rel, "the backup is damaged or not ours; do not restore it");
+        }
+        return p;
+    }
+
+    /**
+     * Moves the directory's current entries to a sibling folder, or to a folder inside it when the
+     * sibling cannot be made on the same filesystem (the parent of a Docker volume's _data may be
+     * read-only or another mount): a rename, never a copy-and-delete.
+     */
+    private Path moveAside(Path dest, List<Path> entries, String stamp) {
+        Path aside = dest.resolveSibling(dest.getFileName() + ".before-restore-" + stamp);
+        try {
+            Files.createDirectory(aside);
+            if (!Files.getFileStore(aside).equals(Files.getFileStore(dest))) {
+                Files.delete(aside);
+                aside = null;
+            }
+        } catch (IOException e) {
+            aside = null;
+        }
+        if (aside == null) {
+            aside = dest.resolve(".owui-before-restore-" + stamp);
+        }
+        try {
+            Files.createDirectories(aside);
+            for (Path p : entries) {
+                Files.move(p, aside.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+            }
+            return aside;
+        } catch (IOException e) {
+            throw new OwuiException("cannot move the contents of " + dest + " aside to " + aside + ": " + e.getMessage(),
+                    "move them yourself and restore into the empty directory; what was already moved is in " + aside, e);
+        }
+    }
+
+    /** Restored databases must not meet a -wal or -shm of another life of the database. */
+    private void removeStaleSideFiles(Path dest, Manifest m) throws IOException {
+        for (FileEntry e : m.files()) {
+            if (e.isSqlite()) {
+                for (String suffix : SqliteFiles.SIDE_SUFFIXES) {
+                    if (Files.deleteIfExists(dest.resolve(e.path() + suffix))) {
+                        log.info("removed stale " + e.path() + suffix);
+                    }
+                }
+            }
+        }
+    }
+
+    private void restoreSecretKey(RestoreOptions o, Manifest m, List<String> warnings) {
+        FileEntry key = m.files().stream().filter(FileEntry::isSecretKey).findFirst().orElse(null);
+        if (key == null) {
+            if (o.secretKeyFile() != null) {
+                warn(warnings, "backup " + m.backupId() + " holds no secret key; " + o.secretKeyFile() + " was left as it is");
+            }
+            return;
+        }
+        if (o.secretKeyFile() == null) {
+            log.info("the backup holds the instance's WEBUI_SECRET_KEY file; write it back with -Dowui.secretKeyFile=<path> "
+                    + "(or copy " + key.path() + " from the backup) if the host lost it");
+            return;
+        }
+        Path file = o.secretKeyFile().toAbsolutePath();
+        try {
+            if (Files.exists(file)) {
+                Files.move(file, file.resolveSibling(file.getFileName() + ".before-restore-" + STAMP.format(Instant.now())));
+            }
+            try (InputStream in = o.target().open(o.instance(), m.backupId(), key.path())) {
+                Files.createDirectories(file.getParent());
+                Files.copy(in, file);
+            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            log.info("wrote the secret key to " + file);
+        } catch (IOException e) {
+            throw new OwuiException("cannot write the secret key to " + file + ": " + e.getMessage(), "copy " + key.path() + " from the backup by hand", e);
+        }
+    }
+
+    /** The schema revision of the directory's current webui.db, for the downgrade warning; null if none or unreadable. */
+    private static String currentSchemaRevision(Path dest) {
+        Path db = dest.resolve(DataDirectory.MAIN_DB);
+        if (!Files.isRegularFile(db) || !SqliteFiles.hasSqliteHeader(db)) {
+            return null;
+        }
+        try (Connection c = Sqlite.openLive(db); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT version_num FROM alembic_version")) {
+            return r.next() ? r.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
+    private void warn(List<String> warnings, String w) {
+        warnings.add(w);
+        log.warn(w);
+    }
+
+    private static List<Path> children(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new OwuiException("cannot read " + dir + ": " + e.getMessage(), "check permissions", e);
+        }
+    }
+
+    private static void removeQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // best effort: the staging folder is named .owui-restore-* and excluded from backups
+        }
+    }
+}

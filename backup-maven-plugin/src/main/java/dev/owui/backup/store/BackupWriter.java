@@ -1,0 +1,49 @@
+package dev.owui.backup.store;
+
+import dev.owui.backup.format.Manifest;
+import java.nio.file.Path;
+
+/**
+ * Writes one backup tree. Thread-safe for distinct paths, so files can be stored in parallel.
+ * Closing without a successful {@link #commit} removes the partial tree.
+ */
+public interface BackupWriter extends AutoCloseable {
+
+    /** Size and SHA-256 of what was stored, as read while storing it. */
+    record Stored(long size, String sha256) {
+    }
+
+    /**
+     * A local file in which a capture (SQLite's backup API) may build the content of {@code path};
+     * hand it over with {@link #putStaged}. A local target stages inside the partial tree so the
+     * hand-over is a rename.
+     */
+    Path stagingFile(String path);
+
+    /** Stores a staged file under {@code path}; the staged file is consumed. */
+    void putStaged(String path, Path staged, long mtime, String mode);
+
+    /**
+     * Copies {@code source} into the backup as {@code path}, hashing what it reads. Calling it again
+     * for the same path replaces the first copy (used when the source changed while it was read).
+     * Throws {@link SourceVanishedException} when the source is gone.
+     */
+    Stored copy(String path, Path source, long mtime, String mode);
+
+    /**
+     * Makes {@code path} share the stored copy of the same path in backup {@code fromBackupId}
+     * (a hard link on a filesystem). Returns false when the target refuses (no hard links, link
+     * count limit), in which case the caller stores the file anew.
+     */
+    boolean reuse(String path, String fromBackupId);
+
+    /** Records a symbolic link in the tree. */
+    void symlink(String path, String linkTarget);
+
+    /** Writes the manifest last and makes the backup visible; after this the backup is complete. */
+    void commit(Manifest manifest);
+
+    /** Removes the partial tree unless committed. */
+    @Override
+    void close();
+}

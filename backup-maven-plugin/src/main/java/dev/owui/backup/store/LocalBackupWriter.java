@@ -1,0 +1,192 @@
+package dev.owui.backup.store;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.format.ManifestCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes a backup into a hidden partial directory ({@code .<id>.partial}) and renames it to its id
+ * once the manifest is in, so a crash at any point leaves nothing that looks like a backup.
+ * Stored files are never modified after they are written: they may be shared (hard-linked) by
+ * later backups.
+ */
+final class LocalBackupWriter implements BackupWriter {
+
+    private final LocalTarget target;
+    private final String instance;
+    private final String backupId;
+    private final Path partial;
+    private final boolean sync;
+    private final LocalTarget.Linker linker;
+    private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
+    private volatile boolean committed;
+
+    LocalBackupWriter(LocalTarget target, String instance, String backupId, Path partial, boolean sync, LocalTarget.Linker linker) {
+        this.target = target;
+        this.instance = instance;
+        this.backupId = backupId;
+        this.partial = partial;
+        this.sync = sync;
+        this.linker = linker;
+    }
+
+    private Path dest(String path) {
+        Path p = partial.resolve(path).normalize();
+        if (!p.startsWith(partial)) {
+            throw new IllegalArgumentException("path escapes the backup tree: " + path);
+        }
+        Path parent = p.getParent();
+        if (madeDirs.add(parent)) {
+            target.createDirectories(parent);
+        }
+        return p;
+    }
+
+    @Override
+    public Path stagingFile(String path) {
+        Path d = dest(path);
+        return d.resolveSibling("." + d.getFileName() + ".owui-tmp");
+    }
+
+    @Override
+    public void putStaged(String path, Path staged, long mtime, String mode) {
+        Path d = dest(path);
+        try {
+            if (sync) {
+                try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+            Files.move(staged, d, StandardCopyOption.ATOMIC_MOVE);
+            finish(d, mtime, mode);
+        } catch (IOException e) {
+            throw OwuiIo.targetFailure(target.location(), d, e);
+        }
+    }
+
+    @Override
+    public Stored copy(String path, Path source, long mtime, String mode) {
+        Path d = dest(path);
+        MessageDigest sha = Hashing.newSha256();
+        long size = 0;
+        byte[] arr = Hashing.buffer();
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+             // Truncate, not create-new: a copy redone because the source changed under it replaces
+             // the first attempt. Nothing else can sit at d: reused files are linked at their own paths.
+             FileChannel out = FileChannel.open(d, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(arr);
+            int n;
+            while ((n = in.read(buf.clear())) > 0) {
+                sha.update(arr, 0, n);
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+                size += n;
+            }
+            if (sync) {
+                out.force(false);
+            }
+        } catch (NoSuchFileException e) {
+            if (e.getFile() != null && e.getFile().equals(source.toString())) {
+                throw new SourceVanishedException(path);
+            }
+            throw OwuiIo.targetFailure(target.location(), d, e);
+        } catch (IOException e) {
+            if (isSourceProblem(e, source)) {
+                throw new OwuiException("cannot read " + source + ": " + e.getMessage(), "run the backup as a user that can read the data directory", e);
+            }
+            throw OwuiIo.targetFailure(target.location(), d, e);
+        }
+        finish(d, mtime, mode);
+        return new Stored(size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static boolean isSourceProblem(IOException e, Path source) {
+        return e instanceof java.nio.file.FileSystemException fse && source.toString().equals(fse.getFile());
+    }
+
+    @Override
+    public boolean reuse(String path, String fromBackupId) {
+        Path existing = target.backupDir(instance, fromBackupId).resolve(path);
+        Path d = dest(path);
+        try {
+            linker.link(d, existing);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        } catch (IOException e) {
+            if (LocalTarget.isLinkRefused(e)) {
+                return false;
+            }
+            if (e instanceof NoSuchFileException) {
+                return false; // the earlier copy is gone (damaged or pruned by hand): store anew
+            }
+            throw OwuiIo.targetFailure(target.location(), d, e);
+        }
+    }
+
+    @Override
+    public void symlink(String path, String linkTarget) {
+        Path d = dest(path);
+        try {
+            Files.createSymbolicLink(d, Path.of(linkTarget));
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some NAS mounts (SMB) have no symlinks; the manifest still records the link for restore.
+        }
+    }
+
+    @Override
+    public void commit(Manifest manifest) {
+        Path finalDir = target.backupDir(instance, backupId);
+        try {
+            if (sync) {
+                for (Path dir : madeDirs) {
+                    LocalTarget.syncDirectory(dir);
+                }
+            }
+            LocalTarget.writeAtomically(partial.resolve(Manifest.FILE_NAME), ManifestCodec.write(manifest), sync);
+            LocalTarget.syncDirectory(partial);
+            Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            LocalTarget.syncDirectory(finalDir.getParent());
+            committed = true;
+        } catch (FileAlreadyExistsException e) {
+            throw new OwuiException("a backup " + backupId + " already exists at " + target.location(), "retry in a second");
+        } catch (IOException e) {
+            throw OwuiIo.targetFailure(target.location(), finalDir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!committed) {
+            LocalTarget.removeTree(partial);
+        }
+    }
+
+    private void finish(Path d, long mtime, String mode) {
+        try {
+            if (mode != null) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(mode));
+            }
+            Files.setLastModifiedTime(d, FileTime.fromMillis(mtime));
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // attributes are recorded in the manifest, which restore uses; the tree's own are a courtesy
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.owui.backup.store;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.format.ManifestCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A target on a local or mounted filesystem (a disk, a NAS over NFS or SMB). Unchanged files are
+ * hard links to the previous backup, so each backup is a full tree that costs only what changed.
+ */
+public final class LocalTarget implements Target {
+    static final String PARTIAL_SUFFIX = ".partial";
+    static final String LOCK_FILE = ".lock";
+
+    private final Path root;
+    private final String location;
+    private final boolean sync;
+    private final Linker linker;
+
+    /** How a file is linked; a seam so tests can stand in a filesystem that refuses links (EMLINK). */
+    @FunctionalInterface
+    public interface Linker {
+        void link(Path newLink, Path existing) throws IOException;
+    }
+
+    public LocalTarget(Path root, String location, boolean sync) {
+        this(root, location, sync, Files::createLink);
+    }
+
+    public LocalTarget(Path root, String location, boolean sync, Linker linker) {
+        this.root = root.toAbsolutePath().normalize();
+        this.location = location;
+        this.sync = sync;
+        this.linker = linker;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path instanceDir(String instance) {
+        return root.resolve(instance);
+    }
+
+    Path backupDir(String instance, String id) {
+        return instanceDir(instance).resolve(id);
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public List<String> instances() {
+        List<String> out = new ArrayList<>();
+        for (Path p : children(root)) {
+            String name = p.getFileName().toString();
+            if (!name.startsWith(".")) {
+                out.add(name);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public List<String> backups(String instance) {
+        List<String> ids = new ArrayList<>();
+        for (Path p : children(instanceDir(instance))) {
+            String name = p.getFileName().toString();
+            if (BackupId.isValid(name) && Files.isRegularFile(p.resolve(Manifest.FILE_NAME))) {
+                ids.add(name);
+            }
+        }
+        ids.sort(BackupId::compare);
+        return ids;
+    }
+
+    @Override
+    public List<String> incomplete(String instance) {
+        List<String> out = new ArrayList<>();
+        for (Path p : children(instanceDir(instance))) {
+            String name = p.getFileName().toString();
+            if (name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX)) {
+                out.add(name.substring(1, name.length() - PARTIAL_SUFFIX.length()));
+            } else if (BackupId.isValid(name) && !Files.exists(p.resolve(Manifest.FILE_NAME))) {
+                out.add(name);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private List<Path> children(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new OwuiException("cannot list " + dir + ": " + e.getMessage(), "check the target's permissions", e);
+        }
+    }
+
+    @Override
+    public Manifest manifest(String instance, String backupId) {
+        Path m = backupDir(instance, backupId).resolve(Manifest.FILE_NAME);
+        try (InputStream in = Files.newInputStream(m)) {
+            return ManifestCodec.read(in, m.toString());
+        } catch (NoSuchFileException e) {
+            throw new OwuiException("no backup " + backupId + " of instance " + instance + " at " + location,
+                    "run owui:list to see the backups there");
+        } catch (IOException e) {
+            throw new OwuiException("cannot read " + m + ": " + e.getMessage(), "check the target's permissions", e);
+        }
+    }
+
+    @Override
+    public InputStream open(String instance, String backupId, String path) throws IOException {
+        return Files.newInputStream(localFile(instance, backupId, path));
+    }
+
+    @Override
+    public Path localFile(String instance, String backupId, String path) {
+        return backupDir(instance, backupId).resolve(path);
+    }
+
+    @Override
+    public TargetLock lock(String instance) {
+        Path dir = instanceDir(instance);
+        createDirectories(dir);
+        return LocalLock.acquire(dir.resolve(LOCK_FILE));
+    }
+
+    @Override
+    public BackupWriter begin(String instance, String backupId) {
+        Path partial = instanceDir(instance).resolve("." + backupId + PARTIAL_SUFFIX);
+        removeTree(partial); // a leftover of a crashed run: we hold the lock, so nobody else writes it
+        createDirectories(partial);
+        return new LocalBackupWriter(this, instance, backupId, partial, sync, linker);
+    }
+
+    /** Removes interrupted trees of an instance. Only under the lock. Returns the ids removed. */
+    public List<String> removeIncomplete(String instance) {
+        List<String> removed = new ArrayList<>();
+        for (Path p : children(instanceDir(instance))) {
+            String name = p.getFileName().toString();
+            if (name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX)) {
+                removeTree(p);
+                removed.add(name);
+            }
+        }
+        return removed;
+    }
+
+    void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException | NotDirectoryException e) {
+            throw new OwuiException("cannot create " + dir + " at target " + location + ": a file is in the way (" + e.getFile() + ")",
+                    "choose a target directory, not a file");
+        } catch (AccessDeniedException e) {
+            throw new OwuiException("target " + location + " is not writable (" + e.getFile() + ")",
+                    "give the user running the backup write access, or choose another owui.target");
+        } catch (IOException e) {
+            throw OwuiIo.targetFailure(location, dir, e);
+        }
+    }
+
+    static void removeTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new OwuiException("cannot remove " + dir + ": " + e.getMessage(), "remove it by hand; it is not a complete backup", e);
+        }
+    }
+
+    static void writeAtomically(Path file, byte[] content, boolean sync) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(content));
+            if (sync) {
+                ch.force(true);
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** fsync of a directory, so a rename in it survives a power cut. Not every filesystem allows it. */
+    static void syncDirectory(Path dir) {
+        try (var ch = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // SMB and some FUSE mounts refuse fsync on directories; the rename is still atomic
+        }
+    }
+
+    /** Whether an exception is the filesystem refusing a hard link rather than a real failure. */
+    static boolean isLinkRefused(IOException e) {
+        if (!(e instanceof FileSystemException fse) || e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
+            return false;
+        }
+        String r = String.valueOf(fse.getReason());
+        return r.contains("Too many links") || r.contains("Operation not supported") || r.contains("Operation not permitted")
+                || r.contains("Invalid cross-device link") || r.contains("not supported");
+    }
+}

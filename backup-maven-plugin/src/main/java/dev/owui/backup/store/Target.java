@@ -1,0 +1,47 @@
+package dev.owui.backup.store;
+
+import dev.owui.backup.format.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where backups are kept. Every target holds the same tree per backup,
+ * {@code <root>/<instance>/<backup id>/…} with manifest.json written last; a tree without its
+ * manifest is never a backup. Implementations: a local or mounted path today; SFTP and S3 later.
+ */
+public interface Target {
+    /** The target as the operator wrote it, for messages. Never carries credentials. */
+    String location();
+
+    /** Names of the instance folders at this target (each holds the backups of one instance). */
+    List<String> instances();
+
+    /** Ids of the complete backups of an instance, oldest first. Empty when there are none. */
+    List<String> backups(String instance);
+
+    /** Trees of an instance that have no manifest: interrupted runs, or one being written now. */
+    List<String> incomplete(String instance);
+
+    /** The manifest of a complete backup; an OwuiException names a missing or damaged one. */
+    Manifest manifest(String instance, String backupId);
+
+    /** Reads the stored bytes of one file of a backup. */
+    InputStream open(String instance, String backupId, String path) throws IOException;
+
+    /**
+     * A local file with the stored bytes of one file of a backup, for tools that need a file
+     * (SQLite). A local target returns the stored file itself, which callers must not modify.
+     */
+    Path localFile(String instance, String backupId, String path) throws IOException;
+
+    /** Takes the instance's lock at this target, so two runs never write at once. */
+    TargetLock lock(String instance);
+
+    /**
+     * Starts writing a new backup. Call only while holding the lock. The writer removes what it
+     * wrote unless {@link BackupWriter#commit} succeeds.
+     */
+    BackupWriter begin(String instance, String backupId);
+}
