@@ -1,0 +1,97 @@
+package dev.owui.backup;
+
+import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.backup.BackupResult;
+import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.instance.FileSelector;
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.store.LocalTarget;
+import dev.owui.backup.store.Target;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Small helpers shared by the engine tests. */
+public final class TestSupport {
+    private TestSupport() {
+    }
+
+    /** Collects what the engine logs, so tests can assert on what an operator would read. */
+    public static final class RecordingLog implements EngineLog {
+        public final List<String> infos = Collections.synchronizedList(new ArrayList<>());
+        public final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void info(String line) {
+            infos.add(line);
+        }
+
+        @Override
+        public void warn(String line) {
+            warnings.add(line);
+        }
+
+        public boolean saidAnywhere(String fragment) {
+            return infos.stream().anyMatch(l -> l.contains(fragment)) || warnings.stream().anyMatch(l -> l.contains(fragment));
+        }
+    }
+
+    public static LocalTarget target(Path dir) {
+        return new LocalTarget(dir, dir.toString(), true);
+    }
+
+    public static BackupOptions options(Path dataDir, Target target) {
+        return new BackupOptions(dataDir, target, "test", FileSelector.defaults(), null, 4);
+    }
+
+    public static BackupResult backup(Path dataDir, Target target) {
+        return new BackupRunner(new RecordingLog()).run(options(dataDir, target));
+    }
+
+    public static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Object inode(Path file) throws IOException {
+        return Files.getAttribute(file, "unix:ino");
+    }
+
+    /** A single value from a database file (read-only, no side files written). */
+    public static long queryLong(Path db, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?immutable=1");
+             Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Runs a command and fails the test if it fails. */
+    public static void sh(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+}
