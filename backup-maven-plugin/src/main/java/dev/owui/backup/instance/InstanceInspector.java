@@ -42,6 +42,13 @@ public final class InstanceInspector {
         }
     }
 
+    /** The schema revision of a private copy of a database and its WAL (the copy may be changed). */
+    public static String schemaRevisionWithWal(Path webuiDb) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + webuiDb)) {
+            return schemaRevision(c, tables(c));
+        }
+    }
+
     /** What a captured webui.db says, before its file rows are checked against the uploads. */
     public record DatabaseFacts(String schemaRevision, Map<String, Long> counts, Set<String> uploadRows, List<String> externalFiles) {
 

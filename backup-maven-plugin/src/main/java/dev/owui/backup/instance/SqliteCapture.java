@@ -23,6 +23,7 @@ import org.sqlite.SQLiteConnection;
  */
 public final class SqliteCapture {
     private static final int SQLITE_OK = 0;
+    private static final int SQLITE_FULL = 13;
     private static final int BUSY_SLEEP_MS = 100;
     private static final int BUSY_RETRIES = 100; // 10 s of a writer holding a rollback-journal lock
 
@@ -41,6 +42,10 @@ public final class SqliteCapture {
                 rc = ((SQLiteConnection) c).getDatabase()
                         .backup("main", dest.toString(), null, BUSY_SLEEP_MS, BUSY_RETRIES, -1);
             }
+            if (rc == SQLITE_FULL) {
+                throw new OwuiException("no space left writing the copy of " + rel + " to " + dest,
+                        "free space at the target, prune old backups or choose another owui.target; earlier backups are untouched");
+            }
             if (rc != SQLITE_OK) {
                 throw new OwuiException("SQLite's backup of " + rel + " failed (SQLite result code " + rc + ")",
                         rc == 5 || rc == 6
@@ -54,6 +59,10 @@ public final class SqliteCapture {
             }
         } catch (SQLException e) {
             deleteQuietly(dest);
+            if (String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
+                throw new OwuiException("no space left writing the copy of " + rel + " to " + dest,
+                        "free space at the target, prune old backups or choose another owui.target; earlier backups are untouched", e);
+            }
             throw new OwuiException("cannot capture " + rel + " with SQLite's backup API: " + e.getMessage(),
                     "check that " + source + " is a readable, undamaged SQLite database", e);
         } catch (IOException e) {

@@ -7,7 +7,7 @@ import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.RunningInstanceCheck;
-import dev.owui.backup.instance.Sqlite;
+import dev.owui.backup.instance.InstanceInspector;
 import dev.owui.backup.instance.SqliteFiles;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
@@ -23,9 +23,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -239,17 +236,34 @@ public final class RestoreRunner {
         }
     }
 
-    /** The schema revision of the directory's current webui.db, for the downgrade warning; null if none or unreadable. */
+    /**
+     * The schema revision of the directory's current webui.db, for the downgrade warning; null if
+     * none or unreadable. Read without touching the directory: SQLite would rewrite -shm and may
+     * replay -wal, so a database with a WAL is read from a temporary copy of the pair.
+     */
     private static String currentSchemaRevision(Path dest) {
         Path db = dest.resolve(DataDirectory.MAIN_DB);
         if (!Files.isRegularFile(db) || !SqliteFiles.hasSqliteHeader(db)) {
             return null;
         }
-        try (Connection c = Sqlite.openLive(db); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT version_num FROM alembic_version")) {
-            return r.next() ? r.getString(1) : null;
-        } catch (java.sql.SQLException e) {
+        Path wal = dest.resolve(DataDirectory.MAIN_DB + "-wal");
+        Path tmp = null;
+        try {
+            Path read = db;
+            if (Files.isRegularFile(wal) && Files.size(wal) > 0) {
+                tmp = Files.createTempDirectory("owui-revision");
+                read = tmp.resolve(DataDirectory.MAIN_DB);
+                Files.copy(db, read);
+                Files.copy(wal, tmp.resolve(DataDirectory.MAIN_DB + "-wal"));
+                return InstanceInspector.schemaRevisionWithWal(read);
+            }
+            return InstanceInspector.schemaRevision(read);
+        } catch (IOException | java.sql.SQLException e) {
             return null;
+        } finally {
+            if (tmp != null) {
+                removeQuietly(tmp);
+            }
         }
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,7 +32,7 @@ final class LocalBackupWriter implements BackupWriter {
     private final Path partial;
     private final boolean sync;
     private final LocalTarget.Linker linker;
-    private final Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Path, Boolean> madeDirs = new ConcurrentHashMap<>();
     private volatile boolean committed;
 
     LocalBackupWriter(LocalTarget target, String instance, String backupId, Path partial, boolean sync, LocalTarget.Linker linker) {
@@ -51,9 +50,11 @@ final class LocalBackupWriter implements BackupWriter {
             throw new IllegalArgumentException("path escapes the backup tree: " + path);
         }
         Path parent = p.getParent();
-        if (madeDirs.add(parent)) {
-            target.createDirectories(parent);
-        }
+        // computeIfAbsent blocks other threads wanting the same folder until it exists.
+        madeDirs.computeIfAbsent(parent, dir -> {
+            target.createDirectories(dir);
+            return Boolean.TRUE;
+        });
         return p;
     }
 
@@ -156,7 +157,7 @@ final class LocalBackupWriter implements BackupWriter {
         Path finalDir = target.backupDir(instance, backupId);
         try {
             if (sync) {
-                for (Path dir : madeDirs) {
+                for (Path dir : madeDirs.keySet()) {
                     LocalTarget.syncDirectory(dir);
                 }
             }

@@ -178,6 +178,10 @@ public final class LocalTarget implements Target {
             throw new OwuiException("target " + location + " is not writable (" + e.getFile() + ")",
                     "give the user running the backup write access, or choose another owui.target");
         } catch (IOException e) {
+            if (e instanceof FileSystemException fse && "Not a directory".equals(fse.getReason())) {
+                throw new OwuiException("cannot create " + dir + " at target " + location + ": a file is in the way",
+                        "choose a target directory, not a file");
+            }
             throw OwuiIo.targetFailure(location, dir, e);
         }
     }
