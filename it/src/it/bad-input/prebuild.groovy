@@ -26,11 +26,6 @@ for (int i = 4096; i < bytes.length; i += 4096) {
 }
 Files.write(db, bytes)
 
-// A full filesystem: a 16 KiB tmpfs (the ITs run as root in CI).
-Files.createDirectories(base.resolve('full'))
-def mount = ['mount', '-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', base.resolve('full').toString()].execute()
-assert mount.waitFor() == 0 : "cannot mount a tmpfs (run as root): ${mount.err.text}"
-
 // A "running instance": a process holding webui.db open, as Open WebUI does.
 def holder = ['bash', '-c', 'exec 3<"$1"; exec sleep 300', 'holder', base.resolve('running/webui.db').toString()].execute()
 Files.write(base.resolve('holder.pid'), holder.pid().toString().bytes)

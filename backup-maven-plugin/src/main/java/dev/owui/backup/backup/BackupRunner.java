@@ -189,7 +189,7 @@ public final class BackupRunner {
         FileEntry sameFile(SourceFile f) {
             FileEntry e = byPath.get(f.rel());
             boolean same = e != null && FileEntry.FILE.equals(e.type()) && FileEntry.STORED_PLAIN.equals(e.storage())
-                    && e.size() == f.size() && e.mtime() == f.mtime() && java.util.Objects.equals(e.mode(), f.mode())
+                    && e.size() == f.size() && e.mtime().equals(f.mtime()) && java.util.Objects.equals(e.mode(), f.mode())
                     && e.sha256() != null;
             return same ? e : null;
         }
@@ -311,18 +311,18 @@ public final class BackupRunner {
         /** Copies a live file, again if it changed while we read it, so what we store is one version of it. */
         private void copyStable(SourceFile f) {
             for (int attempt = 1; ; attempt++) {
-                long[] before = DataDirectory.sizeAndMtime(f.abs());
+                DataDirectory.Stat before = DataDirectory.stat(f.abs());
                 if (before == null) {
                     throw new SourceVanishedException(f.rel());
                 }
-                Stored s = writer.copy(f.rel(), f.abs(), before[1], f.mode());
-                long[] after = DataDirectory.sizeAndMtime(f.abs());
-                boolean stable = after != null && after[0] == before[0] && after[1] == before[1] && s.size() == before[0];
+                Stored s = writer.copy(f.rel(), f.abs(), before.mtime(), f.mode());
+                DataDirectory.Stat after = DataDirectory.stat(f.abs());
+                boolean stable = before.equals(after) && s.size() == before.size();
                 if (stable || attempt == STABLE_COPY_ATTEMPTS) {
                     if (!stable) {
                         warn(warnings, f.rel() + " kept changing while it was copied; stored as last read (a cold backup avoids this)");
                     }
-                    add(new FileEntry(f.rel(), FileEntry.FILE, s.size(), s.sha256(), before[1], f.mode(), FileEntry.STORED_PLAIN, null, null), true);
+                    add(new FileEntry(f.rel(), FileEntry.FILE, s.size(), s.sha256(), before.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true);
                     return;
                 }
             }
@@ -330,7 +330,7 @@ public final class BackupRunner {
 
         void storeSecretKey(Path key) {
             String mode = "rw-------"; // a secret stays private in the tree whatever the source's mode
-            long mtime = DataDirectory.sizeAndMtime(key)[1];
+            java.time.Instant mtime = DataDirectory.stat(key).mtime();
             Stored s = writer.copy(BackupOptions.SECRET_KEY_PATH, key, mtime, mode);
             add(new FileEntry(BackupOptions.SECRET_KEY_PATH, FileEntry.SECRET_KEY, s.size(), s.sha256(), mtime, mode,
                     FileEntry.STORED_PLAIN, null, null), true);

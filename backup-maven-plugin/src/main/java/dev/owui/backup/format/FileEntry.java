@@ -2,6 +2,7 @@ package dev.owui.backup.format;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 
 /**
  * One file of a backup as the manifest records it.
@@ -10,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param type       what the file is: {@link #SQLITE}, {@link #FILE}, {@link #SYMLINK} or {@link #SECRET_KEY}
  * @param size       size in bytes of the original content
  * @param sha256     hex SHA-256 of the original content (null for symlinks)
- * @param mtime      modification time of the source file, epoch milliseconds
+ * @param mtime      modification time of the source file, full precision (ISO-8601 in JSON)
  * @param mode       POSIX permissions of the source file, e.g. "rw-r--r--" (null where unknown)
  * @param storage    how the bytes sit on the target: {@link #STORED_PLAIN} for now
  * @param reusedFrom id of the earlier backup whose copy this file shares (hard link), or null when written anew
@@ -22,7 +23,7 @@ public record FileEntry(
         String type,
         long size,
         String sha256,
-        long mtime,
+        Instant mtime,
         String mode,
         String storage,
         String reusedFrom,

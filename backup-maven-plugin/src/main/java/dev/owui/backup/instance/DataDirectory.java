@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -161,7 +162,7 @@ public final class DataDirectory {
         } catch (NoSuchFileException gone) {
             return null;
         }
-        long mtime = a.lastModifiedTime().toMillis();
+        Instant mtime = a.lastModifiedTime().toInstant();
         if (a.isSymbolicLink()) {
             return new SourceFile(rel, file, FileEntry.SYMLINK, 0, mtime, mode, Files.readSymbolicLink(file).toString());
         }
@@ -172,11 +173,15 @@ public final class DataDirectory {
         return new SourceFile(rel, file, sqlite ? FileEntry.SQLITE : FileEntry.FILE, a.size(), mtime, mode, null);
     }
 
+    /** A file's size and modification time at one moment. */
+    public record Stat(long size, Instant mtime) {
+    }
+
     /** Reads a file's current size and mtime, or null when it is gone. Used to spot files changing under a hot copy. */
-    public static long[] sizeAndMtime(Path file) {
+    public static Stat stat(Path file) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return new long[] {a.size(), a.lastModifiedTime().toMillis()};
+            return new Stat(a.size(), a.lastModifiedTime().toInstant());
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -19,14 +19,23 @@ public final class Sqlite {
     }
 
     /**
-     * A read-only connection to a live database. Read-only so that closing it never checkpoints or
-     * deletes the instance's WAL; the busy timeout matches Open WebUI's own (5 s).
+     * A connection to a live database that never writes through SQL ({@code query_only}). It is
+     * opened read-write on purpose: a read-only connection to a WAL database leaves behind the
+     * -wal and -shm files it had to create, while a read-write one, when it is the last to close
+     * (a stopped instance), checkpoints and removes them as SQLite always does, leaving the
+     * directory as it was. The busy timeout matches Open WebUI's own (5 s).
      */
     public static Connection openLive(Path db) throws SQLException {
         SQLiteConfig c = new SQLiteConfig();
-        c.setReadOnly(true);
         c.setBusyTimeout(5000);
-        return c.createConnection("jdbc:sqlite:" + db);
+        Connection conn = c.createConnection("jdbc:sqlite:" + db);
+        try (var s = conn.createStatement()) {
+            s.execute("PRAGMA query_only = 1");
+        } catch (SQLException e) {
+            conn.close();
+            throw e;
+        }
+        return conn;
     }
 
     /**

@@ -142,7 +142,7 @@ public final class RestoreRunner {
             if (e.mode() != null) {
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(e.mode()));
             }
-            Files.setLastModifiedTime(d, FileTime.fromMillis(e.mtime()));
+            Files.setLastModifiedTime(d, FileTime.from(e.mtime()));
             files++;
             bytes += n;
             progress.advance(n);

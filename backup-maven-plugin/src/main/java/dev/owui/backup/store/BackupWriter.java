@@ -2,6 +2,7 @@ package dev.owui.backup.store;
 
 import dev.owui.backup.format.Manifest;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * Writes one backup tree. Thread-safe for distinct paths, so files can be stored in parallel.
@@ -21,14 +22,14 @@ public interface BackupWriter extends AutoCloseable {
     Path stagingFile(String path);
 
     /** Stores a staged file under {@code path}; the staged file is consumed. */
-    void putStaged(String path, Path staged, long mtime, String mode);
+    void putStaged(String path, Path staged, Instant mtime, String mode);
 
     /**
      * Copies {@code source} into the backup as {@code path}, hashing what it reads. Calling it again
      * for the same path replaces the first copy (used when the source changed while it was read).
      * Throws {@link SourceVanishedException} when the source is gone.
      */
-    Stored copy(String path, Path source, long mtime, String mode);
+    Stored copy(String path, Path source, Instant mtime, String mode);
 
     /**
      * Makes {@code path} share the stored copy of the same path in backup {@code fromBackupId}

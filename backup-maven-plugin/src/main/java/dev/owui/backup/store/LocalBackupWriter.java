@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -65,7 +66,7 @@ final class LocalBackupWriter implements BackupWriter {
     }
 
     @Override
-    public void putStaged(String path, Path staged, long mtime, String mode) {
+    public void putStaged(String path, Path staged, Instant mtime, String mode) {
         Path d = dest(path);
         try {
             if (sync) {
@@ -81,7 +82,7 @@ final class LocalBackupWriter implements BackupWriter {
     }
 
     @Override
-    public Stored copy(String path, Path source, long mtime, String mode) {
+    public Stored copy(String path, Path source, Instant mtime, String mode) {
         Path d = dest(path);
         MessageDigest sha = Hashing.newSha256();
         long size = 0;
@@ -180,12 +181,12 @@ final class LocalBackupWriter implements BackupWriter {
         }
     }
 
-    private void finish(Path d, long mtime, String mode) {
+    private void finish(Path d, Instant mtime, String mode) {
         try {
             if (mode != null) {
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(mode));
             }
-            Files.setLastModifiedTime(d, FileTime.fromMillis(mtime));
+            Files.setLastModifiedTime(d, FileTime.from(mtime));
         } catch (IOException | UnsupportedOperationException ignored) {
             // attributes are recorded in the manifest, which restore uses; the tree's own are a courtesy
         }

@@ -73,7 +73,7 @@ class BackupRunnerTest {
             assertTrue(e != null, "upload in the manifest: " + upload);
             assertEquals(sha256(f.dataDir().resolve(upload)), e.sha256(), upload);
             assertEquals(sha256(f.dataDir().resolve(upload)), sha256(dir.resolve(upload)), upload);
-            assertEquals(Files.getLastModifiedTime(f.dataDir().resolve(upload)).toMillis(), e.mtime());
+            assertEquals(Files.getLastModifiedTime(f.dataDir().resolve(upload)).toInstant(), e.mtime());
         }
         assertTrue(f.uploads().stream().anyMatch(u -> u.length() > 200 || !u.chars().allMatch(c -> c < 128)),
                 "the fixture has awkward names");

@@ -73,7 +73,7 @@ class RestoreRunnerTest {
             if (e.type().equals(FileEntry.FILE)) {
                 Path restored = into.resolve(e.path());
                 assertEquals(sha256(f.dataDir().resolve(e.path())), sha256(restored), e.path());
-                assertEquals(e.mtime(), Files.getLastModifiedTime(restored).toMillis(), e.path());
+                assertEquals(e.mtime(), Files.getLastModifiedTime(restored).toInstant(), e.path());
             }
         }
         assertEquals(f.users(), TestSupport.queryLong(into.resolve("webui.db"), "SELECT count(*) FROM user"));

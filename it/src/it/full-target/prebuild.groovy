@@ -1,0 +1,20 @@
+import java.nio.file.*
+
+def base = basedir.toPath()
+def copyTree = { Path src, Path dst ->
+    Files.walk(src).forEach { p ->
+        def q = dst.resolve(src.relativize(p).toString())
+        if (Files.isSymbolicLink(p)) { Files.createSymbolicLink(q, Files.readSymbolicLink(p)) }
+        else if (Files.isDirectory(p)) { Files.createDirectories(q) }
+        else { Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES) }
+    }
+}
+// The same instance twice, the second with a 2 MiB upload that the filesystem has no room for
+// (as the instance's own "data" it must be a separate directory: the data dir is the instance).
+copyTree(Paths.get(sampleDir), base.resolve('data'))
+copyTree(Paths.get(sampleDir), base.resolve('grown'))
+Files.write(base.resolve('grown/uploads/big-video.mp4'), new byte[2 * 1024 * 1024])
+Files.createDirectories(base.resolve('full'))
+def mount = ['mount', '-t', 'tmpfs', '-o', 'size=1536k', 'tmpfs', base.resolve('full').toString()].execute()
+assert mount.waitFor() == 0 : "cannot mount a tmpfs: ${mount.err.text}"
+return true
