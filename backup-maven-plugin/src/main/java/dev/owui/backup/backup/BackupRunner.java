@@ -73,6 +73,10 @@ public final class BackupRunner {
         DataDirectory dataDir = DataDirectory.open(o.dataDir());
         checkSecretKey(o.secretKeyFile());
         Target target = o.target();
+        if (target instanceof LocalTarget local && local.root().startsWith(dataDir.root())) {
+            throw new OwuiException("target " + target.location() + " is inside the data directory " + dataDir.root()
+                    + ": every backup would contain the ones before it", "choose a target outside the data directory");
+        }
 
         long t = System.nanoTime();
         List<SourceFile> files = dataDir.scan(o.selector());

@@ -116,6 +116,14 @@ class BackupFailureTest {
     }
 
     @Test
+    void aTargetInsideTheDataDirectoryIsRefused() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        OwuiException e = backupFails(f.dataDir(), TestSupport.target(f.dataDir().resolve("backups")));
+        assertTrue(e.getMessage().contains("is inside the data directory"), e.getMessage());
+        assertFalse(Files.exists(f.dataDir().resolve("backups")));
+    }
+
+    @Test
     void aLockHeldByAnotherRunStopsTheSecondRunWithoutTouchingAnything() throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
         LocalTarget target = TestSupport.target(tmp.resolve("b"));
