@@ -1,14 +1,7 @@
 import java.nio.file.*
 
 def base = basedir.toPath()
-def copyTree = { Path src, Path dst ->
-    Files.walk(src).forEach { p ->
-        def q = dst.resolve(src.relativize(p).toString())
-        if (Files.isSymbolicLink(p)) { Files.createSymbolicLink(q, Files.readSymbolicLink(p)) }
-        else if (Files.isDirectory(p)) { Files.createDirectories(q) }
-        else { Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES) }
-    }
-}
+def copyTree = evaluate(new File(scriptsDir, 'copyTree.groovy'))
 def sample = Paths.get(sampleDir)
 copyTree(sample, base.resolve('data'))
 copyTree(sample, base.resolve('running'))

@@ -31,9 +31,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -97,16 +94,25 @@ public final class BackupRunner {
             log.info("backup " + id + " of " + dataDir.root() + " to " + target.location() + "/" + instance
                     + (previous == null ? " (first backup: every file is stored)" : " (unchanged files shared with " + previous.id + ")"));
 
-            try (BackupWriter writer = target.begin(instance, id)) {
-                Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()));
+            try (BackupWriter writer = target.begin(instance, id); WorkerPool pool = new WorkerPool(o.threads())) {
+                Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool);
                 t = System.nanoTime();
-                InstanceInspector.DatabaseFacts dbFacts = run.captureDatabases(files);
+                List<Captured> databases = run.captureDatabases(files);
                 phases.put("databases", System.nanoTime() - t);
 
                 t = System.nanoTime();
-                run.storeFiles(files, o.threads());
+                List<Future<InstanceInspector.DatabaseFacts>> checks = run.checkAndStoreDatabases(databases);
+                run.storeFiles(files);
                 if (o.secretKeyFile() != null) {
                     run.storeSecretKey(o.secretKeyFile());
+                }
+                InstanceInspector.DatabaseFacts dbFacts = null;
+                for (Future<InstanceInspector.DatabaseFacts> c : checks) {
+                    InstanceInspector.DatabaseFacts r = WorkerPool.await(c);
+                    dbFacts = r != null ? r : dbFacts;
+                }
+                if (dbFacts == null) {
+                    throw new IllegalStateException("webui.db was not among the captured databases");
                 }
                 phases.put("files", System.nanoTime() - t);
 
@@ -121,10 +127,14 @@ public final class BackupRunner {
                         new Manifest.Totals(entries.size(), run.bytesTotal.get(), run.bytesWritten.get(), run.bytesReused.get()),
                         entries);
                 writer.commit(manifest);
-                phases.put("manifest", System.nanoTime() - t);
+                phases.put("commit", System.nanoTime() - t);
                 return new BackupResult(manifest, phases, run.linkFallbacks.get(), List.copyOf(warnings));
             }
         }
+    }
+
+    /** A database copied with the backup API into its staging file, not yet checked. */
+    private record Captured(SourceFile source, Path staged) {
     }
 
     private void checkSecretKey(Path key) {
@@ -205,89 +215,97 @@ public final class BackupRunner {
         final Previous previous;
         final List<String> warnings;
         final Progress progress;
+        final WorkerPool pool;
         final List<FileEntry> entries = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong bytesTotal = new AtomicLong();
         final AtomicLong bytesWritten = new AtomicLong();
         final AtomicLong bytesReused = new AtomicLong();
         final AtomicLong linkFallbacks = new AtomicLong();
 
-        Run(BackupWriter writer, Previous previous, List<String> warnings, Progress progress) {
+        Run(BackupWriter writer, Previous previous, List<String> warnings, Progress progress, WorkerPool pool) {
             this.writer = writer;
             this.previous = previous;
             this.warnings = warnings;
             this.progress = progress;
+            this.pool = pool;
         }
 
-        /** Captures every database, webui.db first; returns what webui.db says about the instance. */
-        InstanceInspector.DatabaseFacts captureDatabases(List<SourceFile> files) {
-            InstanceInspector.DatabaseFacts facts = null;
+        /**
+         * Copies every database with the backup API, all at once, and returns when all are
+         * copied: the other files are taken only after the databases (see DataDirectory.scan).
+         */
+        List<Captured> captureDatabases(List<SourceFile> files) {
+            List<Future<Captured>> futures = new ArrayList<>();
             for (SourceFile f : files) {
-                if (!f.type().equals(FileEntry.SQLITE)) {
-                    continue;
-                }
-                Path staged = writer.stagingFile(f.rel());
-                SqliteCapture.capture(f.abs(), staged, f.rel());
-                if (f.rel().equals(DataDirectory.MAIN_DB)) {
-                    try {
-                        facts = InstanceInspector.read(staged);
-                    } catch (SQLException e) {
-                        throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
-                                "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
-                    }
-                }
-                Stored s;
-                try {
-                    s = hash(staged);
-                } catch (IOException e) {
-                    throw new OwuiException("cannot read back the captured " + f.rel() + ": " + e.getMessage(), null, e);
-                }
-                FileEntry before = previous == null ? null : previous.entry(f.rel());
-                FileEntry entry = new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(),
-                        FileEntry.STORED_PLAIN, null, null);
-                if (before != null && before.isSqlite() && s.sha256().equals(before.sha256()) && writer.reuse(f.rel(), previous.id)) {
-                    delete(staged); // identical to the previous backup's copy, which is now shared instead
-                    add(entry.reused(previous.id), false);
-                } else {
-                    writer.putStaged(f.rel(), staged, f.mtime(), f.mode());
-                    add(entry, true);
+                if (f.type().equals(FileEntry.SQLITE)) {
+                    futures.add(pool.submit(() -> {
+                        Path staged = writer.stagingFile(f.rel());
+                        SqliteCapture.capture(f.abs(), staged, f.rel());
+                        return new Captured(f, staged);
+                    }));
                 }
             }
-            if (facts == null) {
-                throw new IllegalStateException("webui.db was not among the captured databases");
+            List<Captured> out = new ArrayList<>();
+            for (Future<Captured> fu : futures) {
+                out.add(WorkerPool.await(fu));
+            }
+            return out;
+        }
+
+        /**
+         * Checks each captured database (quick_check), reads what webui.db says about the
+         * instance, and stores the copies (shared with the previous backup when identical). Runs
+         * on the pool beside the file copies; webui.db's future yields its facts, the others null.
+         */
+        List<Future<InstanceInspector.DatabaseFacts>> checkAndStoreDatabases(List<Captured> databases) {
+            List<Future<InstanceInspector.DatabaseFacts>> checks = new ArrayList<>();
+            for (Captured c : databases) {
+                checks.add(pool.submit(() -> checkAndStore(c)));
+            }
+            return checks;
+        }
+
+        private InstanceInspector.DatabaseFacts checkAndStore(Captured c) {
+            SourceFile f = c.source();
+            Path staged = c.staged();
+            SqliteCapture.check(staged, f.abs(), f.rel());
+            InstanceInspector.DatabaseFacts facts = null;
+            if (f.rel().equals(DataDirectory.MAIN_DB)) {
+                try {
+                    facts = InstanceInspector.read(staged);
+                } catch (SQLException e) {
+                    throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
+                            "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
+                }
+            }
+            Stored s;
+            try {
+                s = hash(staged);
+            } catch (IOException e) {
+                throw new OwuiException("cannot read back the captured " + f.rel() + ": " + e.getMessage(), null, e);
+            }
+            FileEntry before = previous == null ? null : previous.entry(f.rel());
+            FileEntry entry = new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(),
+                    FileEntry.STORED_PLAIN, null, null);
+            if (before != null && before.isSqlite() && s.sha256().equals(before.sha256()) && writer.reuse(f.rel(), previous.id)) {
+                delete(staged); // identical to the previous backup's copy, which is now shared instead
+                add(entry.reused(previous.id), false);
+            } else {
+                writer.putStaged(f.rel(), staged, f.mtime(), f.mode());
+                add(entry, true);
             }
             return facts;
         }
 
-        void storeFiles(List<SourceFile> files, int threads) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread th = new Thread(r, "owui-store");
-                th.setDaemon(true);
-                return th;
-            });
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (SourceFile f : files) {
-                    if (!f.type().equals(FileEntry.SQLITE)) {
-                        futures.add(pool.submit(() -> storeFile(f)));
-                    }
+        void storeFiles(List<SourceFile> files) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (SourceFile f : files) {
+                if (!f.type().equals(FileEntry.SQLITE)) {
+                    futures.add(pool.submit(() -> storeFile(f)));
                 }
-                for (Future<?> fu : futures) {
-                    fu.get();
-                }
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OwuiException("backup interrupted", null);
-            } finally {
-                pool.shutdownNow();
+            }
+            for (Future<?> fu : futures) {
+                WorkerPool.await(fu);
             }
         }
 

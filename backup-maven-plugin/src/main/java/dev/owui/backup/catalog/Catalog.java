@@ -59,6 +59,11 @@ public final class Catalog {
         return target.manifest(instance, id);
     }
 
+    /** The manifest without its file list, for listings. */
+    public Manifest summary(String id) {
+        return target.summary(instance, id);
+    }
+
     private static String tail(List<String> ids) {
         List<String> last = new ArrayList<>(ids.subList(Math.max(0, ids.size() - 5), ids.size()));
         return (ids.size() > 5 ? "…, " : "") + String.join(", ", last);

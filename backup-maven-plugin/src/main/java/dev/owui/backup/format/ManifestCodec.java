@@ -1,13 +1,17 @@
 package dev.owui.backup.format;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.owui.backup.OwuiException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /** Reads and writes manifest.json. Jackson, because JSON is not our core. */
 public final class ManifestCodec {
@@ -36,7 +40,49 @@ public final class ManifestCodec {
         try {
             m = MAPPER.readValue(in, Manifest.class);
         } catch (IOException e) {
-            throw new OwuiException("unreadable manifest " + where + ": " + e.getMessage(),
+            throw unreadable(where, e);
+        }
+        if (m.files() == null) {
+            throw new OwuiException("unreadable manifest " + where + ": no file list",
+                    "the backup is damaged; verify it with owui:verify and use another backup");
+        }
+        return check(m, where);
+    }
+
+    /**
+     * Parses a manifest's header, stopping where the file list begins (it is written last), so
+     * listing many large backups stays fast. The result's {@code files} is empty.
+     */
+    public static Manifest readSummary(InputStream in, String where) {
+        ObjectNode header = MAPPER.createObjectNode();
+        try (JsonParser p = MAPPER.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("files")) {
+                    break;
+                }
+                header.set(name, MAPPER.readTree(p));
+            }
+            Manifest m = MAPPER.treeToValue(header, Manifest.class);
+            return check(new Manifest(m.format(), m.formatVersion(), m.toolVersion(), m.instance(), m.backupId(), m.host(),
+                    m.dataDir(), m.mode(), m.startedAt(), m.finishedAt(), m.openWebUi(), m.totals(), List.of()), where);
+        } catch (IOException e) {
+            throw unreadable(where, e);
+        }
+    }
+
+    private static OwuiException unreadable(String where, IOException e) {
+        return new OwuiException("unreadable manifest " + where + ": " + e.getMessage(),
+                "the backup is damaged; verify it with owui:verify and use another backup");
+    }
+
+    private static Manifest check(Manifest m, String where) {
+        if (m.format() == null || m.totals() == null) {
+            throw new OwuiException("unreadable manifest " + where + ": format or totals missing",
                     "the backup is damaged; verify it with owui:verify and use another backup");
         }
         if (!Manifest.FORMAT.equals(m.format())) {

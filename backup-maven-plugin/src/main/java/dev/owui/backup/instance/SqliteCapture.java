@@ -31,8 +31,8 @@ public final class SqliteCapture {
     }
 
     /**
-     * Copies {@code source} into {@code dest} (which must not exist) and checks the copy. On any
-     * failure {@code dest} is removed and an {@link OwuiException} names the database.
+     * Copies {@code source} into {@code dest}. Check the copy with {@link #check} before keeping
+     * it. On any failure {@code dest} is removed and an {@link OwuiException} names the database.
      */
     public static void capture(Path source, Path dest, String rel) {
         try {
@@ -52,11 +52,6 @@ public final class SqliteCapture {
                                 ? "the database stayed locked by a writer for 10 s; retry, or use a cold backup"
                                 : "check the database with `sqlite3 " + source + " 'PRAGMA integrity_check'`");
             }
-            List<String> problems = quickCheck(dest);
-            if (!problems.isEmpty()) {
-                throw new OwuiException(rel + " fails SQLite's quick_check: " + String.join("; ", problems),
-                        "the live database is damaged: stop Open WebUI, keep a copy of the data directory, then restore the newest good backup or try `sqlite3 " + rel + " .recover`");
-            }
         } catch (SQLException e) {
             deleteQuietly(dest);
             if (String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
@@ -72,6 +67,24 @@ public final class SqliteCapture {
         } catch (RuntimeException e) {
             deleteQuietly(dest);
             throw e;
+        }
+    }
+
+    /**
+     * Checks a captured copy with {@code PRAGMA quick_check}: a damaged live database fails the
+     * backup rather than producing a backup that cannot be restored. The copy is removed on failure.
+     */
+    public static void check(Path copy, Path source, String rel) {
+        List<String> problems;
+        try {
+            problems = quickCheck(copy);
+        } catch (SQLException e) {
+            problems = List.of(String.valueOf(e.getMessage()));
+        }
+        if (!problems.isEmpty()) {
+            deleteQuietly(copy);
+            throw new OwuiException(rel + " fails SQLite's quick_check: " + String.join("; ", problems),
+                    "the live database " + source + " is damaged: stop Open WebUI, keep a copy of the data directory, then restore the newest good backup or try `sqlite3 " + rel + " .recover`");
         }
     }
 

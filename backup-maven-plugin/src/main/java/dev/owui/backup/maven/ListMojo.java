@@ -34,7 +34,7 @@ public class ListMojo extends AbstractOwuiMojo {
             for (int i = ids.size() - 1; i >= 0; i--) {
                 String id = ids.get(i);
                 try {
-                    Manifest m = catalog.manifest(id);
+                    Manifest m = catalog.summary(id);
                     table.row(id, m.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), m.mode(), Sizes.bytes(m.totals().bytes()), Sizes.bytes(m.totals().bytesWritten()),
                             Sizes.count(m.totals().files()), m.openWebUi() == null ? "" : m.openWebUi().schemaRevision());
                 } catch (OwuiException e) {

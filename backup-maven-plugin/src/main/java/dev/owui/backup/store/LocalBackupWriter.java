@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +36,8 @@ final class LocalBackupWriter implements BackupWriter {
     private final boolean sync;
     private final LocalTarget.Linker linker;
     private final ConcurrentHashMap<Path, Boolean> madeDirs = new ConcurrentHashMap<>();
+    /** Files this run wrote (not linked), made durable together at commit. */
+    private final Queue<Path> written = new ConcurrentLinkedQueue<>();
     private volatile boolean committed;
 
     LocalBackupWriter(LocalTarget target, String instance, String backupId, Path partial, boolean sync, LocalTarget.Linker linker) {
@@ -69,12 +73,8 @@ final class LocalBackupWriter implements BackupWriter {
     public void putStaged(String path, Path staged, Instant mtime, String mode) {
         Path d = dest(path);
         try {
-            if (sync) {
-                try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-            }
             Files.move(staged, d, StandardCopyOption.ATOMIC_MOVE);
+            written.add(d);
             finish(d, mtime, mode);
         } catch (IOException e) {
             throw OwuiIo.targetFailure(target.location(), d, e);
@@ -101,9 +101,6 @@ final class LocalBackupWriter implements BackupWriter {
                 }
                 size += n;
             }
-            if (sync) {
-                out.force(false);
-            }
         } catch (NoSuchFileException e) {
             if (e.getFile() != null && e.getFile().equals(source.toString())) {
                 throw new SourceVanishedException(path);
@@ -116,6 +113,7 @@ final class LocalBackupWriter implements BackupWriter {
             throw OwuiIo.targetFailure(target.location(), d, e);
         }
         finish(d, mtime, mode);
+        written.add(d);
         return new Stored(size, HexFormat.of().formatHex(sha.digest()));
     }
 
@@ -158,9 +156,7 @@ final class LocalBackupWriter implements BackupWriter {
         Path finalDir = target.backupDir(instance, backupId);
         try {
             if (sync) {
-                for (Path dir : madeDirs.keySet()) {
-                    LocalTarget.syncDirectory(dir);
-                }
+                Durability.flush(partial, written, madeDirs.keySet());
             }
             LocalTarget.writeAtomically(partial.resolve(Manifest.FILE_NAME), ManifestCodec.write(manifest), sync);
             LocalTarget.syncDirectory(partial);

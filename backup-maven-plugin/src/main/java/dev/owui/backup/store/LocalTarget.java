@@ -119,9 +119,18 @@ public final class LocalTarget implements Target {
 
     @Override
     public Manifest manifest(String instance, String backupId) {
+        return readManifest(instance, backupId, false);
+    }
+
+    @Override
+    public Manifest summary(String instance, String backupId) {
+        return readManifest(instance, backupId, true);
+    }
+
+    private Manifest readManifest(String instance, String backupId, boolean headerOnly) {
         Path m = backupDir(instance, backupId).resolve(Manifest.FILE_NAME);
-        try (InputStream in = Files.newInputStream(m)) {
-            return ManifestCodec.read(in, m.toString());
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(m))) {
+            return headerOnly ? ManifestCodec.readSummary(in, m.toString()) : ManifestCodec.read(in, m.toString());
         } catch (NoSuchFileException e) {
             throw new OwuiException("no backup " + backupId + " of instance " + instance + " at " + location,
                     "run owui:list to see the backups there");

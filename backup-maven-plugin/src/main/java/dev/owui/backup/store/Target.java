@@ -27,6 +27,11 @@ public interface Target {
     /** The manifest of a complete backup; an OwuiException names a missing or damaged one. */
     Manifest manifest(String instance, String backupId);
 
+    /** The manifest without its file list: what listing needs, read without parsing every entry. */
+    default Manifest summary(String instance, String backupId) {
+        return manifest(instance, backupId);
+    }
+
     /** Reads the stored bytes of one file of a backup. */
     InputStream open(String instance, String backupId, String path) throws IOException;
 
