@@ -7,7 +7,11 @@ def copyTree = evaluate(new File(scriptsDir, 'copyTree.groovy'))
 copyTree(Paths.get(sampleDir), base.resolve('data'))
 copyTree(Paths.get(sampleDir), base.resolve('grown'))
 Files.write(base.resolve('grown/uploads/big-video.mp4'), new byte[2 * 1024 * 1024])
-Files.createDirectories(base.resolve('full'))
-def mount = ['mount', '-t', 'tmpfs', '-o', 'size=1536k', 'tmpfs', base.resolve('full').toString()].execute()
+// The tmpfs is mounted outside the project (a link points at it), so a mount left behind by an
+// interrupted run never stops the invoker from cleaning its folder.
+def mnt = Files.createTempDirectory('owui-it-full')
+def mount = ['mount', '-t', 'tmpfs', '-o', 'size=1536k', 'tmpfs', mnt.toString()].execute()
 assert mount.waitFor() == 0 : "cannot mount a tmpfs: ${mount.err.text}"
+Files.writeString(base.resolve('mount.path'), mnt.toString())
+Files.createSymbolicLink(base.resolve('full'), mnt)
 return true

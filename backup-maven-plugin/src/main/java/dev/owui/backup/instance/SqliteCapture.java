@@ -75,12 +75,7 @@ public final class SqliteCapture {
      * backup rather than producing a backup that cannot be restored. The copy is removed on failure.
      */
     public static void check(Path copy, Path source, String rel) {
-        List<String> problems;
-        try {
-            problems = quickCheck(copy);
-        } catch (SQLException e) {
-            problems = List.of(String.valueOf(e.getMessage()));
-        }
+        List<String> problems = quickCheck(copy);
         if (!problems.isEmpty()) {
             deleteQuietly(copy);
             throw new OwuiException(rel + " fails SQLite's quick_check: " + String.join("; ", problems),
@@ -88,19 +83,51 @@ public final class SqliteCapture {
         }
     }
 
-    /** Runs {@code PRAGMA quick_check} on a database nobody writes; returns its complaints (empty when "ok"). */
-    public static List<String> quickCheck(Path db) throws SQLException {
-        return check(db, "PRAGMA quick_check(20)");
+    /**
+     * Runs {@code PRAGMA quick_check} on a database nobody writes; returns its complaints (empty
+     * when "ok"). Since SQLite 3.44 a whole-database check also cross-checks full-text indexes
+     * through their xIntegrity method, which takes seconds on Chroma's FTS5 trigram index (2.4 s
+     * against 0.1 s for everything else on a 250 MB chroma.sqlite3). A database with virtual
+     * tables is therefore checked table by table: every ordinary table and index, including the
+     * b-trees that hold the full-text index, is still verified page by page.
+     */
+    public static List<String> quickCheck(Path db) {
+        try (Connection c = Sqlite.openFrozen(db); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            boolean virtual = false;
+            try (ResultSet r = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'table'")) {
+                while (r.next()) {
+                    String sql = r.getString(2);
+                    if (sql != null && sql.regionMatches(true, 0, "CREATE VIRTUAL TABLE", 0, 20)) {
+                        virtual = true;
+                    } else {
+                        tables.add(r.getString(1));
+                    }
+                }
+            }
+            if (!virtual) {
+                return complaints(s, "PRAGMA quick_check(20)");
+            }
+            List<String> out = new ArrayList<>();
+            for (String t : tables) {
+                out.addAll(complaints(s, "PRAGMA quick_check(\"" + t.replace("\"", "\"\"") + "\")"));
+            }
+            return out;
+        } catch (SQLException e) {
+            return List.of(String.valueOf(e.getMessage())); // too damaged to even read the schema
+        }
     }
 
-    /** Runs {@code PRAGMA integrity_check}; returns its complaints (empty when "ok"). */
+    /** Runs {@code PRAGMA integrity_check}, virtual tables included; returns its complaints (empty when "ok"). */
     public static List<String> integrityCheck(Path db) throws SQLException {
-        return check(db, "PRAGMA integrity_check(20)");
+        try (Connection c = Sqlite.openFrozen(db); Statement s = c.createStatement()) {
+            return complaints(s, "PRAGMA integrity_check(20)");
+        }
     }
 
-    private static List<String> check(Path db, String pragma) throws SQLException {
+    private static List<String> complaints(Statement s, String pragma) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = Sqlite.openFrozen(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(pragma)) {
+        try (ResultSet r = s.executeQuery(pragma)) {
             while (r.next()) {
                 String line = r.getString(1);
                 if (!"ok".equalsIgnoreCase(line)) {
