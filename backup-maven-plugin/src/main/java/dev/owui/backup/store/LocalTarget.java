@@ -164,6 +164,23 @@ public final class LocalTarget implements Target {
         return new LocalBackupWriter(this, instance, backupId, partial, sync, linker);
     }
 
+    @Override
+    public void delete(String instance, String backupId) {
+        if (!BackupId.isValid(backupId)) {
+            throw new IllegalArgumentException("not a backup id: " + backupId);
+        }
+        Path dir = backupDir(instance, backupId);
+        // Hide it first (one rename), so a crash halfway through leaves a partial tree, never a
+        // complete-looking backup with files missing.
+        Path doomed = instanceDir(instance).resolve("." + backupId + ".deleting" + PARTIAL_SUFFIX);
+        try {
+            Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw OwuiIo.targetFailure(location, dir, e);
+        }
+        removeTree(doomed);
+    }
+
     /** Removes interrupted trees of an instance. Only under the lock. Returns the ids removed. */
     public List<String> removeIncomplete(String instance) {
         List<String> removed = new ArrayList<>();

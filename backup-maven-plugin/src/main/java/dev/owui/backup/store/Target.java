@@ -45,6 +45,12 @@ public interface Target {
     TargetLock lock(String instance);
 
     /**
+     * Removes a complete backup (retention). Call only while holding the lock. Files it shares
+     * with other backups stay with them: a backup never depends on another's folder.
+     */
+    void delete(String instance, String backupId);
+
+    /**
      * Starts writing a new backup. Call only while holding the lock. The writer removes what it
      * wrote unless {@link BackupWriter#commit} succeeds.
      */
