@@ -34,4 +34,10 @@ assert log =~ /files\s+size\s+written\s+shared/
 assert log.contains("backups of instance 'prod'")
 assert log.indexOf(ids[1]) < log.lastIndexOf(ids[0]) : 'list shows newest first'
 assert log.contains('all 2 backups are whole')
+
+// Snapshots: the same format in their own directory; keep=1 rotated the first one away.
+def snaps = basedir.toPath().resolve('snapshots/prod').toFile().list().findAll { !it.startsWith('.') }
+assert snaps.size() == 1 : "one snapshot kept: ${snaps}"
+assert basedir.toPath().resolve("snapshots/prod/${snaps[0]}/manifest.json").toFile().exists()
+assert log =~ /removed \d{8}T\d{6}Z(-\d+)? \(keeping the newest 1\)/
 return true

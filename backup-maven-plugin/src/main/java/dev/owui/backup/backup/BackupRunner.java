@@ -100,7 +100,7 @@ public final class BackupRunner {
                 previous = Previous.newest(target, instance, existing, warnings, log); // another run committed meanwhile
             }
             phases.put("previous", System.nanoTime() - t);
-            String id = uniqueId(BackupId.of(startedAt), existing);
+            String id = BackupId.unique(BackupId.of(startedAt), existing);
             log.info("backup " + id + " of " + dataDir.root() + " to " + target.location() + "/" + instance
                     + (previous == null ? " (first backup: every file is stored)" : " (unchanged files shared with " + previous.id + ")"));
 
@@ -171,14 +171,6 @@ public final class BackupRunner {
     private void warn(List<String> warnings, String w) {
         warnings.add(w);
         log.warn(w);
-    }
-
-    private static String uniqueId(String base, List<String> existing) {
-        String id = base;
-        for (int n = 2; existing.contains(id); n++) {
-            id = base + "-" + n;
-        }
-        return id;
     }
 
     /** The newest complete backup, whose unchanged files this one shares. */

@@ -3,6 +3,7 @@ package dev.owui.backup.format;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,21 @@ public final class BackupId {
 
     public static String of(Instant time) {
         return FORMAT.format(time);
+    }
+
+    /**
+     * The id for a backup starting at {@code base}'s second: with a suffix above every existing id
+     * of that second, so the newest backup always sorts last (after rotation removed "…Z" and
+     * only "…Z-2" remains, a new "…Z" would sort first and be the next one rotated away).
+     */
+    public static String unique(String base, List<String> existing) {
+        int highest = 0;
+        for (String id : existing) {
+            if (id.startsWith(base)) {
+                highest = Math.max(highest, id.length() == base.length() ? 1 : suffix(id));
+            }
+        }
+        return highest == 0 ? base : base + "-" + (highest + 1);
     }
 
     public static boolean isValid(String id) {

@@ -12,7 +12,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * What every goal shares: skip, the target, the instance, and the translation of engine outcomes
+ * What every goal shares: skip, the instance, durability, and the translation of engine outcomes
  * into Maven's: an {@link OwuiException} (bad input, damaged backup) fails the build with its one
  * line; anything else is an unexpected error.
  */
@@ -21,14 +21,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     /** Skips the goal. */
     @Parameter(property = "owui.skip", defaultValue = "false")
     protected boolean skip;
-
-    /**
-     * Where backups are kept: a directory (local disk or a mounted NAS) or a {@code file:} URL.
-     * Relative paths are resolved against the project's directory, or the current directory when
-     * run without a pom.
-     */
-    @Parameter(property = "owui.target")
-    protected String target;
 
     /** The instance's folder name at the target; one target can hold several instances. */
     @Parameter(property = "owui.instance", defaultValue = "open-webui")
@@ -69,8 +61,9 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         return new MavenEngineLog(getLog());
     }
 
-    protected Target target() {
-        return Targets.parse(target, basePath(), sync);
+    /** The target an operator named (owui.target, owui.snapshotDir), resolved against the base directory. */
+    protected Target target(String spec) {
+        return Targets.parse(spec, basePath(), sync);
     }
 
     protected Path basePath() {

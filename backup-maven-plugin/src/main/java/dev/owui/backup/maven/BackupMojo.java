@@ -1,15 +1,11 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.format.Manifest;
-import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Sizes;
 import dev.owui.backup.report.Table;
-import java.io.File;
-import java.util.List;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -19,34 +15,15 @@ import org.apache.maven.plugins.annotations.Parameter;
  * other file copied or, when unchanged since the previous backup, shared with it by hard link.
  */
 @Mojo(name = "backup", requiresProject = false, threadSafe = true)
-public class BackupMojo extends AbstractOwuiMojo {
-
-    /** Open WebUI's DATA_DIR: the directory holding webui.db, uploads/ and vector_db/. */
-    @Parameter(property = "owui.dataDir")
-    private File dataDir;
+public class BackupMojo extends AbstractCaptureMojo {
 
     /**
-     * Globs (relative to the data directory) of what to take; empty means everything. A pattern
-     * that names a directory takes everything below it.
+     * Where backups are kept: a directory (local disk or a mounted NAS) or a {@code file:} URL.
+     * Relative paths are resolved against the project's directory, or the current directory when
+     * run without a pom.
      */
-    @Parameter(property = "owui.includes")
-    private List<String> includes;
-
-    /** Globs of what to leave out. Default: {@code cache}, {@code audit.log}, {@code audit*.log}. */
-    @Parameter(property = "owui.excludes")
-    private List<String> excludes;
-
-    /**
-     * Open WebUI's {@code .webui_secret_key}, which lives outside the data directory
-     * ({@code /app/backend/.webui_secret_key} in the container). Without it, a restored instance
-     * logs everyone out and loses stored OAuth tokens.
-     */
-    @Parameter(property = "owui.secretKeyFile")
-    private File secretKeyFile;
-
-    /** Files stored in parallel. */
-    @Parameter(property = "owui.threads", defaultValue = "4")
-    private int threads;
+    @Parameter(property = "owui.target")
+    private String target;
 
     @Override
     protected String goal() {
@@ -56,9 +33,7 @@ public class BackupMojo extends AbstractOwuiMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
-        BackupResult r = new BackupRunner(log).run(new BackupOptions(resolve(dataDir), target(), instance, selector,
-                resolve(secretKeyFile), threads));
+        BackupResult r = new BackupRunner(log).run(options(target(target)));
         summarize(log, r);
     }
 

@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 
 /** Lists the complete backups of an instance at a target, newest first. */
 @Mojo(name = "list", requiresProject = false, threadSafe = true)
-public class ListMojo extends AbstractOwuiMojo {
+public class ListMojo extends AbstractTargetMojo {
 
     @Override
     protected String goal() {

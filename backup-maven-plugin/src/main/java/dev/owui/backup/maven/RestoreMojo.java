@@ -13,7 +13,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * non-empty directory needs owui.force, and its contents are then moved aside, never deleted.
  */
 @Mojo(name = "restore", requiresProject = false, threadSafe = true)
-public class RestoreMojo extends AbstractOwuiMojo {
+public class RestoreMojo extends AbstractTargetMojo {
 
     /** The data directory to restore into (Open WebUI must be stopped). */
     @Parameter(property = "owui.dataDir")

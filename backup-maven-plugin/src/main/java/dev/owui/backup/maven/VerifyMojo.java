@@ -15,7 +15,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * file rows against the uploads. Fails listing every damage found.
  */
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
-public class VerifyMojo extends AbstractOwuiMojo {
+public class VerifyMojo extends AbstractTargetMojo {
 
     /** The backup to verify: an id, {@code all}, or unset for the newest. */
     @Parameter(property = "owui.backupId")

@@ -22,6 +22,14 @@ class BackupIdTest {
     }
 
     @Test
+    void aNewIdSortsAfterEverySameSecondIdEvenWhenEarlierOnesWereRemoved() {
+        String base = "20261126T074802Z";
+        assertEquals(base, BackupId.unique(base, List.of("20261126T074801Z")));
+        assertEquals(base + "-2", BackupId.unique(base, List.of(base)));
+        assertEquals(base + "-4", BackupId.unique(base, List.of(base + "-3")), "rotation removed …Z and …Z-2");
+    }
+
+    @Test
     void sameSecondSuffixesSortNumerically() {
         List<String> ids = new ArrayList<>(List.of("20261126T074802Z-10", "20261126T074803Z", "20261126T074802Z", "20261126T074802Z-9"));
         ids.sort(BackupId::compare);
