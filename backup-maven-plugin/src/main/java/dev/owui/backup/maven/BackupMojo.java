@@ -34,10 +34,11 @@ public class BackupMojo extends AbstractCaptureMojo {
     protected void run() {
         EngineLog log = engineLog();
         BackupResult r = new BackupRunner(log).run(options(target(target)));
-        summarize(log, r);
+        summarize(log, r, "backup");
     }
 
-    static void summarize(EngineLog log, BackupResult r) {
+    /** The closing summary: time per phase, then files and bytes; {@code what} names the result (backup, snapshot). */
+    static void summarize(EngineLog log, BackupResult r, String what) {
         Manifest m = r.manifest();
         Manifest.Totals t = m.totals();
         long total = r.phaseNanos().values().stream().mapToLong(Long::longValue).sum();
@@ -58,7 +59,7 @@ public class BackupMojo extends AbstractCaptureMojo {
         }
         log.info("");
         String schema = m.openWebUi() == null || m.openWebUi().schemaRevision() == null ? "none" : m.openWebUi().schemaRevision();
-        log.info("backup " + m.backupId() + " complete: " + m.instance() + " at schema revision " + schema
+        log.info(what + " " + m.backupId() + " complete: " + m.instance() + " at schema revision " + schema
                 + (r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warning(s) above"));
     }
 }

@@ -36,7 +36,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         }
         EngineLog log = engineLog();
         SnapshotRunner.Result r = new SnapshotRunner(log).run(options(target(snapshotDir)), keep);
-        BackupMojo.summarize(log, r.snapshot());
+        BackupMojo.summarize(log, r.snapshot(), "snapshot");
         log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));
     }
 }
