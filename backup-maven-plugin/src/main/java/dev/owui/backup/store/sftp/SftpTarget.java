@@ -1,0 +1,374 @@
+package dev.owui.backup.store.sftp;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.SftpException;
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.format.ManifestCodec;
+import dev.owui.backup.ssh.SftpUrl;
+import dev.owui.backup.ssh.SshOptions;
+import dev.owui.backup.ssh.SshSession;
+import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.Target;
+import dev.owui.backup.store.TargetLock;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A target on an SFTP server, {@code sftp://[user@]host[:port]/path}, with the same tree and
+ * guarantees as a local one (FORMAT.md): each backup is built under {@code .<id>.partial},
+ * the manifest goes in last (temporary name, then rename) and the tree is renamed to its id.
+ * Unchanged files are hard links on the server (hardlink@openssh.com) where it offers them.
+ * The SSH session is opened on first use and closed by {@link #close()}.
+ */
+public final class SftpTarget implements Target {
+    static final String PARTIAL_SUFFIX = ".partial";
+
+    private final SftpUrl url;
+    private final boolean sync;
+    private final SftpConnection conn;
+    private Path downloads;
+
+    private SftpTarget(SftpUrl url, SshOptions options, boolean sync) {
+        this.url = url;
+        this.sync = sync;
+        this.conn = new SftpConnection(url, options);
+    }
+
+    /** A target for an {@code sftp://} URL; connects on first use. Files are synced on the server before a manifest counts. */
+    public static SftpTarget open(String url, SshOptions options) {
+        return open(url, options, true);
+    }
+
+    /**
+     * As {@link #open(String, SshOptions)}; {@code sync} false skips the best-effort
+     * {@code sync -f} on the server before the manifest (SFTP itself cannot fsync).
+     */
+    public static SftpTarget open(String url, SshOptions options, boolean sync) {
+        return new SftpTarget(SftpUrl.parse(url), options, sync);
+    }
+
+    public SftpUrl url() {
+        return url;
+    }
+
+    @Override
+    public String location() {
+        return url.toString();
+    }
+
+    String instanceDir(String instance) {
+        return RemotePaths.join(url.path(), instance);
+    }
+
+    String backupDir(String instance, String id) {
+        return RemotePaths.join(instanceDir(instance), id);
+    }
+
+    SftpConnection connection() {
+        return conn;
+    }
+
+    boolean sync() {
+        return sync;
+    }
+
+    @Override
+    public List<String> instances() {
+        return conn.call("listing " + url.path(), f -> {
+            List<String> out = new ArrayList<>();
+            for (RemoteFiles.Entry e : f.list(url.path())) {
+                if (e.isDir() && !e.name().startsWith(".")) {
+                    out.add(e.name());
+                }
+            }
+            out.sort(null);
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> backups(String instance) {
+        String dir = instanceDir(instance);
+        return conn.call("listing the backups in " + dir, f -> {
+            List<String> ids = new ArrayList<>();
+            for (RemoteFiles.Entry e : f.list(dir)) {
+                if (e.isDir() && BackupId.isValid(e.name()) && f.stat(RemotePaths.join(RemotePaths.join(dir, e.name()), Manifest.FILE_NAME)) != null) {
+                    ids.add(e.name());
+                }
+            }
+            ids.sort(BackupId::compare);
+            return ids;
+        });
+    }
+
+    @Override
+    public List<String> incomplete(String instance) {
+        String dir = instanceDir(instance);
+        return conn.call("listing " + dir, f -> {
+            List<String> out = new ArrayList<>();
+            for (RemoteFiles.Entry e : f.list(dir)) {
+                String name = e.name();
+                if (!e.isDir()) {
+                    continue;
+                }
+                if (name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX)) {
+                    out.add(name.substring(1, name.length() - PARTIAL_SUFFIX.length()));
+                } else if (BackupId.isValid(name) && f.stat(RemotePaths.join(RemotePaths.join(dir, name), Manifest.FILE_NAME)) == null) {
+                    out.add(name);
+                }
+            }
+            out.sort(null);
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> removeIncomplete(String instance) {
+        String dir = instanceDir(instance);
+        return conn.call("removing interrupted backups in " + dir, f -> {
+            List<String> removed = new ArrayList<>();
+            for (RemoteFiles.Entry e : f.list(dir)) {
+                if (e.isDir() && e.name().startsWith(".") && e.name().endsWith(PARTIAL_SUFFIX)) {
+                    f.removeTree(RemotePaths.join(dir, e.name()));
+                    removed.add(e.name());
+                }
+            }
+            return removed;
+        });
+    }
+
+    @Override
+    public Manifest manifest(String instance, String backupId) {
+        return readManifest(instance, backupId, false);
+    }
+
+    @Override
+    public Manifest summary(String instance, String backupId) {
+        return readManifest(instance, backupId, true);
+    }
+
+    private Manifest readManifest(String instance, String backupId, boolean headerOnly) {
+        String m = RemotePaths.join(backupDir(instance, backupId), Manifest.FILE_NAME);
+        String where = url.withPath(m).toString();
+        return conn.call("reading " + m, f -> {
+            try (RecordingInput in = new RecordingInput(f.read(m))) {
+                try {
+                    return headerOnly ? ManifestCodec.readSummary(in, where) : ManifestCodec.read(in, where);
+                } catch (OwuiException unreadable) {
+                    if (in.failure != null) {
+                        throw in.failure; // the connection failed, not the manifest
+                    }
+                    throw unreadable;
+                }
+            } catch (SftpException e) {
+                if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                    throw new OwuiException("no backup " + backupId + " of instance " + instance + " at " + location(),
+                            "run owui:list to see the backups there");
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Remembers the I/O failure of the stream it wraps, which a JSON parser would report as bad content. */
+    private static final class RecordingInput extends FilterInputStream {
+        IOException failure;
+
+        RecordingInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The stored bytes of one file; the SFTP channel stays borrowed until the stream is closed.
+     * A missing file is a {@link NoSuchFileException}, as on a local target.
+     */
+    @Override
+    public InputStream open(String instance, String backupId, String path) throws IOException {
+        String file = RemotePaths.under(backupDir(instance, backupId), path);
+        RemoteFiles f;
+        try {
+            f = conn.borrow(null, "reading " + file);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted opening " + file);
+        }
+        try {
+            InputStream in = f.read(file);
+            return new FilterInputStream(in) {
+                private boolean released;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        return in.read(b, off, len);
+                    } catch (IOException | RuntimeException e) {
+                        f.markBroken();
+                        if (!f.usable() || f.session().stalled() != null) {
+                            throw f.session().failure("reading " + file, e);
+                        }
+                        throw e;
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    if (released) {
+                        return;
+                    }
+                    released = true;
+                    try {
+                        in.close();
+                    } finally {
+                        conn.release(f);
+                    }
+                }
+            };
+        } catch (SftpException e) {
+            if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                f.markBroken();
+            }
+            conn.release(f);
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                throw new NoSuchFileException(location() + ":" + file);
+            }
+            throw SftpFailures.of(f, url, "reading " + file, e);
+        } catch (RuntimeException e) {
+            conn.release(f);
+            throw e;
+        }
+    }
+
+    /**
+     * Downloads one stored file to a local temp file (SQLite needs a file); the copies live in a
+     * folder of this target that {@link #close()} removes. Stored files never change, so a copy
+     * made earlier in the run is reused.
+     */
+    @Override
+    public Path localFile(String instance, String backupId, String path) throws IOException {
+        Path local = downloads().resolve(instance).resolve(backupId).resolve(path).normalize();
+        if (!local.startsWith(downloads())) {
+            throw new IllegalArgumentException("path escapes the backup tree: " + path);
+        }
+        if (Files.exists(local)) {
+            return local;
+        }
+        Files.createDirectories(local.getParent());
+        Path part = local.resolveSibling(local.getFileName() + ".part");
+        try (InputStream in = open(instance, backupId, path)) {
+            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(part, local, StandardCopyOption.ATOMIC_MOVE);
+        return local;
+    }
+
+    private synchronized Path downloads() throws IOException {
+        if (downloads == null) {
+            downloads = Files.createTempDirectory("owui-sftp-download-");
+        }
+        return downloads;
+    }
+
+    @Override
+    public TargetLock lock(String instance) {
+        return SftpLock.acquire(conn, location() + "/" + instance, instanceDir(instance), p -> sshCommand("rm " + RemotePaths.shellQuote(p)));
+    }
+
+    /** The command an operator runs to do {@code remoteCommand} on this server, as the URL names it. */
+    String sshCommand(String remoteCommand) {
+        String arg = remoteCommand.matches("[^\"$`\\\\]*") ? "\"" + remoteCommand + "\"" : RemotePaths.shellQuote(remoteCommand);
+        return "ssh " + (url.port() > 0 ? "-p " + url.port() + " " : "") + (url.user() == null ? "" : url.user() + "@") + url.host() + " " + arg;
+    }
+
+    @Override
+    public void delete(String instance, String backupId) {
+        if (!BackupId.isValid(backupId)) {
+            throw new IllegalArgumentException("not a backup id: " + backupId);
+        }
+        String dir = backupDir(instance, backupId);
+        // Hidden first (one rename), so a crash halfway leaves a partial tree, never a
+        // complete-looking backup with files missing.
+        String doomed = RemotePaths.join(instanceDir(instance), "." + backupId + ".deleting" + PARTIAL_SUFFIX);
+        conn.call("removing backup " + backupId, f -> {
+            f.rename(dir, doomed);
+            f.removeTree(doomed);
+            return null;
+        });
+    }
+
+    @Override
+    public BackupWriter begin(String instance, String backupId) {
+        String partial = RemotePaths.join(instanceDir(instance), "." + backupId + PARTIAL_SUFFIX);
+        SshSession session = conn.session();
+        boolean[] caps = conn.call(session, "starting backup " + backupId, f -> {
+            f.removeTree(partial); // a leftover of a crashed run: we hold the lock, so nobody else writes it
+            f.mkdirs(partial);
+            return new boolean[] {f.hardlinks(), f.posixRename()};
+        });
+        Path staging;
+        try {
+            staging = Files.createTempDirectory("owui-sftp-staging-");
+        } catch (IOException e) {
+            throw new OwuiException("cannot create a local staging folder for the database copies: " + e.getMessage(),
+                    "check the temp directory (java.io.tmpdir) has room for webui.db", e);
+        }
+        return new SftpBackupWriter(this, session, instance, backupId, partial, staging, caps[0], caps[1]);
+    }
+
+    /** Closes the SSH session and removes the local copies made by {@link #localFile}. */
+    @Override
+    public void close() {
+        conn.close();
+        Path d;
+        synchronized (this) {
+            d = downloads;
+            downloads = null;
+        }
+        deleteLocalTree(d);
+    }
+
+    static void deleteLocalTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException ignored) {
+            // a temp folder; the OS cleans it eventually
+        }
+    }
+}
