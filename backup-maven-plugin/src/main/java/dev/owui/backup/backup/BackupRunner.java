@@ -88,10 +88,8 @@ public final class BackupRunner {
             if (lock.clearedStale() != null) {
                 warn(warnings, lock.clearedStale());
             }
-            if (target instanceof LocalTarget local) {
-                for (String gone : local.removeIncomplete(instance)) {
-                    log.info("removed " + gone + ", left by an interrupted run (it never counted as a backup)");
-                }
+            for (String gone : target.removeIncomplete(instance)) {
+                log.info("removed " + gone + ", left by an interrupted run (it never counted as a backup)");
             }
             t = System.nanoTime();
             List<String> existing = target.backups(instance);

@@ -2,14 +2,22 @@ package dev.owui.backup.maven;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.ssh.SshOptions;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.Targets;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * What every goal shares: skip, the instance, durability, and the translation of engine outcomes
@@ -32,6 +40,31 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
      */
     @Parameter(property = "owui.sync", defaultValue = "true")
     protected boolean sync;
+
+    /**
+     * The id of a {@code <server>} in settings.xml holding the SSH credentials for an sftp://
+     * target: username, password, or privateKey (+ passphrase). Without it the ssh-agent, the
+     * ssh config's IdentityFile and ~/.ssh's default keys are tried.
+     */
+    @Parameter(property = "owui.serverId")
+    protected String serverId;
+
+    /** The known_hosts file that sftp:// host keys are checked against (default ~/.ssh/known_hosts). */
+    @Parameter(property = "owui.knownHosts")
+    protected File knownHosts;
+
+    /** The OpenSSH client config honoured for sftp:// hosts (default ~/.ssh/config). */
+    @Parameter(property = "owui.sshConfig")
+    protected File sshConfig;
+
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    protected Settings settings;
+
+    @Parameter(defaultValue = "${session}", readonly = true)
+    protected MavenSession session;
+
+    @Component
+    protected SettingsDecrypter settingsDecrypter;
 
     /** The project's directory, or the current directory without a pom. */
     @Parameter(defaultValue = "${basedir}", readonly = true)
@@ -63,7 +96,28 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
 
     /** The target an operator named (owui.target, owui.snapshotDir), resolved against the base directory. */
     protected Target target(String spec) {
-        return Targets.parse(spec, basePath(), sync);
+        return Targets.parse(spec, basePath(), sync, this::sshOptions);
+    }
+
+    /**
+     * SSH settings for an sftp:// target: the user's home and SSH_AUTH_SOCK from Maven's view of
+     * the environment (never System.getProperty), then the files and credentials configured.
+     */
+    protected SshOptions sshOptions() {
+        Properties sys = session == null ? new Properties() : session.getSystemProperties();
+        Path home = Path.of(sys.getProperty("user.home", "/root"));
+        Map<String, String> env = new HashMap<>();
+        for (String name : sys.stringPropertyNames()) {
+            if (name.startsWith("env.")) {
+                env.put(name.substring(4), sys.getProperty(name));
+            }
+        }
+        SshOptions o = SshOptions.fromEnvironment(home, env).withKnownHosts(resolve(knownHosts)).withSshConfig(resolve(sshConfig));
+        if (serverId != null && !serverId.isBlank()) {
+            ServerCredentials c = ServerCredentials.from(settings, settingsDecrypter, serverId);
+            o = o.withCredentials(c.username(), c.password(), c.privateKey(), c.passphrase());
+        }
+        return o;
     }
 
     protected Path basePath() {

@@ -6,6 +6,7 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Sizes;
 import dev.owui.backup.report.Table;
+import dev.owui.backup.store.Target;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -33,8 +34,9 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        BackupResult r = new BackupRunner(log).run(options(target(target)));
-        summarize(log, r, "backup");
+        try (Target t = target(target)) {
+            summarize(log, new BackupRunner(log).run(options(t)), "backup");
+        }
     }
 
     /** The closing summary: time per phase, then files and bytes; {@code what} names the result (backup, snapshot). */

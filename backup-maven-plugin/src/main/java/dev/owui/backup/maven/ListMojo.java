@@ -22,31 +22,32 @@ public class ListMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        Target t = target();
-        Catalog catalog = new Catalog(t, instance);
-        List<String> ids = catalog.ids();
-        if (ids.isEmpty()) {
-            List<String> others = t.instances();
-            log.info("no backups of instance '" + instance + "' at " + t.location()
-                    + (others.isEmpty() ? "" : " (instances there: " + String.join(", ", others) + ")"));
-        } else {
-            Table table = new Table("backup", "started (UTC)", "mode", "size", "written", "files", "schema").right(3, 4, 5);
-            for (int i = ids.size() - 1; i >= 0; i--) {
-                String id = ids.get(i);
-                try {
-                    Manifest m = catalog.summary(id);
-                    table.row(id, m.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), m.mode(), Sizes.bytes(m.totals().bytes()), Sizes.bytes(m.totals().bytesWritten()),
-                            Sizes.count(m.totals().files()), m.openWebUi() == null ? "" : m.openWebUi().schemaRevision());
-                } catch (OwuiException e) {
-                    table.row(id, "unreadable manifest", "", "", "", "", "");
+        try (Target t = target()) {
+            Catalog catalog = new Catalog(t, instance);
+            List<String> ids = catalog.ids();
+            if (ids.isEmpty()) {
+                List<String> others = t.instances();
+                log.info("no backups of instance '" + instance + "' at " + t.location()
+                        + (others.isEmpty() ? "" : " (instances there: " + String.join(", ", others) + ")"));
+            } else {
+                Table table = new Table("backup", "started (UTC)", "mode", "size", "written", "files", "schema").right(3, 4, 5);
+                for (int i = ids.size() - 1; i >= 0; i--) {
+                    String id = ids.get(i);
+                    try {
+                        Manifest m = catalog.summary(id);
+                        table.row(id, m.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), m.mode(), Sizes.bytes(m.totals().bytes()), Sizes.bytes(m.totals().bytesWritten()),
+                                Sizes.count(m.totals().files()), m.openWebUi() == null ? "" : m.openWebUi().schemaRevision());
+                    } catch (OwuiException e) {
+                        table.row(id, "unreadable manifest", "", "", "", "", "");
+                    }
                 }
+                log.info("backups of instance '" + instance + "' at " + t.location() + ", newest first:");
+                table.printTo(log);
             }
-            log.info("backups of instance '" + instance + "' at " + t.location() + ", newest first:");
-            table.printTo(log);
-        }
-        List<String> incomplete = t.incomplete(instance);
-        if (!incomplete.isEmpty()) {
-            log.info(incomplete.size() + " incomplete tree(s), not backups (an interrupted run or one in progress): " + String.join(", ", incomplete));
+            List<String> incomplete = t.incomplete(instance);
+            if (!incomplete.isEmpty()) {
+                log.info(incomplete.size() + " incomplete tree(s), not backups (an interrupted run or one in progress): " + String.join(", ", incomplete));
+            }
         }
     }
 }

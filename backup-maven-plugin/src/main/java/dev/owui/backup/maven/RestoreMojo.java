@@ -4,6 +4,7 @@ import dev.owui.backup.report.Sizes;
 import dev.owui.backup.restore.RestoreOptions;
 import dev.owui.backup.restore.RestoreResult;
 import dev.owui.backup.restore.RestoreRunner;
+import dev.owui.backup.store.Target;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -38,8 +39,10 @@ public class RestoreMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
-        RestoreResult r = new RestoreRunner(engineLog()).run(new RestoreOptions(target(), instance, backupId, resolve(dataDir), force,
-                resolve(secretKeyFile)));
+        RestoreResult r;
+        try (Target t = target()) {
+            r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile)));
+        }
         getLog().info("restored backup " + r.backupId() + ": " + Sizes.count(r.files()) + " files, " + Sizes.bytes(r.bytes())
                 + ", every one checked against its SHA-256" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));
     }

@@ -3,6 +3,7 @@ package dev.owui.backup.maven;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.snapshot.SnapshotRunner;
+import dev.owui.backup.store.Target;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -35,7 +36,10 @@ public class SnapshotMojo extends AbstractCaptureMojo {
                     "set owui.snapshotDir to a directory for the snapshots, e.g. -Dowui.snapshotDir=/srv/owui-snapshots");
         }
         EngineLog log = engineLog();
-        SnapshotRunner.Result r = new SnapshotRunner(log).run(options(target(snapshotDir)), keep);
+        SnapshotRunner.Result r;
+        try (Target t = target(snapshotDir)) {
+            r = new SnapshotRunner(log).run(options(t), keep);
+        }
         BackupMojo.summarize(log, r.snapshot(), "snapshot");
         log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));
     }

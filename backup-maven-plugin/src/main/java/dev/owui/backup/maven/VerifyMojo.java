@@ -6,6 +6,7 @@ import dev.owui.backup.report.Sizes;
 import dev.owui.backup.report.Table;
 import dev.owui.backup.verify.Verifier;
 import dev.owui.backup.verify.VerifyResult;
+import dev.owui.backup.store.Target;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -29,7 +30,10 @@ public class VerifyMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        List<VerifyResult> results = new Verifier(log).run(target(), instance, backupId);
+        List<VerifyResult> results;
+        try (Target t = target()) {
+            results = new Verifier(log).run(t, instance, backupId);
+        }
         Table table = new Table("backup", "files", "read", "result").right(1, 2);
         long damaged = 0;
         for (VerifyResult r : results) {

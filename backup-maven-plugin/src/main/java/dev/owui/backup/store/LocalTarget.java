@@ -181,7 +181,7 @@ public final class LocalTarget implements Target {
         removeTree(doomed);
     }
 
-    /** Removes interrupted trees of an instance. Only under the lock. Returns the ids removed. */
+    @Override
     public List<String> removeIncomplete(String instance) {
         List<String> removed = new ArrayList<>();
         for (Path p : children(instanceDir(instance))) {

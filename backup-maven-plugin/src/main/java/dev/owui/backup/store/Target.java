@@ -11,7 +11,7 @@ import java.util.List;
  * {@code <root>/<instance>/<backup id>/…} with manifest.json written last; a tree without its
  * manifest is never a backup. Implementations: a local or mounted path today; SFTP and S3 later.
  */
-public interface Target {
+public interface Target extends AutoCloseable {
     /** The target as the operator wrote it, for messages. Never carries credentials. */
     String location();
 
@@ -49,6 +49,17 @@ public interface Target {
      * with other backups stay with them: a backup never depends on another's folder.
      */
     void delete(String instance, String backupId);
+
+    /**
+     * Removes the trees that interrupted runs left behind (they never counted as backups). Call
+     * only while holding the lock, when no other run can be writing one. Returns what it removed.
+     */
+    List<String> removeIncomplete(String instance);
+
+    /** Releases connections and local copies made by {@link #localFile}; a local target holds none. */
+    @Override
+    default void close() {
+    }
 
     /**
      * Starts writing a new backup. Call only while holding the lock. The writer removes what it
