@@ -23,7 +23,6 @@ import java.util.stream.Stream;
  * hard links to the previous backup, so each backup is a full tree that costs only what changed.
  */
 public final class LocalTarget implements Target {
-    static final String PARTIAL_SUFFIX = ".partial";
     static final String LOCK_FILE = ".lock";
 
     private final Path root;
@@ -96,8 +95,8 @@ public final class LocalTarget implements Target {
         List<String> out = new ArrayList<>();
         for (Path p : children(instanceDir(instance))) {
             String name = p.getFileName().toString();
-            if (name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX)) {
-                out.add(name.substring(1, name.length() - PARTIAL_SUFFIX.length()));
+            if (TreeNames.isPartial(name)) {
+                out.add(TreeNames.ofPartial(name));
             } else if (BackupId.isValid(name) && !Files.exists(p.resolve(Manifest.FILE_NAME))) {
                 out.add(name);
             }
@@ -158,7 +157,7 @@ public final class LocalTarget implements Target {
 
     @Override
     public BackupWriter begin(String instance, String backupId) {
-        Path partial = instanceDir(instance).resolve("." + backupId + PARTIAL_SUFFIX);
+        Path partial = instanceDir(instance).resolve(TreeNames.partial(backupId));
         removeTree(partial); // a leftover of a crashed run: we hold the lock, so nobody else writes it
         createDirectories(partial);
         return new LocalBackupWriter(this, instance, backupId, partial, sync, linker);
@@ -172,7 +171,7 @@ public final class LocalTarget implements Target {
         Path dir = backupDir(instance, backupId);
         // Hide it first (one rename), so a crash halfway through leaves a partial tree, never a
         // complete-looking backup with files missing.
-        Path doomed = instanceDir(instance).resolve("." + backupId + ".deleting" + PARTIAL_SUFFIX);
+        Path doomed = instanceDir(instance).resolve(TreeNames.deleting(backupId));
         try {
             Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -186,7 +185,7 @@ public final class LocalTarget implements Target {
         List<String> removed = new ArrayList<>();
         for (Path p : children(instanceDir(instance))) {
             String name = p.getFileName().toString();
-            if (name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX)) {
+            if (TreeNames.isPartial(name)) {
                 removeTree(p);
                 removed.add(name);
             }

@@ -12,6 +12,7 @@ import dev.owui.backup.ssh.SshSession;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetLock;
+import dev.owui.backup.store.TreeNames;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,6 @@ import java.util.stream.Stream;
  * The SSH session is opened on first use and closed by {@link #close()}.
  */
 public final class SftpTarget implements Target {
-    static final String PARTIAL_SUFFIX = ".partial";
 
     private final SftpUrl url;
     private final boolean sync;
@@ -123,8 +123,8 @@ public final class SftpTarget implements Target {
                 if (!e.isDir()) {
                     continue;
                 }
-                if (name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX)) {
-                    out.add(name.substring(1, name.length() - PARTIAL_SUFFIX.length()));
+                if (TreeNames.isPartial(name)) {
+                    out.add(TreeNames.ofPartial(name));
                 } else if (BackupId.isValid(name) && f.stat(RemotePaths.join(RemotePaths.join(dir, name), Manifest.FILE_NAME)) == null) {
                     out.add(name);
                 }
@@ -140,7 +140,7 @@ public final class SftpTarget implements Target {
         return conn.call("removing interrupted backups in " + dir, f -> {
             List<String> removed = new ArrayList<>();
             for (RemoteFiles.Entry e : f.list(dir)) {
-                if (e.isDir() && e.name().startsWith(".") && e.name().endsWith(PARTIAL_SUFFIX)) {
+                if (e.isDir() && TreeNames.isPartial(e.name())) {
                     f.removeTree(RemotePaths.join(dir, e.name()));
                     removed.add(e.name());
                 }
@@ -320,7 +320,7 @@ public final class SftpTarget implements Target {
         String dir = backupDir(instance, backupId);
         // Hidden first (one rename), so a crash halfway leaves a partial tree, never a
         // complete-looking backup with files missing.
-        String doomed = RemotePaths.join(instanceDir(instance), "." + backupId + ".deleting" + PARTIAL_SUFFIX);
+        String doomed = RemotePaths.join(instanceDir(instance), TreeNames.deleting(backupId));
         conn.call("removing backup " + backupId, f -> {
             f.rename(dir, doomed);
             f.removeTree(doomed);
@@ -330,7 +330,7 @@ public final class SftpTarget implements Target {
 
     @Override
     public BackupWriter begin(String instance, String backupId) {
-        String partial = RemotePaths.join(instanceDir(instance), "." + backupId + PARTIAL_SUFFIX);
+        String partial = RemotePaths.join(instanceDir(instance), TreeNames.partial(backupId));
         SshSession session = conn.session();
         boolean[] caps = conn.call(session, "starting backup " + backupId, f -> {
             f.removeTree(partial); // a leftover of a crashed run: we hold the lock, so nobody else writes it
