@@ -6,7 +6,7 @@ try {
     // The server is this machine, so what it stored can be looked at directly.
     def snaps = base.resolve('remote/open-webui').toFile().list().findAll { !it.startsWith('.') }
     assert snaps.size() == 1 : "keep=1 leaves one snapshot: ${snaps}"
-    assert log =~ /removed \d{8}T\d{6}Z(-\d+)? \(keeping the newest 1\)/
+    assert log =~ /removed \d{8}T\d{6}Z(-\d+)? \(policy: last 1\)/
     assert log =~ /snapshot \d{8}T\d{6}Z(-\d+)? complete/
     assert log =~ /shared with \d{8}T\d{6}Z/ : 'the second snapshot reused the first'
     assert log.contains('is whole') : 'verify over SFTP'

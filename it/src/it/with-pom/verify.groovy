@@ -39,5 +39,5 @@ assert log.contains('all 2 backups are whole')
 def snaps = basedir.toPath().resolve('snapshots/prod').toFile().list().findAll { !it.startsWith('.') }
 assert snaps.size() == 1 : "one snapshot kept: ${snaps}"
 assert basedir.toPath().resolve("snapshots/prod/${snaps[0]}/manifest.json").toFile().exists()
-assert log =~ /removed \d{8}T\d{6}Z(-\d+)? \(keeping the newest 1\)/
+assert log =~ /removed \d{8}T\d{6}Z(-\d+)? \(policy: last 1\)/
 return true

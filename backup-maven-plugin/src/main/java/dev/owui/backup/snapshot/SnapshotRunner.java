@@ -5,7 +5,10 @@ import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.report.EngineLog;
-import dev.owui.backup.retention.KeepLast;
+import dev.owui.backup.retention.Policy;
+import dev.owui.backup.retention.Pruner;
+import dev.owui.backup.retention.Retention.Decision;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -26,11 +29,13 @@ public final class SnapshotRunner {
     }
 
     public Result run(BackupOptions options, int keep) {
-        KeepLast.check(keep);
+        Policy policy = Policy.keepLast(keep);
         BackupResult made = new BackupRunner(log).run(options);
         String id = made.manifest().backupId();
         try {
-            return new Result(made, KeepLast.apply(options.target(), options.instance(), keep, id, log));
+            List<String> removed = Pruner.apply(options.target(), options.instance(), policy, ZoneOffset.UTC, id, false, log).stream()
+                    .filter(d -> !d.keep()).map(Decision::backupId).toList();
+            return new Result(made, removed);
         } catch (OwuiException e) {
             throw new OwuiException("snapshot " + id + " is complete, but removing old snapshots failed: " + e.problem(), e.remedy(), e);
         }

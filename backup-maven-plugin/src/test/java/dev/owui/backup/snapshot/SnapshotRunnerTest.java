@@ -13,7 +13,6 @@ import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
-import dev.owui.backup.retention.KeepLast;
 import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.testkit.Fixture;
 import dev.owui.backup.testkit.OpenWebUiFixture;
@@ -110,14 +109,5 @@ class SnapshotRunnerTest {
         OwuiException e = assertThrows(OwuiException.class, () -> snapshot(0));
         assertTrue(e.getMessage().contains("owui.keep is 0"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("snapshots")));
-    }
-
-    @Test
-    void theSnapshotJustMadeIsNeverRotatedAwayEvenWhenOthersLookNewer() {
-        // A snapshot stamped in the future (a host whose clock ran ahead) sorts after the one just made.
-        List<String> ids = List.of("20261101T000000Z", "20261126T100000Z", "20301231T000000Z");
-        assertEquals(List.of("20261101T000000Z"), KeepLast.toRemove(ids, 1, "20261126T100000Z").subList(0, 1));
-        assertFalse(KeepLast.toRemove(ids, 1, "20261126T100000Z").contains("20261126T100000Z"));
-        assertEquals(List.of(), KeepLast.toRemove(ids, 5, "20261126T100000Z"));
     }
 }

@@ -1,0 +1,77 @@
+package dev.owui.backup.maven;
+
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.Table;
+import dev.owui.backup.retention.Policy;
+import dev.owui.backup.retention.Pruner;
+import dev.owui.backup.retention.Retention.Decision;
+import dev.owui.backup.store.Target;
+import java.time.ZoneId;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Removes the backups a retention policy does not keep, with restic's semantics (README: "Retention").
+ * With {@code owui.dryRun} it only prints, for every backup, keep or remove and the rules that keep it.
+ * The newest complete backup is always kept, and a run in progress (it holds the lock) is never raced.
+ */
+@Mojo(name = "prune", requiresProject = false, threadSafe = true)
+public class PruneMojo extends AbstractTargetMojo {
+
+    /** Keep the newest N backups. */
+    @Parameter(property = "owui.keepLast", defaultValue = "0")
+    private int keepLast;
+
+    /** Keep the newest backup of each of the newest N hours that have one. */
+    @Parameter(property = "owui.keepHourly", defaultValue = "0")
+    private int keepHourly;
+
+    /** Keep the newest backup of each of the newest N days that have one. */
+    @Parameter(property = "owui.keepDaily", defaultValue = "0")
+    private int keepDaily;
+
+    /** Keep the newest backup of each of the newest N ISO weeks (Monday to Sunday) that have one. */
+    @Parameter(property = "owui.keepWeekly", defaultValue = "0")
+    private int keepWeekly;
+
+    /** Keep the newest backup of each of the newest N months that have one. */
+    @Parameter(property = "owui.keepMonthly", defaultValue = "0")
+    private int keepMonthly;
+
+    /** Keep the newest backup of each of the newest N years that have one. */
+    @Parameter(property = "owui.keepYearly", defaultValue = "0")
+    private int keepYearly;
+
+    /** Print what would be kept and removed, and why, without removing anything. */
+    @Parameter(property = "owui.dryRun", defaultValue = "false")
+    private boolean dryRun;
+
+    /** The time zone whose hours, days, weeks, months and years the rules count (default: this machine's). */
+    @Parameter(property = "owui.timeZone")
+    private String timeZone;
+
+    @Override
+    protected String goal() {
+        return "prune";
+    }
+
+    @Override
+    protected void run() {
+        EngineLog log = engineLog();
+        Policy policy = new Policy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly);
+        ZoneId zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
+        List<Decision> decisions;
+        try (Target t = target()) {
+            decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
+            Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
+            for (Decision d : decisions) {
+                table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));
+            }
+            log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at " + t.location() + ":");
+            table.printTo(log);
+        }
+        long removed = decisions.stream().filter(d -> !d.keep()).count();
+        log.info((dryRun ? "would remove " : "removed ") + removed + " of " + decisions.size() + " backup(s)");
+    }
+}
