@@ -44,7 +44,7 @@ public final class InstanceInspector {
 
     /** The schema revision of a private copy of a database and its WAL (the copy may be changed). */
     public static String schemaRevisionWithWal(Path webuiDb) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + webuiDb)) {
+        try (Connection c = Sqlite.openCopy(webuiDb)) {
             return schemaRevision(c, tables(c));
         }
     }

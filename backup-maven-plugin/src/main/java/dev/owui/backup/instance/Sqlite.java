@@ -49,6 +49,14 @@ public final class Sqlite {
         return c.createConnection("jdbc:sqlite:file:" + uriPath(db) + "?immutable=1");
     }
 
+    /**
+     * A plain connection to a private copy of a database (a temporary copy of a db and its WAL),
+     * which SQLite may recover and change as it likes.
+     */
+    public static Connection openCopy(Path db) throws SQLException {
+        return new SQLiteConfig().createConnection("jdbc:sqlite:" + db);
+    }
+
     private static String uriPath(Path db) {
         // RFC 3986 path: escape what a URI would misread in file names.
         StringBuilder sb = new StringBuilder();

@@ -12,13 +12,6 @@ public final class Targets {
     private Targets() {
     }
 
-    /** A local target; an sftp:// URL is refused (no SSH options at hand). */
-    public static Target parse(String spec, Path baseDir, boolean sync) {
-        return parse(spec, baseDir, sync, () -> {
-            throw new OwuiException("an sftp:// target needs SSH settings here", "use a local directory");
-        });
-    }
-
     /**
      * A path (absolute, or relative to {@code baseDir}) or a {@code file:} URL is a local target;
      * {@code sftp://[user@]host[:port]/path} is a target over SSH, reached with the options the
