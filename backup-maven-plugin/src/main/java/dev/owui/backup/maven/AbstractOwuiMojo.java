@@ -4,10 +4,16 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.ssh.SshOptions;
 import dev.owui.backup.store.Target;
+import dev.owui.backup.store.Credentials;
+import dev.owui.backup.store.TargetContext;
+import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
 import java.io.File;
 import java.nio.file.Path;
+import dev.owui.backup.plan.Plan;
+import dev.owui.backup.plan.PlanBook;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.maven.execution.MavenSession;
@@ -57,6 +63,24 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.sshConfig")
     protected File sshConfig;
 
+    /**
+     * Named targets that plans refer to: {@code <target><id>offsite</id><url>s3://bucket/owui</url>
+     * <serverId>b2</serverId><endpoint>…</endpoint></target>}.
+     */
+    @Parameter
+    protected List<TargetConfig> targets;
+
+    /**
+     * Named jobs: {@code <plan><id>daily</id><targets><target>offsite</target></targets>
+     * <keepDaily>7</keepDaily><schedule>30 2 * * *</schedule></plan>}; run one with -Dowui.plan.
+     */
+    @Parameter
+    protected List<PlanConfig> plans;
+
+    /** The plan to run (its targets, mode and retention replace owui.target and owui.keep*). */
+    @Parameter(property = "owui.plan")
+    protected String plan;
+
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
@@ -96,28 +120,58 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
 
     /** The target an operator named (owui.target, owui.snapshotDir), resolved against the base directory. */
     protected Target target(String spec) {
-        return Targets.parse(spec, basePath(), sync, this::sshOptions);
+        return Targets.open(TargetSpec.of(spec, serverId), targetContext());
     }
 
-    /**
-     * SSH settings for an sftp:// target: the user's home and SSH_AUTH_SOCK from Maven's view of
-     * the environment (never System.getProperty), then the files and credentials configured.
-     */
-    protected SshOptions sshOptions() {
+    /** What opening any target needs: SSH options and credentials by server id, Maven's environment. */
+    protected TargetContext targetContext() {
+        return new TargetContext(basePath(), sync, this::sshOptions, this::credentials, environment());
+    }
+
+    /** The credentials of a settings.xml server; fails naming a missing id. */
+    protected Credentials credentials(String id) {
+        ServerCredentials c = ServerCredentials.from(settings, settingsDecrypter, id);
+        return new Credentials(c.username(), c.password(), c.privateKey(), c.passphrase());
+    }
+
+    /** The process environment as Maven sees it (env.* system properties), never System.getenv. */
+    protected Map<String, String> environment() {
         Properties sys = session == null ? new Properties() : session.getSystemProperties();
-        Path home = Path.of(sys.getProperty("user.home", "/root"));
         Map<String, String> env = new HashMap<>();
         for (String name : sys.stringPropertyNames()) {
             if (name.startsWith("env.")) {
                 env.put(name.substring(4), sys.getProperty(name));
             }
         }
-        SshOptions o = SshOptions.fromEnvironment(home, env).withKnownHosts(resolve(knownHosts)).withSshConfig(resolve(sshConfig));
-        if (serverId != null && !serverId.isBlank()) {
-            ServerCredentials c = ServerCredentials.from(settings, settingsDecrypter, serverId);
+        return env;
+    }
+
+    /** SSH settings with the goal's own owui.serverId. */
+    protected SshOptions sshOptions() {
+        return sshOptions(serverId);
+    }
+
+    /**
+     * SSH settings for an sftp:// target: the user's home and SSH_AUTH_SOCK from Maven's view of
+     * the environment (never System.getProperty), then the files and the credentials of
+     * {@code id} (a settings.xml server), if given.
+     */
+    protected SshOptions sshOptions(String id) {
+        Properties sys = session == null ? new Properties() : session.getSystemProperties();
+        Path home = Path.of(sys.getProperty("user.home", "/root"));
+        SshOptions o = SshOptions.fromEnvironment(home, environment()).withKnownHosts(resolve(knownHosts)).withSshConfig(resolve(sshConfig));
+        if (id != null && !id.isBlank()) {
+            ServerCredentials c = ServerCredentials.from(settings, settingsDecrypter, id);
             o = o.withCredentials(c.username(), c.password(), c.privateKey(), c.passphrase());
         }
         return o;
+    }
+
+    /** The pom's targets and plans, checked together. */
+    protected PlanBook planBook() {
+        List<TargetSpec> specs = targets == null ? List.of() : targets.stream().map(TargetConfig::toSpec).toList();
+        List<Plan> ps = plans == null ? List.of() : plans.stream().map(PlanConfig::toPlan).toList();
+        return new PlanBook(specs, ps);
     }
 
     protected Path basePath() {
