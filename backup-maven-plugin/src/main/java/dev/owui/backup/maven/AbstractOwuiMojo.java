@@ -55,6 +55,18 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.serverId")
     protected String serverId;
 
+    /** The S3 region of an s3:// owui.target (default us-east-1 with an endpoint, else the AWS provider chain's). */
+    @Parameter(property = "owui.s3.region")
+    protected String s3Region;
+
+    /** The S3-compatible endpoint of an s3:// owui.target: B2, R2, MinIO, Wasabi… (default AWS). */
+    @Parameter(property = "owui.s3.endpoint")
+    protected String s3Endpoint;
+
+    /** Path-style addressing for an s3:// owui.target (default: on with an endpoint, off for AWS). */
+    @Parameter(property = "owui.s3.pathStyle")
+    protected Boolean s3PathStyle;
+
     /** The known_hosts file that sftp:// host keys are checked against (default ~/.ssh/known_hosts). */
     @Parameter(property = "owui.knownHosts")
     protected File knownHosts;
@@ -120,7 +132,23 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
 
     /** The target an operator named (owui.target, owui.snapshotDir), resolved against the base directory. */
     protected Target target(String spec) {
-        return Targets.open(TargetSpec.of(spec, serverId), targetContext());
+        return Targets.open(targetSpec(spec), targetContext());
+    }
+
+    /**
+     * The spec of a target named on its own (owui.target, owui.snapshotDir): a target id of the
+     * pom's {@code <targets>}, or a URL with the goal's server id and owui.s3.* options.
+     */
+    protected TargetSpec targetSpec(String spec) {
+        if (spec != null && targets != null) {
+            for (TargetConfig t : targets) {
+                if (spec.equals(t.id)) {
+                    return t.toSpec();
+                }
+            }
+        }
+        TargetSpec plain = TargetSpec.of(spec, serverId);
+        return new TargetSpec(null, plain.url(), serverId, s3Region, s3Endpoint, s3PathStyle);
     }
 
     /** What opening any target needs: SSH options and credentials by server id, Maven's environment. */
