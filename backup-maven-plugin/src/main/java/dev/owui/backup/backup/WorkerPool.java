@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
  * The threads of one run. Closing it stops and waits for every task, so nothing still writes into
  * a partial tree that is being removed after a failure.
  */
-final class WorkerPool implements AutoCloseable {
+public final class WorkerPool implements AutoCloseable {
     private final ExecutorService pool;
 
-    WorkerPool(int threads) {
+    public WorkerPool(int threads) {
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread th = new Thread(r, "owui-store");
             th.setDaemon(true);
@@ -23,16 +23,16 @@ final class WorkerPool implements AutoCloseable {
         });
     }
 
-    <T> Future<T> submit(Callable<T> task) {
+    public <T> Future<T> submit(Callable<T> task) {
         return pool.submit(task);
     }
 
-    Future<?> submit(Runnable task) {
+    public Future<?> submit(Runnable task) {
         return pool.submit(task);
     }
 
     /** Waits for a task; its failure becomes the caller's. */
-    static <T> T await(Future<T> f) {
+    public static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {

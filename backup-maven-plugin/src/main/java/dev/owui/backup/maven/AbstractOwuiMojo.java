@@ -12,6 +12,7 @@ import java.io.File;
 import java.nio.file.Path;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanBook;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,10 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
      */
     @Parameter
     protected List<PlanConfig> plans;
+
+    /** The time zone whose hours, days, weeks, months and years retention counts (default: this machine's). */
+    @Parameter(property = "owui.timeZone")
+    protected String timeZone;
 
     /** The plan to run (its targets, mode and retention replace owui.target and owui.keep*). */
     @Parameter(property = "owui.plan")
@@ -174,6 +179,12 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         return env;
     }
 
+    /** The user's home as Maven sees it. */
+    protected Path home() {
+        Properties sys = session == null ? new Properties() : session.getSystemProperties();
+        return Path.of(sys.getProperty("user.home", "/root"));
+    }
+
     /** SSH settings with the goal's own owui.serverId. */
     protected SshOptions sshOptions() {
         return sshOptions(serverId);
@@ -185,14 +196,20 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
      * {@code id} (a settings.xml server), if given.
      */
     protected SshOptions sshOptions(String id) {
-        Properties sys = session == null ? new Properties() : session.getSystemProperties();
-        Path home = Path.of(sys.getProperty("user.home", "/root"));
-        SshOptions o = SshOptions.fromEnvironment(home, environment()).withKnownHosts(resolve(knownHosts)).withSshConfig(resolve(sshConfig));
+        SshOptions o = SshOptions.fromEnvironment(home(), environment()).withKnownHosts(resolve(knownHosts)).withSshConfig(resolve(sshConfig));
         if (id != null && !id.isBlank()) {
             ServerCredentials c = ServerCredentials.from(settings, settingsDecrypter, id);
             o = o.withCredentials(c.username(), c.password(), c.privateKey(), c.passphrase());
         }
         return o;
+    }
+
+    protected ZoneId zone() {
+        try {
+            return timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
+        } catch (java.time.DateTimeException e) {
+            throw new OwuiException("owui.timeZone '" + timeZone + "' is not a time zone", "use a region id such as Europe/Berlin, or UTC");
+        }
     }
 
     /** The pom's targets and plans, checked together. */

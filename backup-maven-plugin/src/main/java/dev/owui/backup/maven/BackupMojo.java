@@ -1,30 +1,50 @@
 package dev.owui.backup.maven;
 
+import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.plan.Plan;
+import dev.owui.backup.plan.PlanBook;
+import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.retention.Policy;
+import dev.owui.backup.store.TargetContext;
+import dev.owui.backup.store.TargetSpec;
+import dev.owui.backup.store.Targets;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Sizes;
 import dev.owui.backup.report.Table;
-import dev.owui.backup.store.Target;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Backs up a live Open WebUI data directory: databases through SQLite's online backup API, every
- * other file copied or, when unchanged since the previous backup, shared with it by hard link.
+ * other file copied or, when unchanged since the previous backup, shared with it (hard link,
+ * server-side copy). To one target ({@code owui.target}) or to every target of a plan
+ * ({@code owui.plan}): captured once, stored to each, the plan's retention applied at each.
  */
 @Mojo(name = "backup", requiresProject = false, threadSafe = true)
 public class BackupMojo extends AbstractCaptureMojo {
 
     /**
-     * Where backups are kept: a directory (local disk or a mounted NAS) or a {@code file:} URL.
-     * Relative paths are resolved against the project's directory, or the current directory when
-     * run without a pom.
+     * Where backups are kept: a directory (local disk or a mounted NAS), a {@code file:} URL,
+     * {@code sftp://user@host/path}, {@code s3://bucket/prefix}, or the id of one of the pom's
+     * {@code <targets>}. Relative paths are resolved against the project's directory, or the current
+     * directory when run without a pom. Ignored when {@code owui.plan} is given.
      */
     @Parameter(property = "owui.target")
     private String target;
+
+    /**
+     * Where a backup to several targets (or a cold one) is captured first, then copied to each
+     * target. Keeps only the newest capture (about one copy of the instance), so the next one
+     * shares unchanged files with it.
+     */
+    @Parameter(property = "owui.stagingDir")
+    private File stagingDir;
 
     @Override
     protected String goal() {
@@ -34,9 +54,65 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        try (Target t = target(target)) {
-            summarize(log, new BackupRunner(log).run(options(t)), "backup");
+        PlanBook book = planBook();
+        List<TargetSpec> specs;
+        Policy retention = null;
+        String mode = Plan.HOT;
+        if (plan != null && !plan.isBlank()) {
+            Plan p = book.plan(plan);
+            if (p.copyFrom() != null) {
+                throw new OwuiException("plan '" + p.id() + "' is a copy plan (it copies from " + p.copyFrom() + ")",
+                        "run it with mvn owui:copy -Dowui.plan=" + p.id());
+            }
+            specs = book.targetsOf(p);
+            retention = p.retention();
+            mode = p.mode();
+            log.info("plan " + p.id() + ": " + mode + " backup to " + p.targets()
+                    + (retention == null ? ", keeping every backup" : ", then keeping " + retention));
+        } else if (target == null || target.isBlank()) {
+            List<Plan> plans = book.plans();
+            throw new OwuiException("no target given",
+                    plans.isEmpty() ? "set owui.target to a directory, sftp:// or s3:// URL, e.g. -Dowui.target=/srv/backups/owui"
+                            : "set owui.plan to one of the pom's plans (" + String.join(", ", plans.stream().map(Plan::id).toList()) + ") or owui.target");
+        } else {
+            specs = List.of(targetSpec(target));
         }
+        TargetContext ctx = targetContext();
+        PlanRunner.Request request = new PlanRunner.Request(this::options, specs, s -> Targets.open(s, ctx), staging(),
+                retention, zone(), captureWrapper(mode, log));
+        PlanRunner.Result r = new PlanRunner(log).run(request);
+        summarize(log, r.backup(), "backup");
+        summarizeTargets(log, r);
+        r.throwIfFailed();
+    }
+
+    /** The capture wrapper of a mode: hot needs none. */
+    protected PlanRunner.CaptureWrapper captureWrapper(String mode, EngineLog log) {
+        if (!Plan.HOT.equals(mode)) {
+            throw new OwuiException("mode " + mode + " is not available in this version", "use a hot backup (the default)");
+        }
+        return PlanRunner.CaptureWrapper.HOT;
+    }
+
+    private Path staging() {
+        if (stagingDir != null) {
+            return resolve(stagingDir);
+        }
+        return home().resolve(".cache/owui-backup/staging");
+    }
+
+    /** What each target got: sent and shared bytes, retention, or why it failed. */
+    static void summarizeTargets(EngineLog log, PlanRunner.Result r) {
+        if (!r.staged() && r.targets().size() == 1 && r.targets().get(0).pruned().isEmpty() && r.targets().get(0).ok()) {
+            return; // a single direct backup: the tables above said it all
+        }
+        log.info("");
+        Table table = new Table("target", "result", "sent", "shared", "removed by retention").right(2, 3);
+        for (PlanRunner.TargetOutcome t : r.targets()) {
+            table.row(t.id(), t.ok() ? "stored" : (t.stored() ? "stored, retention failed" : "FAILED"), Sizes.bytes(t.bytesSent()),
+                    Sizes.bytes(t.bytesShared()), t.pruned().isEmpty() ? "-" : String.join(" ", t.pruned()));
+        }
+        table.printTo(log);
     }
 
     /** The closing summary: time per phase, then files and bytes; {@code what} names the result (backup, snapshot). */

@@ -6,7 +6,13 @@ import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
 import dev.owui.backup.retention.Retention.Decision;
 import dev.owui.backup.store.Target;
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.plan.Plan;
+import dev.owui.backup.plan.PlanBook;
+import dev.owui.backup.store.TargetSpec;
+import dev.owui.backup.store.Targets;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -15,6 +21,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Removes the backups a retention policy does not keep, with restic's semantics (README: "Retention").
  * With {@code owui.dryRun} it only prints, for every backup, keep or remove and the rules that keep it.
  * The newest complete backup is always kept, and a run in progress (it holds the lock) is never raced.
+ * With {@code owui.plan}, the plan's retention is applied at each of its targets.
  */
 @Mojo(name = "prune", requiresProject = false, threadSafe = true)
 public class PruneMojo extends AbstractTargetMojo {
@@ -47,10 +54,6 @@ public class PruneMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.dryRun", defaultValue = "false")
     private boolean dryRun;
 
-    /** The time zone whose hours, days, weeks, months and years the rules count (default: this machine's). */
-    @Parameter(property = "owui.timeZone")
-    private String timeZone;
-
     @Override
     protected String goal() {
         return "prune";
@@ -59,16 +62,47 @@ public class PruneMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        Policy policy = new Policy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly);
-        ZoneId zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
+        ZoneId zone = zone();
+        boolean rulesGiven = keepLast + keepHourly + keepDaily + keepWeekly + keepMonthly + keepYearly > 0;
+        if (plan != null && !plan.isBlank()) {
+            PlanBook book = planBook();
+            Plan p = book.plan(plan);
+            Policy policy = rulesGiven ? policy() : p.retention();
+            if (policy == null) {
+                throw new OwuiException("plan '" + p.id() + "' has no retention (it keeps every backup)",
+                        "give the plan keepDaily/keepWeekly/… or pass -Dowui.keepLast=… and friends");
+            }
+            List<String> failed = new ArrayList<>();
+            for (TargetSpec spec : book.targetsOf(p)) {
+                try {
+                    prune(log, Targets.open(spec, targetContext()), spec.id(), policy, zone);
+                } catch (OwuiException e) {
+                    log.warn("target " + spec.id() + ": " + e.getMessage());
+                    failed.add(spec.id() + " (" + e.getMessage() + ")");
+                }
+            }
+            if (!failed.isEmpty()) {
+                throw new OwuiException("pruning failed at " + String.join(", ", failed), "fix the named targets and run again");
+            }
+            return;
+        }
+        prune(log, target(), null, policy(), zone);
+    }
+
+    private Policy policy() {
+        return new Policy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly);
+    }
+
+    private void prune(EngineLog log, Target opened, String name, Policy policy, ZoneId zone) {
         List<Decision> decisions;
-        try (Target t = target()) {
+        try (Target t = opened) {
             decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
             Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
             for (Decision d : decisions) {
                 table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));
             }
-            log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at " + t.location() + ":");
+            log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at "
+                    + (name == null ? "" : name + " = ") + t.location() + ":");
             table.printTo(log);
         }
         long removed = decisions.stream().filter(d -> !d.keep()).count();

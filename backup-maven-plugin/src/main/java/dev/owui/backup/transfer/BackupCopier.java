@@ -1,0 +1,176 @@
+package dev.owui.backup.transfer;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.Progress;
+import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.Hashing;
+import dev.owui.backup.store.Target;
+import dev.owui.backup.store.TargetLock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copies complete backups from one target to another, keeping their ids. Every stored file is
+ * checked against the SHA-256 its manifest records while it is copied; a file the destination
+ * already holds (same path and content in its newest complete backup) is shared there by the
+ * destination's cheapest means (hard link, server-side copy) instead of being sent again. The copy
+ * becomes a backup at the destination only when its manifest is written, under the destination's
+ * lock, so an interrupted copy never counts.
+ *
+ * <p>The source is read without its lock: copying must not stop the source's own backups. A backup
+ * that retention removes at the source while it is copied makes the copy fail, cleanly.
+ */
+public final class BackupCopier {
+    private final EngineLog log;
+    private final int threads;
+
+    public BackupCopier(EngineLog log, int threads) {
+        this.log = log;
+        this.threads = Math.max(1, threads);
+    }
+
+    /** One backup's outcome at the destination. */
+    public record Copied(String backupId, boolean skipped, long files, long bytesSent, long bytesShared) {
+    }
+
+    /**
+     * Copies the named backups (oldest first, so each can share files with the one before it) that
+     * the destination does not hold yet; ids it holds are reported as skipped.
+     */
+    public List<Copied> copy(Target from, Target to, String instance, List<String> ids) {
+        List<String> ordered = new ArrayList<>(ids);
+        ordered.sort(dev.owui.backup.format.BackupId::compare);
+        List<Copied> out = new ArrayList<>();
+        try (TargetLock lock = to.lock(instance)) {
+            if (lock.clearedStale() != null) {
+                log.warn(lock.clearedStale());
+            }
+            for (String gone : to.removeIncomplete(instance)) {
+                log.info("removed " + gone + " at " + to.location() + ", left by an interrupted run (it never counted as a backup)");
+            }
+            for (String id : ordered) {
+                if (to.backups(instance).contains(id)) {
+                    log.info(id + " is already at " + to.location() + "; not copied again");
+                    out.add(new Copied(id, true, 0, 0, 0));
+                    continue;
+                }
+                out.add(copyOne(from, to, instance, id));
+            }
+        }
+        return out;
+    }
+
+    private Copied copyOne(Target from, Target to, String instance, String id) {
+        Manifest source = from.manifest(instance, id);
+        Base base = Base.newest(to, instance, log);
+        log.info("copying " + id + " from " + from.location() + " to " + to.location()
+                + (base == null ? " (every file is sent)" : " (files unchanged since " + base.id + " are shared there)"));
+        List<FileEntry> entries = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong sent = new AtomicLong();
+        AtomicLong shared = new AtomicLong();
+        Progress progress = new Progress(log, "copy", source.files().stream().mapToLong(FileEntry::size).sum());
+        try (BackupWriter writer = to.begin(instance, id); WorkerPool pool = new WorkerPool(threads)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (FileEntry e : source.files()) {
+                futures.add(pool.submit(() -> {
+                    FileEntry done = copyEntry(from, writer, instance, id, e, base);
+                    entries.add(done);
+                    (done.reusedFrom() != null ? shared : sent).addAndGet(e.size());
+                    progress.advance(e.size());
+                }));
+            }
+            for (Future<?> f : futures) {
+                WorkerPool.await(f);
+            }
+            entries.sort(Comparator.comparing(FileEntry::path));
+            long bytes = entries.stream().mapToLong(FileEntry::size).sum();
+            Manifest copied = new Manifest(source.format(), source.formatVersion(), source.toolVersion(), source.instance(),
+                    source.backupId(), source.host(), source.dataDir(), source.mode(), source.startedAt(), source.finishedAt(),
+                    source.openWebUi(), new Manifest.Totals(entries.size(), bytes, sent.get(), shared.get()), List.copyOf(entries));
+            writer.commit(copied);
+        }
+        log.info("copied " + id + " to " + to.location() + ": " + dev.owui.backup.report.Sizes.bytes(sent.get()) + " sent, "
+                + dev.owui.backup.report.Sizes.bytes(shared.get()) + " shared with earlier backups there");
+        return new Copied(id, false, entries.size(), sent.get(), shared.get());
+    }
+
+    /** Shares the destination's copy when it holds the same content at the same path, else sends and checks the bytes. */
+    private FileEntry copyEntry(Target from, BackupWriter writer, String instance, String id, FileEntry e, Base base) {
+        if (!e.hasContent()) {
+            writer.symlink(e.path(), e.linkTarget());
+            return e.reused(null);
+        }
+        FileEntry there = base == null ? null : base.byPath.get(e.path());
+        if (there != null && sameStoredContent(there, e) && writer.reuse(e.path(), base.id)) {
+            return e.reused(base.id);
+        }
+        Path staged = writer.stagingFile(e.path());
+        String got;
+        try (InputStream in = from.open(instance, id, e.path()); OutputStream out = Files.newOutputStream(staged)) {
+            got = copyHashing(in, out);
+        } catch (IOException x) {
+            throw new OwuiException("cannot read " + e.path() + " of backup " + id + " at " + from.location() + ": " + x.getMessage(),
+                    "check the source target; run owui:verify on it", x);
+        }
+        String expected = e.sha256();
+        if (!Objects.equals(got, expected)) {
+            throw new OwuiException("file " + e.path() + " of backup " + id + " at " + from.location()
+                    + " does not match its manifest (SHA-256 " + got + ", manifest " + expected + "); nothing of " + id + " was committed at the destination",
+                    "run owui:verify on the source; copy another backup with -Dowui.backupId");
+        }
+        writer.putStaged(e.path(), staged, e.mtime(), e.mode());
+        return e.reused(null);
+    }
+
+    /** Same path, kind, size and stored content: the destination's file can stand for this one. */
+    private static boolean sameStoredContent(FileEntry there, FileEntry e) {
+        return there.hasContent() && Objects.equals(there.type(), e.type()) && there.size() == e.size()
+                && Objects.equals(there.sha256(), e.sha256()) && Objects.equals(there.storage(), e.storage());
+    }
+
+    private static String copyHashing(InputStream in, OutputStream out) throws IOException {
+        MessageDigest sha = Hashing.newSha256();
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            sha.update(buf, 0, n);
+            out.write(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The destination's newest complete backup, whose files a copy may share. */
+    private record Base(String id, Map<String, FileEntry> byPath) {
+        static Base newest(Target to, String instance, EngineLog log) {
+            List<String> ids = to.backups(instance);
+            for (int i = ids.size() - 1; i >= 0; i--) {
+                try {
+                    Map<String, FileEntry> map = new HashMap<>();
+                    to.manifest(instance, ids.get(i)).files().forEach(f -> map.put(f.path(), f));
+                    return new Base(ids.get(i), map);
+                } catch (OwuiException e) {
+                    log.warn("ignoring " + ids.get(i) + " at " + to.location() + " as a base for sharing files: " + e.getMessage());
+                }
+            }
+            return null;
+        }
+    }
+}

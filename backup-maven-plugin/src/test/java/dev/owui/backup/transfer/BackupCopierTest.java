@@ -1,0 +1,113 @@
+package dev.owui.backup.transfer;
+
+import static dev.owui.backup.TestSupport.inode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.TestSupport;
+import dev.owui.backup.TestSupport.RecordingLog;
+import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.ssh.Sshd;
+import dev.owui.backup.store.LocalTarget;
+import dev.owui.backup.store.sftp.SftpTarget;
+import dev.owui.backup.testkit.Fixture;
+import dev.owui.backup.testkit.Mutator;
+import dev.owui.backup.testkit.OpenWebUiFixture;
+import dev.owui.backup.verify.Verifier;
+import dev.owui.backup.verify.VerifyResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackupCopierTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertWhole(dev.owui.backup.store.Target t) {
+        for (VerifyResult r : new Verifier(new RecordingLog()).run(t, "test", "all")) {
+            assertTrue(r.whole(), r.damages().toString());
+        }
+    }
+
+    @Test
+    void copiesEveryBackupOnceAndSharesWhatTheDestinationAlreadyHolds() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget source = TestSupport.target(tmp.resolve("cloud"));
+        LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
+        Manifest first = TestSupport.backup(f.dataDir(), source).manifest();
+        Mutator.Change change = Mutator.change(f.dataDir(), 1.0, 7);
+        Manifest second = TestSupport.backup(f.dataDir(), source).manifest();
+
+        List<BackupCopier.Copied> copied = new BackupCopier(new RecordingLog(), 4).copy(source, nas, "test", source.backups("test"));
+        assertEquals(List.of(first.backupId(), second.backupId()), nas.backups("test"));
+        assertWhole(nas);
+
+        // The second copy sent only what differs from the first at the destination: the changed
+        // files and the databases; every other file is a hard link there.
+        BackupCopier.Copied c2 = copied.get(1);
+        Set<String> unchanged = second.files().stream().filter(e -> e.reusedFrom() != null && e.hasContent())
+                .map(FileEntry::path).collect(Collectors.toSet());
+        long changedBytes = second.totals().bytesWritten();
+        assertEquals(changedBytes, c2.bytesSent(), "sent exactly what the source's own incremental backup wrote");
+        assertTrue(c2.bytesShared() > 0);
+        String upload = f.uploads().stream().filter(unchanged::contains).findFirst().orElseThrow();
+        Path a = nas.root().resolve("test").resolve(first.backupId()).resolve(upload);
+        Path b = nas.root().resolve("test").resolve(second.backupId()).resolve(upload);
+        assertEquals(inode(a), inode(b), "an unchanged upload is one file at the destination");
+        for (String added : change.addedFiles()) {
+            assertTrue(Files.exists(nas.root().resolve("test").resolve(second.backupId()).resolve(added)), added);
+        }
+
+        // Running the copy again sends nothing and changes nothing.
+        List<BackupCopier.Copied> again = new BackupCopier(new RecordingLog(), 4).copy(source, nas, "test", source.backups("test"));
+        assertTrue(again.stream().allMatch(BackupCopier.Copied::skipped));
+        assertEquals(2, nas.backups("test").size());
+    }
+
+    @Test
+    void aStoredFileThatNoLongerMatchesItsManifestFailsTheCopyAndLeavesNothingAtTheDestination() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget source = TestSupport.target(tmp.resolve("cloud"));
+        LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
+        Manifest m = TestSupport.backup(f.dataDir(), source).manifest();
+        String upload = m.files().stream().filter(e -> e.path().startsWith("uploads/") && e.size() > 10).findFirst().orElseThrow().path();
+        Path stored = source.root().resolve("test").resolve(m.backupId()).resolve(upload);
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length / 2] ^= 1; // bit rot at the source
+        Files.write(stored, bytes);
+
+        OwuiException e = assertThrows(OwuiException.class,
+                () -> new BackupCopier(new RecordingLog(), 2).copy(source, nas, "test", List.of(m.backupId())));
+        assertTrue(e.getMessage().contains(upload) && e.getMessage().contains("does not match its manifest"), e.getMessage());
+        assertEquals(List.of(), nas.backups("test"));
+        assertEquals(List.of(), nas.incomplete("test"), "the partial copy was removed");
+    }
+
+    @Test
+    void pullsFromAnSftpTargetAndPushesToOne() throws Exception {
+        Sshd.assumeAvailable();
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget local = TestSupport.target(tmp.resolve("local"));
+        Manifest m = TestSupport.backup(f.dataDir(), local).manifest();
+        Path remoteRoot = Files.createDirectories(tmp.resolve("remote"));
+        LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
+        try (Sshd sshd = Sshd.start(tmp.resolve("sshd"));
+             SftpTarget remote = SftpTarget.open(sshd.url(remoteRoot.toString()), sshd.options())) {
+            new BackupCopier(new RecordingLog(), 2).copy(local, remote, "test", List.of(m.backupId()));
+            assertWhole(remote);
+            new BackupCopier(new RecordingLog(), 2).copy(remote, nas, "test", remote.backups("test"));
+        }
+        assertWhole(nas);
+        for (String upload : f.uploads()) {
+            assertEquals(TestSupport.sha256(f.dataDir().resolve(upload)),
+                    TestSupport.sha256(nas.root().resolve("test").resolve(m.backupId()).resolve(upload)), upload);
+        }
+    }
+}
