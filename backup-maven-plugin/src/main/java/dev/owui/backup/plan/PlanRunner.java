@@ -33,14 +33,17 @@ import java.util.function.Supplier;
 public final class PlanRunner {
     private final EngineLog log;
     private final BackupRunner.Listener listener;
+    private final BackupRunner.Listener copyListener;
 
     public PlanRunner(EngineLog log) {
-        this(log, BackupRunner.Listener.NONE);
+        this(log, BackupRunner.Listener.NONE, BackupRunner.Listener.NONE);
     }
 
-    public PlanRunner(EngineLog log, BackupRunner.Listener listener) {
+    /** With listeners told of every file captured and every file copied to a target (for tests). */
+    public PlanRunner(EngineLog log, BackupRunner.Listener listener, BackupRunner.Listener copyListener) {
         this.log = log;
         this.listener = listener;
+        this.copyListener = copyListener;
     }
 
     /** Wraps the capture: the identity for a hot backup, stop/start commands for a cold or paused one. */
@@ -122,7 +125,7 @@ public final class PlanRunner {
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (TargetSpec spec : r.targets()) {
             try (Target target = r.opener().apply(spec)) {
-                BackupCopier.Copied c = new BackupCopier(log, stagingOptions.threads()).copy(staging, target, instance, List.of(id)).get(0);
+                BackupCopier.Copied c = new BackupCopier(log, stagingOptions.threads(), copyListener).copy(staging, target, instance, List.of(id)).get(0);
                 outcomes.add(retain(spec, target, r, id, c.bytesSent(), c.bytesShared()));
             } catch (OwuiException e) {
                 log.warn("target " + spec.id() + ": " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.owui.backup.transfer;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
@@ -41,10 +42,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BackupCopier {
     private final EngineLog log;
     private final int threads;
+    private final BackupRunner.Listener listener;
 
     public BackupCopier(EngineLog log, int threads) {
+        this(log, threads, BackupRunner.Listener.NONE);
+    }
+
+    /** With a listener told of every file that arrived (tests use it to fail a copy at a chosen point). */
+    public BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener) {
         this.log = log;
         this.threads = Math.max(1, threads);
+        this.listener = listener;
     }
 
     /** One backup's outcome at the destination. */
@@ -95,6 +103,7 @@ public final class BackupCopier {
                     entries.add(done);
                     (done.reusedFrom() != null ? shared : sent).addAndGet(e.size());
                     progress.advance(e.size());
+                    listener.stored(done);
                 }));
             }
             for (Future<?> f : futures) {

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
+import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.retention.Policy;
+import dev.owui.backup.ssh.Sshd;
 import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetContext;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +89,42 @@ class PlanRunnerTest {
         OwuiException e = assertThrows(OwuiException.class, r::throwIfFailed);
         assertTrue(e.getMessage().contains("failed at 1 of 2 target(s)") && e.getMessage().contains("broken:")
                 && e.getMessage().contains("stored at nas"), e.getMessage());
+    }
+
+    @Test
+    void anSftpTargetLostMidCopyFailsAloneAndTheNextRunCompletesIt() throws Exception {
+        Sshd.assumeAvailable();
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        Path remote = Files.createDirectories(tmp.resolve("remote"));
+        try (Sshd sshd = Sshd.start(tmp.resolve("sshd"))) {
+            TargetContext ctx = new TargetContext(tmp, true, id -> sshd.options(), id -> null, Map.of());
+            List<TargetSpec> targets = List.of(new TargetSpec("nas", sshd.url(remote.toString()), null, null, null, null),
+                    local("disk", tmp.resolve("disk")));
+            PlanRunner.Request req = new PlanRunner.Request(t -> TestSupport.options(f.dataDir(), t), targets,
+                    s -> Targets.open(s, ctx), tmp.resolve("staging"), null, ZoneOffset.UTC, null);
+            AtomicInteger copied = new AtomicInteger();
+            BackupRunner.Listener killAfterFive = e -> {
+                if (copied.incrementAndGet() == 5) {
+                    sshd.kill(); // the NAS loses power in the middle of the copy
+                }
+            };
+            PlanRunner.Result first = new PlanRunner(new RecordingLog(), BackupRunner.Listener.NONE, killAfterFive).run(req);
+            assertEquals(List.of("nas"), first.failed().stream().map(PlanRunner.TargetOutcome::id).toList());
+            assertTrue(first.failed().get(0).error().contains("SSH"), first.failed().get(0).error());
+            assertEquals(1, TestSupport.target(tmp.resolve("disk")).backups("test").size(), "the other target got it");
+
+            sshd.restart();
+            PlanRunner.Result second = new PlanRunner(new RecordingLog()).run(req);
+            second.throwIfFailed();
+            try (Target nas = Targets.open(targets.get(0), ctx)) {
+                assertEquals(List.of(second.backup().manifest().backupId()), nas.backups("test"),
+                        "the interrupted copy never counted; the next run's backup did");
+                assertEquals(List.of(), nas.incomplete("test"), "the next run removed the interrupted copy");
+                for (VerifyResult r : new Verifier(new RecordingLog()).run(nas, "test", "all")) {
+                    assertTrue(r.whole(), r.damages().toString());
+                }
+            }
+        }
     }
 
     @Test
