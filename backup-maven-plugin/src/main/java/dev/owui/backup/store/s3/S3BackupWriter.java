@@ -20,7 +20,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -49,6 +56,11 @@ final class S3BackupWriter implements BackupWriter {
     private final AtomicLong staged = new AtomicLong();
     /** Sizes of the stored objects of earlier backups, listed once per backup on first reuse. */
     private final Map<String, Map<String, Long>> sizesOf = new ConcurrentHashMap<>();
+    /** Server-side copies at once: each is one small request, the server does the work. */
+    static final int COPY_THREADS = 16;
+    private final Queue<Future<?>> copies = new ConcurrentLinkedQueue<>();
+    private ExecutorService copier;
+    private volatile RuntimeException copyFailure;
     /** Multipart uploads in flight, aborted if the run fails. */
     private final Set<String[]> uploads = ConcurrentHashMap.newKeySet();
     private volatile boolean committed;
@@ -92,6 +104,7 @@ final class S3BackupWriter implements BackupWriter {
 
     @Override
     public Stored copy(String path, Path source, Instant mtime, String mode) {
+        rethrowCopyFailure();
         String key = loc.key(instance, backupId, path);
         InputStream in;
         long size;
@@ -223,29 +236,73 @@ final class S3BackupWriter implements BackupWriter {
 
     /**
      * A server-side copy of the same path of backup {@code fromBackupId}: no bytes travel. False
-     * when that backup holds no such object (the caller uploads the file).
+     * when that backup holds no such object (the caller uploads the file). The copy itself is
+     * queued: copies are latency-bound requests that cost the client nothing, so they run
+     * {@value #COPY_THREADS} at a time beside the uploads, and {@link #commit} waits for all of
+     * them before the manifest goes in.
      */
     @Override
     public boolean reuse(String path, String fromBackupId) {
+        rethrowCopyFailure();
         String from = loc.key(instance, fromBackupId, path);
         Long size = sizes(fromBackupId).get(from);
         if (size == null) {
             return false;
         }
         String key = loc.key(instance, backupId, path);
-        try {
-            if (size <= target.tuning().copyInOneUpTo()) {
-                target.client().copyObject(b -> b.sourceBucket(bucket()).sourceKey(from).destinationBucket(bucket()).destinationKey(key));
-            } else {
-                copyInParts(path, from, key, size);
+        copies.add(copier().submit(() -> {
+            if (copyFailure != null) {
+                return;
             }
-            return true;
-        } catch (SdkException e) {
-            if (S3Failures.notFound(e)) {
-                return false; // removed since the listing: store anew
+            try {
+                if (size <= target.tuning().copyInOneUpTo()) {
+                    target.client().copyObject(b -> b.sourceBucket(bucket()).sourceKey(from).destinationBucket(bucket()).destinationKey(key));
+                } else {
+                    copyInParts(from, key, size);
+                }
+            } catch (SdkException e) {
+                copyFailure = S3Failures.notFound(e)
+                        ? new OwuiException("the copy of " + path + " in backup " + fromBackupId + " vanished while this backup was shared with it",
+                                "run the backup again (it then uploads the file); check nobody removes objects under " + target.location() + " by hand", e)
+                        : S3Failures.of(target.where(), "copying " + path + " from backup " + fromBackupId, e);
+            } catch (RuntimeException e) {
+                copyFailure = e;
             }
-            throw S3Failures.of(target.where(), "copying " + path + " from backup " + fromBackupId, e);
+        }));
+        return true;
+    }
+
+    private synchronized ExecutorService copier() {
+        if (copier == null) {
+            copier = Executors.newFixedThreadPool(COPY_THREADS, r -> {
+                Thread t = new Thread(r, "owui-s3-copy");
+                t.setDaemon(true);
+                return t;
+            });
         }
+        return copier;
+    }
+
+    private void rethrowCopyFailure() {
+        RuntimeException f = copyFailure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    /** Waits for every queued copy; the first failure becomes the caller's. */
+    private void awaitCopies() {
+        for (Future<?> f; (f = copies.poll()) != null; ) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OwuiException("backup interrupted while copying unchanged files", null);
+            }
+        }
+        rethrowCopyFailure();
     }
 
     private Map<String, Long> sizes(String fromBackupId) {
@@ -259,7 +316,7 @@ final class S3BackupWriter implements BackupWriter {
     }
 
     /** UploadPartCopy in ranges of the part size: S3 copies at most 5 GiB in one CopyObject. */
-    private void copyInParts(String path, String from, String key, long size) {
+    private void copyInParts(String from, String key, long size) {
         long partSize = Math.max(target.tuning().partSize(), (size + PARTS_PLANNED - 1) / PARTS_PLANNED);
         String uploadId = target.client().createMultipartUpload(b -> b.bucket(bucket()).key(key)).uploadId();
         String[] handle = {key, uploadId};
@@ -289,6 +346,7 @@ final class S3BackupWriter implements BackupWriter {
 
     @Override
     public void commit(Manifest manifest) {
+        awaitCopies();
         String key = loc.backupPrefix(instance, backupId) + Manifest.FILE_NAME;
         if (target.exists(key)) {
             throw new OwuiException("a backup " + backupId + " already exists at " + target.location(), "retry in a second");
@@ -297,10 +355,27 @@ final class S3BackupWriter implements BackupWriter {
         committed = true;
     }
 
+    private void stopCopier() {
+        ExecutorService c;
+        synchronized (this) {
+            c = copier;
+            copier = null;
+        }
+        if (c != null) {
+            c.shutdownNow();
+            try {
+                c.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Unless committed: aborts open uploads and removes what this run stored, if the server still answers. */
     @Override
     public void close() {
         try {
+            stopCopier();
             if (!committed) {
                 for (String[] u : List.copyOf(uploads)) {
                     abort(u);

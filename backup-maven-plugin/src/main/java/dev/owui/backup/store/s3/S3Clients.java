@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
  * errors retried) with {@value #MAX_ATTEMPTS} attempts.
  */
 final class S3Clients {
-    /** Connections kept per target: above owui.threads (default 4) plus the lock and listing calls. */
+    /** Connections kept per target: owui.threads uploads (default 4) + 16 server-side copies at once + listings, with room to spare. */
     static final int MAX_CONNECTIONS = 64;
     static final int MAX_ATTEMPTS = 5;
 
@@ -78,6 +78,9 @@ final class S3Clients {
         var builder = S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(MAX_CONNECTIONS)
+                        // no "Expect: 100-continue" round trip before each body: bodies are at
+                        // most one part (16 MiB) that a refusal wastes, and most files are small
+                        .expectContinueEnabled(false)
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofMinutes(2)))
                 .credentialsProvider(credentials)

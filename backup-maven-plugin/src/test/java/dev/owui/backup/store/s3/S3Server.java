@@ -164,14 +164,27 @@ public final class S3Server implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves until killed: {@code <dir> <port> [bucket [statsFile]]}. With a stats file, it keeps
+     * "bytesIn putBlob copyBlob uploadMultipartPart" in it, rewritten every 100 ms, so a script
+     * can read what arrived before and after a command.
+     */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: S3Server <dir> <port> [bucket]");
+            System.err.println("usage: S3Server <dir> <port> [bucket [statsFile]]");
             return;
         }
         S3Server s = start(Path.of(args[0]), Integer.parseInt(args[1]), args.length > 2 ? args[2] : "backups");
+        Path stats = args.length > 3 ? Path.of(args[3]) : null;
         System.out.println("ready " + s.endpoint());
         System.out.flush();
-        Thread.currentThread().join();
+        while (true) {
+            if (stats != null) {
+                Path tmp = stats.resolveSibling(stats.getFileName() + ".tmp");
+                Files.writeString(tmp, s.bytesIn() + " " + s.calls("putBlob") + " " + s.calls("copyBlob") + " " + s.calls("uploadMultipartPart") + "\n");
+                Files.move(tmp, stats, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Thread.sleep(100);
+        }
     }
 }
