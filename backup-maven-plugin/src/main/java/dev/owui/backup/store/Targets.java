@@ -1,6 +1,7 @@
 package dev.owui.backup.store;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.store.s3.S3Target;
 import dev.owui.backup.store.sftp.SftpTarget;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,6 +33,9 @@ public final class Targets {
             }
             case "sftp" -> {
                 return SftpTarget.open(s, ctx.ssh().apply(spec.serverId()), ctx.sync());
+            }
+            case "s3" -> {
+                return S3Target.open(spec, ctx);
             }
             default -> throw new OwuiException("target scheme " + spec.scheme() + ": is not supported in this version (" + s + ")",
                     "use a local or mounted directory, sftp://user@host/path or s3://bucket/prefix");

@@ -1,0 +1,420 @@
+package dev.owui.backup.store.s3;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.format.ManifestCodec;
+import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.Target;
+import dev.owui.backup.store.TargetContext;
+import dev.owui.backup.store.TargetLock;
+import dev.owui.backup.store.TargetSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A target in an S3 bucket (AWS, or B2, R2, MinIO, Wasabi… through an endpoint):
+ * {@code <prefix>/<instance>/<backup id>/<path>}, the same tree as every target, with
+ * manifest.json written last. S3 has no rename, so a backup being written is its id's own prefix
+ * without a manifest: never listed by {@link #backups}, reported by {@link #incomplete}, removed
+ * by {@link #removeIncomplete}. Unchanged files are shared by server-side copy; symbolic links
+ * live only in the manifest.
+ */
+public final class S3Target implements Target {
+    private final S3Location loc;
+    private final S3Client s3;
+    private final S3Failures.Where where;
+    private final Tuning tuning;
+    private volatile boolean batchDeletes = true;
+    private Path downloads;
+
+    /**
+     * Sizes of transfers: parts of a multipart upload, and above what size a server-side copy
+     * goes in parts (S3 copies at most 5 GiB in one request).
+     */
+    record Tuning(int partSize, long copyInOneUpTo) {
+        static final Tuning DEFAULT = new Tuning(16 << 20, 5L << 30);
+    }
+
+    S3Target(S3Location loc, S3Clients.Built built, Tuning tuning) {
+        this.loc = loc;
+        this.s3 = built.client();
+        this.where = new S3Failures.Where(loc.url(), loc.bucket(), built.endpoint(), built.region(), built.serverId());
+        this.tuning = tuning;
+    }
+
+    /** Opens {@code s3://bucket[/prefix]} with the spec's region, endpoint, path style and server id. */
+    public static S3Target open(TargetSpec spec, TargetContext ctx) {
+        return open(spec, ctx, Tuning.DEFAULT);
+    }
+
+    static S3Target open(TargetSpec spec, TargetContext ctx, Tuning tuning) {
+        return open(spec, ctx, tuning, List.of());
+    }
+
+    /** With SDK interceptors: tests look at what goes over the wire. */
+    static S3Target open(TargetSpec spec, TargetContext ctx, Tuning tuning, List<ExecutionInterceptor> interceptors) {
+        S3Location loc = S3Location.parse(spec.url());
+        return new S3Target(loc, S3Clients.create(spec, ctx, loc, interceptors), tuning);
+    }
+
+    S3Location loc() {
+        return loc;
+    }
+
+    S3Client client() {
+        return s3;
+    }
+
+    Tuning tuning() {
+        return tuning;
+    }
+
+    S3Failures.Where where() {
+        return where;
+    }
+
+    @Override
+    public String location() {
+        return loc.url();
+    }
+
+    /** Runs one S3 call, turning SDK failures into the operator's message. */
+    <T> T call(String doing, Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (SdkException e) {
+            throw S3Failures.of(where, doing, e);
+        }
+    }
+
+    /** The shell command that removes one object, for messages (the AWS CLI, with the endpoint when there is one). */
+    String removeCommand(String key) {
+        return "aws s3 rm 's3://" + loc.bucket() + "/" + key.replace("'", "'\\''") + "'"
+                + (where.endpoint() != null ? " --endpoint-url " + where.endpoint() : "");
+    }
+
+    @Override
+    public List<String> instances() {
+        List<String> out = new ArrayList<>();
+        for (String name : folders(loc.root())) {
+            if (!name.startsWith(".")) {
+                out.add(name);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public List<String> backups(String instance) {
+        List<String> ids = new ArrayList<>();
+        for (Map.Entry<String, Boolean> e : trees(instance).entrySet()) {
+            if (e.getValue()) {
+                ids.add(e.getKey());
+            }
+        }
+        ids.sort(BackupId::compare);
+        return ids;
+    }
+
+    @Override
+    public List<String> incomplete(String instance) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Boolean> e : trees(instance).entrySet()) {
+            if (!e.getValue()) {
+                out.add(e.getKey());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The backup-id folders of an instance, each with whether its manifest is there. */
+    private Map<String, Boolean> trees(String instance) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (String name : folders(loc.instancePrefix(instance))) {
+            if (BackupId.isValid(name)) {
+                out.put(name, exists(loc.backupPrefix(instance, name) + Manifest.FILE_NAME));
+            }
+        }
+        return out;
+    }
+
+    /** The "folder" names (common prefixes) directly under a key prefix. */
+    List<String> folders(String prefix) {
+        return call("listing s3://" + loc.bucket() + "/" + prefix, () -> {
+            List<String> out = new ArrayList<>();
+            ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(loc.bucket()).prefix(prefix).delimiter("/").build();
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(req)) {
+                for (CommonPrefix cp : page.commonPrefixes()) {
+                    String p = cp.prefix();
+                    out.add(p.substring(prefix.length(), p.length() - 1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every object under a key prefix. */
+    List<S3Object> objects(String prefix) {
+        return call("listing s3://" + loc.bucket() + "/" + prefix, () -> {
+            List<S3Object> out = new ArrayList<>();
+            ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(loc.bucket()).prefix(prefix).build();
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(req)) {
+                out.addAll(page.contents());
+            }
+            return out;
+        });
+    }
+
+    boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(loc.bucket()).key(key));
+            return true;
+        } catch (SdkException e) {
+            if (S3Failures.notFound(e)) {
+                return false;
+            }
+            throw S3Failures.of(where, "reading s3://" + loc.bucket() + "/" + key, e);
+        }
+    }
+
+    /** The bytes of an object, or null when it is not there. */
+    byte[] readIfThere(String key) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(loc.bucket()).key(key)).asByteArray();
+        } catch (SdkException e) {
+            if (S3Failures.notFound(e)) {
+                return null;
+            }
+            throw S3Failures.of(where, "reading s3://" + loc.bucket() + "/" + key, e);
+        }
+    }
+
+    void put(String key, byte[] content) {
+        call("writing s3://" + loc.bucket() + "/" + key,
+                () -> s3.putObject(b -> b.bucket(loc.bucket()).key(key), RequestBody.fromBytes(content)));
+    }
+
+    /**
+     * Deletes keys, a thousand per DeleteObjects request (S3's batch limit). A service that
+     * refuses the batch call (S3Proxy 3.0.0 answers 501 to the x-amz-checksum-crc32 header the
+     * SDK must send with it) gets one DeleteObject per key from then on.
+     */
+    void deleteKeys(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += 1000) {
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
+            if (batchDeletes && batch.size() > 1) {
+                try {
+                    deleteBatch(batch);
+                    continue;
+                } catch (SdkException e) {
+                    if (!(e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e) || s3e.statusCode() != 501) {
+                        throw S3Failures.of(where, "removing objects from s3://" + loc.bucket() + "/" + batch.get(0) + "…", e);
+                    }
+                    batchDeletes = false;
+                }
+            }
+            for (String k : batch) {
+                call("removing s3://" + loc.bucket() + "/" + k, () -> s3.deleteObject(b -> b.bucket(loc.bucket()).key(k)));
+            }
+        }
+    }
+
+    private void deleteBatch(List<String> batch) {
+        List<ObjectIdentifier> ids = batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(loc.bucket()).delete(Delete.builder().objects(ids).quiet(true).build()));
+        if (r.hasErrors() && !r.errors().isEmpty()) {
+            S3Error first = r.errors().get(0);
+            throw new OwuiException("target " + loc.url() + " refused to remove " + r.errors().size() + " object(s), e.g. "
+                    + first.key() + " (" + first.code() + ": " + first.message() + ")",
+                    "check the key's s3:DeleteObject permission; what remains is no complete backup and the next run retries");
+        }
+    }
+
+    /** Removes every object under a prefix and aborts unfinished multipart uploads there. */
+    void deletePrefix(String prefix) {
+        deleteKeys(objects(prefix).stream().map(S3Object::key).toList());
+        abortUploads(prefix);
+    }
+
+    /** Aborts the multipart uploads under a prefix (left by a run that died mid-transfer: they cost storage). */
+    void abortUploads(String prefix) {
+        List<MultipartUpload> uploads;
+        try {
+            uploads = s3.listMultipartUploadsPaginator(b -> b.bucket(loc.bucket()).prefix(prefix)).uploads().stream().toList();
+        } catch (SdkException e) {
+            return; // a service without ListMultipartUploads: a bucket lifecycle rule cleans them instead
+        }
+        for (MultipartUpload u : uploads) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(loc.bucket()).key(u.key()).uploadId(u.uploadId()));
+            } catch (SdkException ignored) {
+                // gone already, or refused: it never counted as a file
+            }
+        }
+    }
+
+    @Override
+    public List<String> removeIncomplete(String instance) {
+        List<String> removed = new ArrayList<>();
+        for (String id : incomplete(instance)) {
+            deletePrefix(loc.backupPrefix(instance, id));
+            removed.add(id);
+        }
+        return removed;
+    }
+
+    @Override
+    public Manifest manifest(String instance, String backupId) {
+        return readManifest(instance, backupId, false);
+    }
+
+    @Override
+    public Manifest summary(String instance, String backupId) {
+        return readManifest(instance, backupId, true);
+    }
+
+    private Manifest readManifest(String instance, String backupId, boolean headerOnly) {
+        String key = loc.backupPrefix(instance, backupId) + Manifest.FILE_NAME;
+        String shown = "s3://" + loc.bucket() + "/" + key;
+        byte[] bytes = readIfThere(key);
+        if (bytes == null) {
+            throw new OwuiException("no backup " + backupId + " of instance " + instance + " at " + location(),
+                    "run owui:list to see the backups there");
+        }
+        InputStream in = new java.io.ByteArrayInputStream(bytes);
+        return headerOnly ? ManifestCodec.readSummary(in, shown) : ManifestCodec.read(in, shown);
+    }
+
+    /** The stored bytes of one file, streamed; a missing file is a {@link NoSuchFileException}, as on a local target. */
+    @Override
+    public InputStream open(String instance, String backupId, String path) throws IOException {
+        String key = loc.key(instance, backupId, path);
+        try {
+            return s3.getObject(b -> b.bucket(loc.bucket()).key(key));
+        } catch (SdkException e) {
+            if (S3Failures.notFound(e)) {
+                throw new NoSuchFileException(location() + "/" + instance + "/" + backupId + "/" + path);
+            }
+            throw S3Failures.of(where, "reading s3://" + loc.bucket() + "/" + key, e);
+        }
+    }
+
+    /**
+     * Downloads one stored file to a local temp file (SQLite needs a file); the copies live in a
+     * folder that {@link #close()} removes. Stored objects never change, so a copy made earlier
+     * in the run is reused.
+     */
+    @Override
+    public Path localFile(String instance, String backupId, String path) throws IOException {
+        Path local = downloads().resolve(instance).resolve(backupId).resolve(path).normalize();
+        if (!local.startsWith(downloads())) {
+            throw new IllegalArgumentException("path escapes the backup tree: " + path);
+        }
+        if (Files.exists(local)) {
+            return local;
+        }
+        Files.createDirectories(local.getParent());
+        Path part = local.resolveSibling(local.getFileName() + ".part");
+        try (InputStream in = open(instance, backupId, path)) {
+            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+        } catch (SdkException e) {
+            throw S3Failures.of(where, "downloading " + path + " of backup " + backupId, e);
+        }
+        Files.move(part, local, StandardCopyOption.ATOMIC_MOVE);
+        return local;
+    }
+
+    private synchronized Path downloads() throws IOException {
+        if (downloads == null) {
+            downloads = Files.createTempDirectory("owui-s3-download-");
+        }
+        return downloads;
+    }
+
+    @Override
+    public TargetLock lock(String instance) {
+        return S3Lock.acquire(this, instance);
+    }
+
+    /**
+     * Removes a backup: its manifest first, so from that moment it is an incomplete tree (which
+     * the next run's {@link #removeIncomplete} finishes off), never a complete-looking backup
+     * with files missing. Copies shared with later backups are separate objects and stay.
+     */
+    @Override
+    public void delete(String instance, String backupId) {
+        if (!BackupId.isValid(backupId)) {
+            throw new IllegalArgumentException("not a backup id: " + backupId);
+        }
+        String prefix = loc.backupPrefix(instance, backupId);
+        deleteKeys(List.of(prefix + Manifest.FILE_NAME));
+        deletePrefix(prefix);
+    }
+
+    @Override
+    public BackupWriter begin(String instance, String backupId) {
+        String prefix = loc.backupPrefix(instance, backupId);
+        deletePrefix(prefix); // a leftover of a crashed run with this id: we hold the lock, nobody else writes it
+        Path staging;
+        try {
+            staging = Files.createTempDirectory("owui-s3-staging-");
+        } catch (IOException e) {
+            throw new OwuiException("cannot create a local staging folder for the database copies: " + e.getMessage(),
+                    "check the temp directory (java.io.tmpdir) has room for webui.db", e);
+        }
+        return new S3BackupWriter(this, instance, backupId, staging);
+    }
+
+    /** Closes the HTTP connections and removes the local copies made by {@link #localFile}. */
+    @Override
+    public void close() {
+        s3.close();
+        Path d;
+        synchronized (this) {
+            d = downloads;
+            downloads = null;
+        }
+        deleteLocalTree(d);
+    }
+
+    static void deleteLocalTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException ignored) {
+            // a temp folder; the OS cleans it eventually
+        }
+    }
+}
