@@ -1,0 +1,29 @@
+import java.nio.file.*
+import groovy.json.JsonSlurper
+
+def base = basedir.toPath()
+def complete = { Path dir -> Files.isDirectory(dir) ? Files.list(dir).findAll { Files.exists(it.resolve('manifest.json')) }.collect { it.fileName.toString() }.sort() : [] }
+try {
+    def log = new File(basedir, 'build.log').text
+    def aws = complete(base.resolve('s3data/aws-bucket/owui/prod'))
+    def b2 = complete(base.resolve('s3data/b2-bucket/owui/prod'))
+    def nas = complete(base.resolve('nas/prod'))
+    assert aws.size() == 1 : "the daily run reached s3: ${aws}"
+    assert b2.size() == 2 && b2[0] == aws[0] : "the daily run and the broken plan's run reached b2, same id as s3: ${b2}"
+    assert nas == aws : "the weekly copy pulled s3's backup to the NAS: ${nas}"
+
+    // Captured once: the second cloud got the same backup (same manifest content) as the first.
+    def m1 = new JsonSlurper().parse(base.resolve("s3data/aws-bucket/owui/prod/${aws[0]}/manifest.json").toFile())
+    def m2 = new JsonSlurper().parse(base.resolve("s3data/b2-bucket/owui/prod/${aws[0]}/manifest.json").toFile())
+    assert m1.files*.sha256 == m2.files*.sha256 && m1.startedAt == m2.startedAt
+
+    // The broken plan: the missing bucket is named, b2 still got the backup, the run failed.
+    assert log.contains('failed at 1 of 2 target(s)') : 'the run fails naming the failed target'
+    assert log.contains('lost: ') && log.contains('no-such-bucket')
+    assert log.contains('stored at b2')
+    assert complete(base.resolve('staging/prod')).size() == 1 : 'staging keeps only the newest capture'
+    return true
+} finally {
+    def proxy = System.getProperties().remove('owui.it.s3proxy.' + base)
+    proxy?.stop()
+}
