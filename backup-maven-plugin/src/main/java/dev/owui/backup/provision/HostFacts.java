@@ -12,8 +12,11 @@ record HostFacts(String home, int uid, String java, String javaReal, boolean mvn
 
     /** One shell command printing every fact, so a host costs one round trip to learn. */
     static String probe(String path, String remoteDirShell, boolean trySudo) {
-        return "printf 'home=%s\\nuid=%s\\n' \"$HOME\" \"$(id -u)\"; PATH=" + Remote.quote(path) + "; export PATH; "
-                + "for t in java mvn flock crontab systemctl systemd-analyze; do printf '%s=%s\\n' \"$t\" \"$(command -v $t || true)\"; done; "
+        // install-cron's own tools on the login's PATH; the job's tools on the PATH the job will have.
+        return "printf 'home=%s\\nuid=%s\\n' \"$HOME\" \"$(id -u)\"; "
+                + "for t in crontab systemctl systemd-analyze; do printf '%s=%s\\n' \"$t\" \"$(command -v $t || true)\"; done; "
+                + "PATH=" + Remote.quote(path) + "; export PATH; "
+                + "for t in java mvn flock; do printf '%s=%s\\n' \"$t\" \"$(command -v $t || true)\"; done; "
                 + "j=$(command -v java || true); [ -z \"$j\" ] || printf 'javareal=%s\\n' \"$(readlink -f \"$j\")\"; "
                 + "[ ! -x " + remoteDirShell + "/mvnw ] || echo mvnw=yes; "
                 + "[ ! -d /run/systemd/system ] || echo systemd=running; "

@@ -42,11 +42,14 @@ final class HostRun {
             return new HostResult(host.name(), ok, changed, true, false, e.getMessage(), lines);
         }
         try (ssh) {
-            work(ssh);
-            return new HostResult(host.name(), ok, changed, false, false, null, lines);
-        } catch (OwuiException e) {
-            boolean lost = !ssh.isConnected();
-            return new HostResult(host.name(), ok, changed, lost, !lost, e.getMessage(), lines);
+            try {
+                work(ssh);
+                return new HostResult(host.name(), ok, changed, false, false, null, lines);
+            } catch (OwuiException e) {
+                // Asked before the session is closed: a connection lost mid-way counts as unreachable, like Ansible's.
+                boolean lost = !ssh.isConnected();
+                return new HostResult(host.name(), ok, changed, lost, !lost, e.getMessage(), lines);
+            }
         }
     }
 
@@ -152,7 +155,7 @@ final class HostRun {
             unitFiles.add(j.service());
         }
         if (f.systemdAnalyze() && !o.check()) {
-            ExecResult r = remote.run("systemd-analyze " + (o.system() ? "" : "--user ") + "verify "
+            ExecResult r = remote.run("systemd-analyze verify " // by path, not --user: that needs the user's manager running
                     + String.join(" ", unitFiles.stream().map(Remote::quote).toList()));
             if (!r.ok()) {
                 throw new OwuiException("host " + host.name() + ": systemd-analyze verify rejects the installed units: " + r.firstErrorLine(),
