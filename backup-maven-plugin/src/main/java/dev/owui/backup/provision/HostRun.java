@@ -85,11 +85,33 @@ final class HostRun {
         List<Job> jobs = plans.stream().map(sp -> new Job(sp, host.name(), remoteDir, unitDir, javaHome,
                 Job.command(o.command(), mvn, remoteDir + "/pom.xml", sp.id(), sp.plan().goal(), remoteDir), cronUser, runAs, o)).toList();
 
+        prefetch(remote, jobs, root);
         if (o.absent()) {
             absent(remote, jobs, f, remoteDir);
         } else {
             present(remote, jobs, f, remoteDir);
         }
+    }
+
+    /** Reads every file this run compares in one round trip (root-owned ones only when the login is root: no sudo in a batch). */
+    private void prefetch(Remote remote, List<Job> jobs, boolean root) {
+        List<String> paths = new ArrayList<>();
+        if (o.opsPom() != null) {
+            paths.add(jobs.get(0).opsPom());
+        }
+        boolean systemd = o.scheduler() == ProvisionOptions.Scheduler.SYSTEMD;
+        for (Job j : jobs) {
+            paths.add(j.wrapper());
+            if (root || !o.system()) {
+                if (systemd) {
+                    paths.add(j.service());
+                    paths.add(j.timer());
+                } else if (o.system()) {
+                    paths.add(j.cronDFile());
+                }
+            }
+        }
+        remote.prefetch(paths, !systemd && !o.system());
     }
 
     /** The job can run: java (and mvn or the ops repository's mvnw) on the rendered PATH, flock, the scheduler's tools. */
@@ -256,7 +278,7 @@ final class HostRun {
 
     /** The user's crontab with each plan's block put (or removed), every other line as it was; installed through crontab -. */
     private void crontab(Remote remote, List<Job> jobs, String remoteDir, boolean remove) {
-        ExecResult listed = remote.run("crontab -l");
+        ExecResult listed = remote.crontab();
         String current;
         if (listed.ok()) {
             current = listed.stdout();
