@@ -44,6 +44,7 @@ public final class Provisioner {
         if (plans.isEmpty()) {
             throw new OwuiException("no plan has a <schedule>", "give the plans to install a <schedule> (e.g. <schedule>30 2 * * *</schedule>)");
         }
+        long start = System.nanoTime();
         if (!o.absent()) {
             validate(plans);
         }
@@ -79,6 +80,8 @@ public final class Provisioner {
             pool.shutdownNow();
         }
         recap(results);
+        log.info(String.format(java.util.Locale.ROOT, "%d host(s) in %.2f s (%d at once)", hosts.size(), (System.nanoTime() - start) / 1e9,
+                Math.min(o.forks(), hosts.size())));
         return results;
     }
 
