@@ -251,5 +251,10 @@ done
 S=$(med startup skip)
 echo "Maven start-up alone (ours with owui.skip=true): $S s; ours beyond it: first $(awk -v a="$(med ours first)" -v s="$S" 'BEGIN {printf "%.2f", a-s}') s, again $(awk -v a="$(med ours again)" -v s="$S" 'BEGIN {printf "%.2f", a-s}') s"
 echo "ratio Maven start-up alone / ansible again: $(ratio "$S" "$(med ansible again)")"
+# install-cron's own figure, from its log ("10 host(s) in 0.71 s"): the engine without JVM and Maven.
+own() { cat "$LOGS"/ours.$1.*.log | sed -n 's/.* host(s) in \([0-9.]*\) s.*/\1/p' | sort -g |
+        awk '{v[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+echo "ours' own time in the JVM (its log's 'host(s) in'), medians: first $(own first) s, again $(own again) s;" \
+     "ratio to ansible: first $(ratio "$(own first)" "$(med ansible first)"), again $(ratio "$(own again)" "$(med ansible again)")"
 echo "last 'again' run: ours reported changed=0 on $OURS_AGAIN_CHANGED of 10 hosts; ansible \"changed\": false on $ANS_AGAIN_CHANGED of 10"
 echo "(ours also puts a wrapper script and the ops pom on each host; ansible's cron module writes the crontab entry only)"
