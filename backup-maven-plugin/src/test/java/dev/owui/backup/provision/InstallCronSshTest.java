@@ -271,6 +271,65 @@ class InstallCronSshTest {
     }
 
     @Test
+    void systemUnitsForARootLoginGoToEtcSystemdSystemAndAbsentRemovesThem() throws Exception {
+        assumeTrue(!Files.isDirectory(Path.of("/run/systemd/system")), "this machine runs systemd; the test covers hosts without it");
+        assumeTrue(Files.isDirectory(Path.of(Job.SYSTEM_UNIT_DIR)), "needs /etc/systemd/system");
+        Host root = new Host("rootlogin", sshd.host(), sshd.port(), sshd.user(), null, false, List.of(), null);
+        List<ScheduledPlan> plans = List.of(ScheduledPlan.of(new Plan("owuitest-sys", List.of("nas"), null, null, "0 */4 * * *", null)));
+        Path timer = Path.of(Job.SYSTEM_UNIT_DIR, "owui-owuitest-sys.timer");
+        Path service = Path.of(Job.SYSTEM_UNIT_DIR, "owui-owuitest-sys.service");
+        String remoteDir = dir.resolve("root-units").toString();
+        ProvisionOptions o = new ProvisionOptions(ProvisionOptions.Scheduler.SYSTEMD, true, false, false, false, 1, remoteDir, null, null, null, 600, POM);
+        try {
+            HostResult r = run(o, List.of(root), plans, new RecordingLog()).get(0);
+            assertTrue(r.failed() && r.error().contains("were placed") && r.error().contains("`systemctl daemon-reload`")
+                    && r.error().contains("`systemctl enable --now owui-owuitest-sys.timer`"), r.error());
+            String t = Files.readString(timer);
+            assertTrue(t.contains("OnCalendar=*-*-* 00/4:00:00\n") && t.contains("RandomizedDelaySec=600\n"), t);
+            assertFalse(Files.readString(service).contains("User="), "a root login's unit runs as root");
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(timer)));
+        } finally {
+            ProvisionOptions absent = new ProvisionOptions(ProvisionOptions.Scheduler.SYSTEMD, true, true, false, false, 1, remoteDir, null, null, null, 0, POM);
+            HostResult removed = run(absent, List.of(root), plans, new RecordingLog()).get(0);
+            assertFalse(removed.failed(), removed.error());
+        }
+        assertFalse(Files.exists(timer) || Files.exists(service));
+        assertFalse(Files.exists(Path.of(remoteDir)));
+    }
+
+    @Test
+    void aNonRootLoginWithSudoInstallsARootOwnedCronFileAndWithoutSudoFailsSayingSo() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/etc/cron.d")), "needs /etc/cron.d (Debian package cron)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/sudo")) && Files.isDirectory(Path.of("/etc/sudoers.d")), "needs sudo (Debian package sudo)");
+        List<ScheduledPlan> plans = List.of(ScheduledPlan.of(new Plan("owuitest-sudo", List.of("nas"), null, null, "5 4 * * *", null)));
+        Path file = Path.of("/etc/cron.d/owui-owuitest-sudo");
+        Host withSudo = new Host("owuih3", sshd.host(), sshd.port(), "owuih3", null, true, List.of(), null);
+        ProvisionOptions system = new ProvisionOptions(ProvisionOptions.Scheduler.CRON, true, false, false, false, 1, null, null, null, null, 0, POM);
+
+        HostResult refused = run(system, List.of(withSudo), plans, new RecordingLog()).get(0);
+        assertTrue(refused.failed() && refused.error().contains("/etc/cron.d needs root") && refused.error().contains("cannot run sudo -n"), refused.error());
+        assertFalse(Files.exists(file));
+
+        Path sudoers = Path.of("/etc/sudoers.d/owui-test-owuih3");
+        Files.writeString(sudoers, "owuih3 ALL=(root) NOPASSWD: ALL\n");
+        Files.setPosixFilePermissions(sudoers, PosixFilePermissions.fromString("r--r-----"));
+        try {
+            allSucceeded(run(system, List.of(withSudo), plans, new RecordingLog()));
+            String cronD = Files.readString(file);
+            assertTrue(cronD.contains("\n5 4 * * * owuih3 /home/owuih3/owui-ops/bin/owui-owuitest-sudo.sh\n"), cronD);
+            assertEquals("root", Files.getOwner(file).getName(), "installed by root through sudo, not by the login");
+            assertEquals(0, run(system, List.of(withSudo), plans, new RecordingLog()).get(0).changed());
+            assertEquals(OWN, HostUsers.crontab("owuih3"), "the login's own crontab is not involved");
+            ProvisionOptions absent = new ProvisionOptions(ProvisionOptions.Scheduler.CRON, true, true, false, false, 1, null, null, null, null, 0, POM);
+            allSucceeded(run(absent, List.of(withSudo), plans, new RecordingLog()));
+            assertFalse(Files.exists(file));
+        } finally {
+            Files.deleteIfExists(sudoers);
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void aSystemWideCronFileForARootLogin() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/etc/cron.d")), "needs /etc/cron.d (Debian package cron)");
         Host root = new Host("rootlogin", sshd.host(), sshd.port(), sshd.user(), null, false, List.of(), null);
