@@ -1,5 +1,7 @@
 package dev.owui.backup.provision;
 
+import dev.owui.backup.OwuiException;
+
 /**
  * A crontab's text with install-cron's marked blocks ({@code # BEGIN owui backup <plan>} …
  * {@code # END owui backup <plan>}) replaced, added or removed, every other byte kept as it was.
@@ -38,20 +40,24 @@ final class CrontabBlocks {
         return at == null ? crontab : crontab.substring(0, at[0]) + crontab.substring(at[1]);
     }
 
+    /** [start, end) of the marker's block, BEGIN line to END line inclusive, or null when there is none. */
     private static int[] locate(String crontab, String marker) {
         String b = begin(marker);
-        int start = crontab.startsWith(b) ? 0 : crontab.indexOf("\n" + b);
-        if (start < 0) {
-            return null;
-        }
-        if (start > 0 || !crontab.startsWith(b)) {
-            start += 1;
+        int start;
+        if (crontab.startsWith(b)) {
+            start = 0;
+        } else {
+            int at = crontab.indexOf("\n" + b);
+            if (at < 0) {
+                return null;
+            }
+            start = at + 1; // the BEGIN line starts after that newline
         }
         String e = end(marker);
         int stop = crontab.indexOf("\n" + e, start);
         if (stop < 0) {
-            // A BEGIN without its END: someone edited it; take the block to the end of the BEGIN line's plan only.
-            throw new dev.owui.backup.OwuiException("the crontab has '# BEGIN " + marker + "' but no '# END " + marker + "' line",
+            // Someone cut the block by hand: guessing where it ends could delete the user's own lines.
+            throw new OwuiException("the crontab has '# BEGIN " + marker + "' but no '# END " + marker + "' line",
                     "repair the block by hand (crontab -e), then run install-cron again");
         }
         return new int[] {start, stop + 1 + e.length()};
