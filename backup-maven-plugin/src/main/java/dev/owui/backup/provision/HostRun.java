@@ -69,7 +69,7 @@ final class HostRun {
         String sudo = root ? "" : "sudo -n ";
         if (o.system() && !root && !(host.sudo() && f.sudoOk())) {
             throw new OwuiException("host " + host.name() + ": " + (o.scheduler() == ProvisionOptions.Scheduler.CRON ? "/etc/cron.d" : Job.SYSTEM_UNIT_DIR)
-                    + " needs root, and " + ssh.user() + " is not root" + (host.sudo() ? " and cannot run sudo -n without a password" : " and the host has no sudo"),
+                    + " needs root, and " + ssh.user() + " is not root" + (host.sudo() ? " and cannot run sudo -n without a password" : " and sudo is not enabled for this host"),
                     host.sudo() ? "allow passwordless sudo for " + ssh.user() + " there, or install into the user's own crontab / units (owui.system=false)"
                             : "set <sudo>true</sudo> (or ansible_become=true) for the host, or install into the user's own crontab / units (owui.system=false)");
         }
