@@ -1,0 +1,20 @@
+package dev.owui.backup.provision;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import java.util.List;
+
+/** Unified diffs (java-diff-utils) of what is on a host against what would be there, for owui.diff. */
+final class Diffs {
+    private Diffs() {
+    }
+
+    /** {@code before} null: the file does not exist; {@code after} null: it will be removed. */
+    static String unified(String name, String before, String after) {
+        List<String> a = before == null ? List.of() : before.lines().toList();
+        List<String> b = after == null ? List.of() : after.lines().toList();
+        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff(before == null ? "/dev/null" : name + " (on the host)",
+                after == null ? "/dev/null" : name + " (rendered)", a, DiffUtils.diff(a, b), 3);
+        return String.join("\n", diff);
+    }
+}
