@@ -141,6 +141,9 @@ start_server() {
 }
 s3_bytes() { sleep 0.3; cut -d' ' -f1 "$RUN/stats"; } # after the server's 100 ms refresh
 lo_bytes() { awk '$1 == "lo:" {print $2}' /proc/net/dev; }
+# server_ticks: CPU of the S3Proxy JVM (user + system, clock ticks): what the server spent on a command
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+TICKS=$(getconf CLK_TCK)
 
 # The two timed commands as scripts, so /usr/bin/time measures the whole process tree of each.
 cat > "$TOOLS/ours.sh" <<SH
@@ -162,8 +165,12 @@ chmod +x "$TOOLS/ours.sh" "$TOOLS/rclone.sh"
 # timed_extra: bytes S3Proxy received and loopback bytes during the command (lib.sh's timed calls it).
 S3_BEFORE=0
 LO_BEFORE=0
-mark() { S3_BEFORE=$(s3_bytes); LO_BEFORE=$(lo_bytes); }
-timed_extra() { printf '%s\t%s' "$(($(s3_bytes) - S3_BEFORE))" "$(($(lo_bytes) - LO_BEFORE))"; }
+TICKS_BEFORE=0
+mark() { S3_BEFORE=$(s3_bytes); LO_BEFORE=$(lo_bytes); TICKS_BEFORE=$(server_ticks); }
+timed_extra() {
+    printf '%s\t%s\t%s' "$(($(s3_bytes) - S3_BEFORE))" "$(($(lo_bytes) - LO_BEFORE))" \
+        "$(awk -v t="$(($(server_ticks) - TICKS_BEFORE))" -v hz="$TICKS" 'BEGIN {printf "%.2f", t / hz}')"
+}
 
 TOOL_ORDER=(ours rclone)
 one_backup() {
@@ -224,18 +231,20 @@ mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1048576}'; }
     echo "S3 server:   S3Proxy 3.0.0, filesystem (NIO.2) store, own JVM on loopback, one per repetition"
     facts_run
     echo
-    printf '%-7s %-10s %8s %7s %13s %14s %13s %11s\n' tool round "wall s" "CPU s" "peak RSS MiB" "S3 bytes MiB" "loopback MiB" "stored MiB"
-    printf '%-7s %-10s %8s %7s %13s %14s %13s %11s\n' ------- ---------- -------- ------- ------------- -------------- ------------- -----------
+    printf '%-7s %-10s %8s %7s %13s %14s %13s %11s %13s\n' tool round "wall s" "CPU s" "peak RSS MiB" "S3 bytes MiB" "loopback MiB" "stored MiB" "server CPU s"
+    printf '%-7s %-10s %8s %7s %13s %14s %13s %11s %13s\n' ------- ---------- -------- ------- ------------- -------------- ------------- ----------- -------------
     for round in first change; do
         for tool in ours rclone; do
-            printf '%-7s %-10s %8.2f %7.2f %13.0f %14s %13s %11.1f\n' "$tool" "$([ "$round" = first ] && echo first || echo '1% change')" \
+            printf '%-7s %-10s %8.2f %7.2f %13.0f %14s %13s %11.1f %13.2f\n' "$tool" "$([ "$round" = first ] && echo first || echo '1% change')" \
                 "$(median "$tool" "$round" 4)" "$(median "$tool" "$round" 7)" "$(awk -v k="$(median "$tool" "$round" 5)" 'BEGIN {print k/1024}')" \
-                "$(mib "$(median "$tool" "$round" 8)")" "$(mib "$(median "$tool" "$round" 9)")" "$(awk -v k="$(median "$tool" "$round" 6)" 'BEGIN {print k/1024}')"
+                "$(mib "$(median "$tool" "$round" 8)")" "$(mib "$(median "$tool" "$round" 9)")" "$(awk -v k="$(median "$tool" "$round" 6)" 'BEGIN {print k/1024}')" \
+                "$(median "$tool" "$round" 10)"
         done
     done
     echo "(ours: ./mvnw owui:backup, JVM + Maven start-up included; rclone: rclone sync, excludes as ours."
     echo " S3 bytes = payload S3Proxy received in uploads; loopback = lo rx bytes, HTTP and responses included;"
-    echo " stored = growth of the server's folder for that prefix)"
+    echo " stored = growth of the server's folder for that prefix; server CPU = the S3Proxy JVM's CPU during the"
+    echo " command, on the same CPUs: a server-side copy is the server's work, a file copy in S3Proxy's filesystem store)"
     echo
     oc=$(median ours change 4); rc=$(median rclone change 4); of=$(median ours first 4); rf=$(median rclone first 4)
     ob=$(median ours change 8); rb=$(median rclone change 8)

@@ -32,8 +32,12 @@ final class S3Failures {
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
             int status = s3.statusCode();
+            if ("PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code) || status == 301) {
+                return new OwuiException("bucket " + w.bucket() + " is not in region " + w.region() + " (" + (code == null ? "HTTP 301" : code)
+                        + ", target " + w.url() + ")", "set owui.s3.region (or the target's <region>) to the bucket's region", e);
+            }
             if ("InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code) || "InvalidToken".equals(code)
-                    || "ExpiredToken".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
+                    || "ExpiredToken".equals(code)) {
                 return new OwuiException("target " + w.url() + " rejected " + w.credentialsShown() + " (" + code + ", while " + doing + ")",
                         w.serverId() != null
                                 ? "check <username> (access key id) and <password> (secret key) of server '" + w.serverId() + "' in settings.xml"

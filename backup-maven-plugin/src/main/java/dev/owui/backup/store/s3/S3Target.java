@@ -21,6 +21,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -51,6 +55,8 @@ public final class S3Target implements Target {
     private final S3Failures.Where where;
     private final Tuning tuning;
     private volatile boolean batchDeletes = true;
+    /** Manifest checks in flight at once when listing backups. */
+    static final int HEADS_AT_ONCE = 8;
     private Path downloads;
 
     /**
@@ -155,15 +161,40 @@ public final class S3Target implements Target {
         return out;
     }
 
-    /** The backup-id folders of an instance, each with whether its manifest is there. */
+    /**
+     * The backup-id folders of an instance, each with whether its manifest is there: one listing,
+     * then one HEAD per backup, {@value #HEADS_AT_ONCE} at a time (a target keeping a year of
+     * dailies answers in a few round trips, not 365).
+     */
     private Map<String, Boolean> trees(String instance) {
+        List<String> ids = folders(loc.instancePrefix(instance)).stream().filter(BackupId::isValid).toList();
         Map<String, Boolean> out = new LinkedHashMap<>();
-        for (String name : folders(loc.instancePrefix(instance))) {
-            if (BackupId.isValid(name)) {
-                out.put(name, exists(loc.backupPrefix(instance, name) + Manifest.FILE_NAME));
-            }
+        if (ids.size() <= 1) {
+            ids.forEach(id -> out.put(id, exists(loc.backupPrefix(instance, id) + Manifest.FILE_NAME)));
+            return out;
         }
-        return out;
+        ExecutorService heads = Executors.newFixedThreadPool(Math.min(HEADS_AT_ONCE, ids.size()), r -> {
+            Thread t = new Thread(r, "owui-s3-list");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, Future<Boolean>> asked = new LinkedHashMap<>();
+            for (String id : ids) {
+                asked.put(id, heads.submit(() -> exists(loc.backupPrefix(instance, id) + Manifest.FILE_NAME)));
+            }
+            for (Map.Entry<String, Future<Boolean>> e : asked.entrySet()) {
+                out.put(e.getKey(), e.getValue().get());
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OwuiException("interrupted listing the backups at " + location(), null);
+        } finally {
+            heads.shutdownNow();
+        }
     }
 
     /** The "folder" names (common prefixes) directly under a key prefix. */

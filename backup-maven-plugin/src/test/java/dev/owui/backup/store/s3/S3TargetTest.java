@@ -13,6 +13,7 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.BackupWriter.Stored;
 import dev.owui.backup.store.LockInfo;
+import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetLock;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
@@ -238,6 +239,27 @@ class S3TargetTest {
         try (S3Target bad = S3Target.open(server.spec("s3://backups/owui"), S3Server.context("nobody", "x"))) {
             OwuiException e = assertThrows(OwuiException.class, () -> bad.lock("test"));
             assertTrue(e.getMessage().contains("rejected the access key of server 's3test'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutAServerIdTheKeysComeFromTheEnvironmentMavenSees() throws Exception {
+        TargetSpec noServer = new TargetSpec(null, "s3://backups/owui", null, null, server.endpoint(), null);
+        TargetContext env = new TargetContext(Path.of("."), true, id -> null, id -> {
+            throw new AssertionError("no settings.xml lookup without a server id");
+        }, java.util.Map.of("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY));
+        try (S3Target t = S3Target.open(noServer, env)) {
+            try (TargetLock lock = t.lock("test")) { // a signed PUT, LIST and DELETE
+                assertNull(lock.clearedStale());
+                assertEquals(List.of("test"), t.instances());
+            }
+        }
+        TargetContext wrong = new TargetContext(Path.of("."), true, id -> null, id -> null,
+                java.util.Map.of("AWS_ACCESS_KEY_ID", "someone", "AWS_SECRET_ACCESS_KEY", "else"));
+        try (S3Target t = S3Target.open(noServer, wrong)) {
+            OwuiException e = assertThrows(OwuiException.class, () -> t.instances());
+            assertTrue(e.getMessage().contains("rejected the AWS default credentials"), e.getMessage());
+            assertTrue(e.getMessage().contains("set owui.serverId"), e.getMessage());
         }
     }
 
