@@ -1,25 +1,34 @@
 import java.nio.file.*
 
-// Starts S3Proxy (a real S3 API over a filesystem blob store) on a free loopback port inside the
-// invoker's JVM, creates the buckets, and writes the endpoint into the project's .mvn/maven.config
-// as -Dit.s3.endpoint=… so its pom can name it. The proxy is kept in a system property under the
-// project's directory; stopS3(base) in verify.groovy stops it. Credentials: the settings.xml server
-// it-s3 (access key "it-access", secret "it-secret").
-return { Path base, List<String> buckets ->
+// Starts S3Proxy (a real S3 API over a filesystem blob store) as its own JVM on a free loopback
+// port, creates the buckets, and writes the endpoint into the project's .mvn/maven.config as
+// -Dit.s3.endpoint=… so its pom can name it. verify.groovy stops it with stopS3(base).
+// Credentials: the settings.xml server it-s3 (access key "it-access", secret "it-secret").
+// Called as start(base, buckets, classpathFile).
+return { Path base, List<String> buckets, String classpathFile ->
     def store = Files.createDirectories(base.resolve('s3data'))
     buckets.each { Files.createDirectories(store.resolve(it)) }
-    def props = new Properties()
-    props.setProperty('jclouds.filesystem.basedir', store.toString())
-    def blobStore = org.jclouds.ContextBuilder.newBuilder('filesystem').overrides(props)
-            .build(org.jclouds.blobstore.BlobStoreContext).getBlobStore()
     def port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
-    def proxy = org.gaul.s3proxy.S3Proxy.builder().blobStore(blobStore)
-            .endpoint(URI.create("http://127.0.0.1:${port}"))
-            .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, 'it-access', 'it-secret')
-            .build()
-    proxy.start()
-    for (int i = 0; i < 100 && proxy.getState() != 'STARTED'; i++) { Thread.sleep(50) }
-    System.getProperties().put('owui.it.s3proxy.' + base, proxy)
+    def conf = base.resolve('s3proxy.conf')
+    Files.writeString(conf, """s3proxy.endpoint=http://127.0.0.1:${port}
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=it-access
+s3proxy.credential=it-secret
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=${store}
+""")
+    def java = Paths.get(System.getProperty('java.home'), 'bin', 'java').toString()
+    def cp = Files.readString(Paths.get(classpathFile)).trim()
+    def log = base.resolve('s3proxy.log').toFile()
+    def proc = new ProcessBuilder(java, '-Xmx256m', '-cp', cp, 'org.gaul.s3proxy.Main', '--properties', conf.toString())
+            .redirectErrorStream(true).redirectOutput(log).start()
+    Files.writeString(base.resolve('s3proxy.pid'), proc.pid().toString())
+    for (int i = 0; i < 200; i++) {
+        try { new Socket('127.0.0.1', port).close(); break } catch (IOException e) {
+            assert proc.isAlive() : "S3Proxy exited: ${log.text}"
+            Thread.sleep(100)
+        }
+    }
     Files.createDirectories(base.resolve('.mvn'))
     Files.writeString(base.resolve('.mvn/maven.config'), "-Dit.s3.endpoint=http://127.0.0.1:${port}\n")
     return "http://127.0.0.1:${port}"

@@ -24,6 +24,9 @@ try {
     assert complete(base.resolve('staging/prod')).size() == 1 : 'staging keeps only the newest capture'
     return true
 } finally {
-    def proxy = System.getProperties().remove('owui.it.s3proxy.' + base)
-    proxy?.stop()
+    // The S3Proxy JVM that prebuild.groovy started.
+    def pid = base.resolve('s3proxy.pid')
+    if (Files.exists(pid)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent { it.destroy() }
+    }
 }

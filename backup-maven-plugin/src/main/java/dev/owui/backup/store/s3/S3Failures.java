@@ -68,7 +68,10 @@ final class S3Failures {
             }
             String m = String.valueOf(e.getMessage());
             if (m.contains("Unable to load credentials") || m.contains("credentials")) {
-                return new OwuiException("no AWS credentials for target " + w.url() + " (" + firstLine(m) + ")",
+                // The SDK's message lists every provider of its chain and why each failed: a page of
+                // text that buries the one thing to do. The cause keeps it for -e.
+                return new OwuiException("no AWS credentials for target " + w.url()
+                        + " (no server id given, and the AWS provider chain found none: environment, ~/.aws, container or instance role)",
                         "set owui.serverId to a settings.xml server whose username is the access key id and password the secret key, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", e);
             }
             return new OwuiException("target " + w.url() + " failed " + doing + ": " + firstLine(m),
