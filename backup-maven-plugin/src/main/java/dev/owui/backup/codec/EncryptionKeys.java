@@ -50,6 +50,11 @@ public final class EncryptionKeys {
         return recipients;
     }
 
+    /** The passphrase as a decryption key: to check that an earlier backup opens with it. */
+    public DecryptionKeys passphraseForReading() {
+        return passphrase == null ? DecryptionKeys.none() : DecryptionKeys.of(passphrase, null);
+    }
+
     public boolean hasPassphrase() {
         return passphrase != null;
     }
