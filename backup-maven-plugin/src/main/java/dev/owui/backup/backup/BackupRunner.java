@@ -5,6 +5,7 @@ import dev.owui.backup.ToolVersion;
 import dev.owui.backup.codec.Codec;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.Encoded;
+import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.codec.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.FileEntry;
@@ -87,7 +88,7 @@ public final class BackupRunner {
         // The previous manifest (parsing ~11k entries takes a cold JVM ~0.3 s) is read while the
         // data directory is scanned; under the lock it is only used if it is still the newest.
         CompletableFuture<Previous> prefetched = CompletableFuture.supplyAsync(
-                () -> Previous.newest(target, instance, target.backups(instance), warnings, log));
+                () -> Previous.newest(target, instance, target.backups(instance), warnings, log, o.codec()));
         long t = System.nanoTime();
         List<SourceFile> files = dataDir.scan(o.selector());
         phases.put("scan", System.nanoTime() - t);
@@ -103,7 +104,7 @@ public final class BackupRunner {
             List<String> existing = target.backups(instance);
             Previous previous = prefetched.exceptionally(e -> null).join();
             if (previous == null ? !existing.isEmpty() : !previous.id.equals(existing.get(existing.size() - 1))) {
-                previous = Previous.newest(target, instance, existing, warnings, log); // another run committed meanwhile
+                previous = Previous.newest(target, instance, existing, warnings, log, o.codec()); // another run committed meanwhile
             }
             previous = Previous.forCodec(previous, target, instance, o.codec(), log);
             phases.put("previous", System.nanoTime() - t);
@@ -147,10 +148,24 @@ public final class BackupRunner {
                         startedAt, Instant.now(), facts,
                         new Manifest.Totals(entries.size(), run.bytesTotal.get(), run.bytesWritten.get(), run.bytesReused.get()),
                         storageSettings(o.codec()), entries);
-                writer.commit(manifest);
+                writer.commit(o.codec().encryptManifest() ? encryptManifest(writer, manifest, o.codec()) : manifest);
                 phases.put("commit", System.nanoTime() - t);
                 return new BackupResult(manifest, phases, run.linkFallbacks.get(), List.copyOf(warnings));
             }
+        }
+    }
+
+    /** Stores the full manifest encrypted and returns the header to commit as manifest.json (see {@link Manifests}). */
+    private static Manifest encryptManifest(BackupWriter writer, Manifest full, CodecSettings codec) {
+        Path staged = writer.stagingFile(Manifests.ENCRYPTED_NAME);
+        try {
+            Encoded e = Codec.encode(new java.io.ByteArrayInputStream(dev.owui.backup.format.ManifestCodec.write(full)), staged,
+                    Storage.PGP, codec, Manifest.FILE_NAME);
+            writer.putStaged(Manifests.ENCRYPTED_NAME, staged, full.finishedAt(), "rw-------");
+            return Manifests.header(full, e);
+        } catch (IOException ex) {
+            throw new OwuiException("cannot write the encrypted manifest to " + staged + ": " + ex.getMessage(),
+                    "check free space where the backup is written", ex);
         }
     }
 
@@ -210,10 +225,19 @@ public final class BackupRunner {
             return byPath.get(path);
         }
 
-        static Previous newest(Target target, String instance, List<String> ids, List<String> warnings, EngineLog log) {
+        static Previous newest(Target target, String instance, List<String> ids, List<String> warnings, EngineLog log, CodecSettings codec) {
             for (int i = ids.size() - 1; i >= 0; i--) {
                 try {
-                    return new Previous(ids.get(i), target.manifest(instance, ids.get(i)));
+                    Manifest m = target.manifest(instance, ids.get(i));
+                    if (Manifests.isEncrypted(m)) {
+                        // Its file list opens only with the passphrase; with public keys alone nothing can be shared.
+                        if (!codec.encrypts() || !codec.encryption().hasPassphrase()) {
+                            log.info("the manifest of " + ids.get(i) + " is encrypted and this run has no passphrase to read it: every file is stored anew");
+                            return null;
+                        }
+                        m = Manifests.full(m, target, instance, codec.encryption().passphraseForReading());
+                    }
+                    return new Previous(ids.get(i), m);
                 } catch (OwuiException e) {
                     String w = "ignoring backup " + ids.get(i) + " as a base for sharing files: " + e.getMessage();
                     warnings.add(w);

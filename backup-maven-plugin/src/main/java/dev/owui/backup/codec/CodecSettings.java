@@ -12,8 +12,9 @@ import java.util.Set;
  * @param compress   compress with zstd
  * @param zstdLevel  zstd level, 1 (fast) to 19 (small)
  * @param encryption keys to encrypt to, or null for no encryption
+ * @param encryptManifest also encrypt the manifest (its file list names every upload); see FORMAT.md
  */
-public record CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encryption) {
+public record CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encryption, boolean encryptManifest) {
 
     /** Extensions of formats that are already compressed: stored without zstd. */
     public static final Set<String> ALREADY_COMPRESSED = Set.of(
@@ -26,6 +27,17 @@ public record CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encr
         if (compress && (zstdLevel < Zstd.MIN_LEVEL || zstdLevel > Zstd.MAX_LEVEL)) {
             throw new IllegalArgumentException("zstd level " + zstdLevel + " is outside " + Zstd.MIN_LEVEL + ".." + Zstd.MAX_LEVEL);
         }
+        if (encryptManifest && encryption == null) {
+            throw new IllegalArgumentException("encrypting the manifest needs encryption keys");
+        }
+    }
+
+    public CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encryption) {
+        this(compress, zstdLevel, encryption, false);
+    }
+
+    public CodecSettings withEncryptedManifest() {
+        return new CodecSettings(compress, zstdLevel, encryption, true);
     }
 
     public static CodecSettings plain() {
@@ -37,7 +49,7 @@ public record CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encr
     }
 
     public CodecSettings encryptedTo(EncryptionKeys keys) {
-        return new CodecSettings(compress, zstdLevel, keys);
+        return new CodecSettings(compress, zstdLevel, keys, encryptManifest && keys != null);
     }
 
     public boolean encrypts() {
@@ -62,6 +74,7 @@ public record CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encr
 
     @Override
     public String toString() {
-        return (compress ? "zstd-" + zstdLevel : "no compression") + (encryption != null ? ", " + encryption : ", not encrypted");
+        return (compress ? "zstd-" + zstdLevel : "no compression") + (encryption != null ? ", " + encryption : ", not encrypted")
+                + (encryptManifest ? ", manifest encrypted" : "");
     }
 }

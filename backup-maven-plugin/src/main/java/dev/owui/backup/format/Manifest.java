@@ -59,9 +59,22 @@ public record Manifest(
      * @param zstdLevel     the level used, or null
      * @param passphrase    true when files are encrypted to a passphrase (the passphrase is never recorded)
      * @param recipients    upper-case hex fingerprints of the public keys files are encrypted to
+     * @param encryptedManifest   when the manifest itself is encrypted: the stored name of the
+     *                            full manifest ({@code manifest.json.gpg}); this manifest is then
+     *                            only the header that shows the backup is complete
+     * @param encryptedManifestSha256 SHA-256 of that stored file, for a verify without the key
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StorageSettings(String compression, Integer zstdLevel, Boolean passphrase, List<String> recipients) {
+    public record StorageSettings(String compression, Integer zstdLevel, Boolean passphrase, List<String> recipients,
+                                  String encryptedManifest, String encryptedManifestSha256) {
+        public StorageSettings(String compression, Integer zstdLevel, Boolean passphrase, List<String> recipients) {
+            this(compression, zstdLevel, passphrase, recipients, null, null);
+        }
+
+        public StorageSettings withEncryptedManifest(String name, String sha256) {
+            return new StorageSettings(compression, zstdLevel, passphrase, recipients, name, sha256);
+        }
+
         public boolean encrypted() {
             return Boolean.TRUE.equals(passphrase) || (recipients != null && !recipients.isEmpty());
         }
@@ -81,7 +94,8 @@ public record Manifest(
         /** For listings: "zstd-3+pgp", "pgp", "zstd-9". */
         public String describe() {
             String c = compression == null ? "" : compression + (zstdLevel == null ? "" : "-" + zstdLevel);
-            return encrypted() ? (c.isEmpty() ? "pgp" : c + "+pgp") : (c.isEmpty() ? "plain" : c);
+            String d = encrypted() ? (c.isEmpty() ? "pgp" : c + "+pgp") : (c.isEmpty() ? "plain" : c);
+            return encryptedManifest == null ? d : d + ", manifest encrypted";
         }
     }
 

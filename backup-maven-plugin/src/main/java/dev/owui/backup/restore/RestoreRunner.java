@@ -57,7 +57,7 @@ public final class RestoreRunner {
         Path dest = o.dataDir().toAbsolutePath().normalize();
         Catalog catalog = new Catalog(o.target(), instance);
         String id = catalog.selectOne(o.backupId());
-        Manifest manifest = catalog.manifest(id);
+        Manifest manifest = dev.owui.backup.codec.Manifests.full(catalog.manifest(id), o.target(), instance, o.keys());
         List<String> warnings = new ArrayList<>();
 
         if (Files.exists(dest) && !Files.isDirectory(dest)) {

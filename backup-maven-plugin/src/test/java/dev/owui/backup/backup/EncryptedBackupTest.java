@@ -189,4 +189,40 @@ class EncryptedBackupTest {
                 DecryptionKeys.of(Gpg.KEY_PASSPHRASE.toCharArray(), secret)));
         assertArrayEquals(Files.readAllBytes(f.dataDir().resolve(f.uploads().get(0))), Files.readAllBytes(into.resolve(f.uploads().get(0))));
     }
+
+    @Test
+    void anEncryptedManifestHidesUploadNamesYetTheBackupStaysCompleteAndRestorable() throws Exception {
+        CodecSettings codec = zstdPgp().withEncryptedManifest();
+        Manifest full = backup(codec);
+        Path plainManifest = dir(full).resolve("manifest.json");
+        String header = Files.readString(plainManifest);
+        String upload = f.uploads().get(0);
+        String uploadName = upload.substring(upload.indexOf('_') + 1);
+        assertFalse(header.contains(uploadName), "no upload name in the readable manifest");
+        assertTrue(Files.readString(dir(full).resolve(upload + ".zst.gpg"), java.nio.charset.StandardCharsets.ISO_8859_1).length() > 0);
+
+        // Without the key: the backup is listed as complete, its header readable.
+        assertEquals(List.of(full.backupId()), target.backups("test"));
+        Manifest summary = target.summary("test", full.backupId());
+        assertEquals(full.totals(), summary.totals());
+        assertEquals("zstd-3+pgp, manifest encrypted", summary.storage().describe());
+        VerifyResult blind = new Verifier(new RecordingLog()).run(target, "test", null).get(0);
+        assertTrue(blind.whole() && blind.notes().get(0).contains("the manifest is encrypted and no key was given"), blind.notes().toString());
+        assertThrows(OwuiException.class, () -> new RestoreRunner(new RecordingLog())
+                .run(new RestoreOptions(target, "test", null, tmp.resolve("nokey"), false, null)));
+
+        // Stock gpg opens the full manifest.
+        String fullJson = new String(gpg.decrypt(dir(full).resolve("manifest.json.gpg"), PASS), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(fullJson.contains(uploadName));
+
+        // With the key: full verify and restore; and the next backup still shares unchanged files.
+        DecryptionKeys keys = DecryptionKeys.of(PASS.toCharArray(), null);
+        VerifyResult v = new Verifier(new RecordingLog(), keys).run(target, "test", null).get(0);
+        assertTrue(v.whole() && v.files() == full.files().stream().filter(FileEntry::hasContent).count(), v.toString());
+        Path into = tmp.resolve("restored");
+        new RestoreRunner(new RecordingLog()).run(new RestoreOptions(target, "test", null, into, false, null, keys));
+        assertEquals(sha256(f.dataDir().resolve(upload)), sha256(into.resolve(upload)));
+        Manifest second = backup(codec);
+        assertTrue(second.files().stream().filter(e -> e.type().equals(FileEntry.FILE)).allMatch(e -> full.backupId().equals(e.reusedFrom())));
+    }
 }
