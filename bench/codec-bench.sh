@@ -96,6 +96,7 @@ JDBC_JAR=$(tr ':' '\n' < "$TOOLS/classpath.txt" | grep sqlite-jdbc | head -1)
 cp -a "$JDBC_JAR" "$TOOLS/"
 prepare_instance
 start_results
+CHANGE="none (first backups only)"
 export OWUI_BENCH_PASSPHRASE="bench passphrase, not a secret"
 
 # ------------------------------------------------------------------------------------- variants

@@ -18,6 +18,8 @@ import java.util.HexFormat;
  */
 public final class Codec {
     private static final int BUFFER = 1 << 16;
+    /** One copy buffer per thread: a backup encodes thousands of files. */
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
 
     private Codec() {
     }
@@ -38,7 +40,7 @@ public final class Codec {
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), BUFFER));
         long size = 0;
         try (OutputStream out = encoder(stored, storage, settings, name)) {
-            byte[] buf = new byte[BUFFER];
+            byte[] buf = BUFFERS.get();
             int n;
             while ((n = in.read(buf)) > 0) {
                 original.update(buf, 0, n);

@@ -24,13 +24,13 @@ import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPBEDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPBEKeyEncryptionMethodGenerator;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
-import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBEDataDecryptorFactoryBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 
 /**
  * OpenPGP messages (RFC 4880) with BouncyCastle's lightweight API (no JCE provider to register):
@@ -50,7 +50,9 @@ public final class Pgp {
      * {@code out}. {@code name} is the literal packet's file name (what {@code gpg --use-embedded-filename} would use).
      */
     public static OutputStream encrypt(OutputStream out, EncryptionKeys keys, String name) throws IOException {
-        PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+        // The bulk cipher through the JDK's JCA (AES-NI intrinsics: several times BouncyCastle's
+        // pure-Java AES); the session key packets through BouncyCastle's own code.
+        PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                 .setWithIntegrityPacket(true).setSecureRandom(RANDOM));
         if (keys.hasPassphrase()) {
             gen.addMethod(new BcPBEKeyEncryptionMethodGenerator(keys.passphrase()).setSecureRandom(RANDOM));
@@ -123,7 +125,7 @@ public final class Pgp {
                 try {
                     if (d instanceof PGPPBEEncryptedData pbe && keys.passphrase() != null) {
                         triedPassphrase = true;
-                        clear = pbe.getDataStream(new BcPBEDataDecryptorFactory(keys.passphrase(), new BcPGPDigestCalculatorProvider()));
+                        clear = pbe.getDataStream(new JcePBEDataDecryptorFactoryBuilder(new BcPGPDigestCalculatorProvider()).build(keys.passphrase()));
                     } else if (d instanceof PGPPublicKeyEncryptedData pk && keys.secretKeys() != null) {
                         PGPSecretKey sk = keys.secretKeys().getSecretKey(pk.getKeyID());
                         if (sk == null) {
@@ -131,7 +133,7 @@ public final class Pgp {
                         }
                         hadKey = true;
                         PGPPrivateKey priv = unlock(sk, keys, name);
-                        clear = pk.getDataStream(new BcPublicKeyDataDecryptorFactory(priv));
+                        clear = pk.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().build(priv));
                     } else {
                         continue;
                     }

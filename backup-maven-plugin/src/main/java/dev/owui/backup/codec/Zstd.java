@@ -1,5 +1,6 @@
 package dev.owui.backup.codec;
 
+import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
@@ -17,12 +18,15 @@ public final class Zstd {
     }
 
     public static OutputStream compress(OutputStream out, int level) throws IOException {
-        ZstdOutputStream z = new ZstdOutputStream(out, level);
+        // Recycled buffers: a backup compresses thousands of small files, each would otherwise
+        // leave ~256 KiB of garbage behind.
+        ZstdOutputStream z = new ZstdOutputStream(out, RecyclingBufferPool.INSTANCE);
+        z.setLevel(level);
         z.setChecksum(true);
         return z;
     }
 
     public static InputStream decompress(InputStream in) throws IOException {
-        return new ZstdInputStream(in);
+        return new ZstdInputStream(in, RecyclingBufferPool.INSTANCE);
     }
 }
