@@ -30,7 +30,6 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBEDataDecryptorFactoryBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
-import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 
 /**
  * OpenPGP messages (RFC 4880) with BouncyCastle's lightweight API (no JCE provider to register):
@@ -50,10 +49,9 @@ public final class Pgp {
      * {@code out}. {@code name} is the literal packet's file name (what {@code gpg --use-embedded-filename} would use).
      */
     public static OutputStream encrypt(OutputStream out, EncryptionKeys keys, String name) throws IOException {
-        // The bulk cipher through the JDK's JCA (AES-NI intrinsics: several times BouncyCastle's
-        // pure-Java AES); the session key packets through BouncyCastle's own code.
-        PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                .setWithIntegrityPacket(true).setSecureRandom(RANDOM));
+        // The bulk cipher and the MDC's SHA-1 through the JDK's JCA (intrinsics: several times
+        // BouncyCastle's pure-Java AES and SHA-1); the session key packets through BouncyCastle's own code.
+        PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(new JdkDigestEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256, RANDOM));
         if (keys.hasPassphrase()) {
             gen.addMethod(new BcPBEKeyEncryptionMethodGenerator(keys.passphrase()).setSecureRandom(RANDOM));
         }
