@@ -29,13 +29,19 @@ public final class Gpg {
         return this;
     }
 
+    /** A key pair without a passphrase (as a backup host's restore key might be, in a root-only file). */
+    public Gpg withUnprotectedKeyPair() throws Exception {
+        run("", "--quick-gen-key", UID, "default", "default", "never");
+        return this;
+    }
+
     public Path exportPublic(Path file) throws Exception {
         Files.write(file, run(null, "--armor", "--export", UID));
         return file;
     }
 
     public Path exportSecret(Path file) throws Exception {
-        Files.write(file, run(KEY_PASSPHRASE, "--armor", "--export-secret-keys", UID));
+        Files.write(file, run(KEY_PASSPHRASE, "--armor", "--export-secret-keys", UID)); // the passphrase is ignored for an unprotected key
         return file;
     }
 
