@@ -1,7 +1,6 @@
 package dev.owui.backup.codec;
 
 import dev.owui.backup.store.Hashing;
-import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +35,9 @@ public final class Codec {
 
     public static Encoded encode(InputStream in, Path dest, String storage, CodecSettings settings, String name) throws IOException {
         MessageDigest original = Hashing.newSha256();
-        Counting stored = new Counting(new BufferedOutputStream(Files.newOutputStream(dest,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), BUFFER));
+        // No buffering: zstd and OpenPGP both write in large blocks (~128 KiB frames, 64 KiB packets).
+        Counting stored = new Counting(Files.newOutputStream(dest,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
         long size = 0;
         try (OutputStream out = encoder(stored, storage, settings, name)) {
             byte[] buf = BUFFERS.get();

@@ -42,6 +42,13 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactory
  */
 public final class Pgp {
     private static final int PACKET_BUFFER = 1 << 16;
+    /**
+     * Packet buffers, two per thread (encrypted and literal packet): a backup encrypts thousands
+     * of files one after the other on each worker thread, and fresh 64 KiB buffers for each would
+     * only grow the heap. A buffer is used only while its message is being written.
+     */
+    private static final ThreadLocal<byte[][]> PACKET_BUFFERS = ThreadLocal.withInitial(() -> new byte[][] {
+        new byte[PACKET_BUFFER], new byte[PACKET_BUFFER]});
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final PGPDigestCalculatorProvider JDK_DIGESTS = jdkDigests();
 
@@ -79,12 +86,12 @@ public final class Pgp {
         }
         OutputStream encrypted;
         try {
-            encrypted = gen.open(out, new byte[PACKET_BUFFER]);
+            encrypted = gen.open(out, PACKET_BUFFERS.get()[0]);
         } catch (PGPException e) {
             throw new IOException("cannot start OpenPGP encryption: " + e.getMessage(), e);
         }
         PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
-        OutputStream body = literal.open(encrypted, PGPLiteralData.BINARY, name, new Date(), new byte[PACKET_BUFFER]);
+        OutputStream body = literal.open(encrypted, PGPLiteralData.BINARY, name, new Date(), PACKET_BUFFERS.get()[1]);
         return new Closing(body, literal, gen, out);
     }
 
