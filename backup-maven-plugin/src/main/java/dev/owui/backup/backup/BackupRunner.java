@@ -2,6 +2,11 @@ package dev.owui.backup.backup;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.ToolVersion;
+import dev.owui.backup.codec.Codec;
+import dev.owui.backup.codec.CodecSettings;
+import dev.owui.backup.codec.Encoded;
+import dev.owui.backup.codec.Manifests;
+import dev.owui.backup.codec.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.InstanceFacts;
@@ -10,6 +15,7 @@ import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.InstanceInspector;
 import dev.owui.backup.instance.SourceFile;
 import dev.owui.backup.instance.SqliteCapture;
+import dev.owui.backup.quiesce.DatabaseFileCopy;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
@@ -36,9 +42,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One hot backup: capture → store → manifest. Databases go through SQLite's backup API, every
- * other file is copied while hashed, or shared with the previous backup when its size, mtime and
- * permissions are unchanged (the rsync rule). The manifest is written last.
+ * One backup: capture → store → manifest. Databases go through SQLite's backup API (hot) or are
+ * copied as files (cold, paused: the caller stopped or froze the instance), every other file is
+ * copied while hashed, or shared with the previous backup when its size, mtime and permissions are
+ * unchanged (the rsync rule) and it was stored the same way (compression, encryption). With
+ * compression or encryption on, each file is encoded on its own into a staging file and handed to
+ * the target under its suffixed name. The manifest is written last.
  */
 public final class BackupRunner {
     /** A file that changes while we copy it is copied again, this many times at most. */
@@ -79,7 +88,7 @@ public final class BackupRunner {
         // The previous manifest (parsing ~11k entries takes a cold JVM ~0.3 s) is read while the
         // data directory is scanned; under the lock it is only used if it is still the newest.
         CompletableFuture<Previous> prefetched = CompletableFuture.supplyAsync(
-                () -> Previous.newest(target, instance, target.backups(instance), warnings, log));
+                () -> Previous.newest(target, instance, target.backups(instance), warnings, log, o.codec()));
         long t = System.nanoTime();
         List<SourceFile> files = dataDir.scan(o.selector());
         phases.put("scan", System.nanoTime() - t);
@@ -95,15 +104,18 @@ public final class BackupRunner {
             List<String> existing = target.backups(instance);
             Previous previous = prefetched.exceptionally(e -> null).join();
             if (previous == null ? !existing.isEmpty() : !previous.id.equals(existing.get(existing.size() - 1))) {
-                previous = Previous.newest(target, instance, existing, warnings, log); // another run committed meanwhile
+                previous = Previous.newest(target, instance, existing, warnings, log, o.codec()); // another run committed meanwhile
             }
+            previous = Previous.forCodec(previous, target, instance, o.codec(), log);
             phases.put("previous", System.nanoTime() - t);
             String id = BackupId.unique(BackupId.of(startedAt), existing);
-            log.info("backup " + id + " of " + dataDir.root() + " to " + target.location() + "/" + instance
-                    + (previous == null ? " (first backup: every file is stored)" : " (unchanged files shared with " + previous.id + ")"));
+            log.info((o.mode() == BackupOptions.Mode.HOT ? "backup " : o.mode().manifestName() + " backup ") + id + " of " + dataDir.root()
+                    + " to " + target.location() + "/" + instance
+                    + (previous == null ? " (first backup: every file is stored)" : " (unchanged files shared with " + previous.id + ")")
+                    + (o.codec().isPlain() ? "" : "; files stored with " + o.codec()));
 
             try (BackupWriter writer = target.begin(instance, id); WorkerPool pool = new WorkerPool(o.threads())) {
-                Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool);
+                Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool, o);
                 t = System.nanoTime();
                 List<Captured> databases = run.captureDatabases(files);
                 phases.put("databases", System.nanoTime() - t);
@@ -130,15 +142,41 @@ public final class BackupRunner {
                 InstanceFacts facts = dbFacts.crossCheck(entries.stream().map(FileEntry::path)
                         .filter(p -> p.startsWith(DataDirectory.UPLOADS + "/")).toList());
                 reportFacts(facts, warnings);
-                Manifest manifest = new Manifest(Manifest.FORMAT, Manifest.FORMAT_VERSION, ToolVersion.get(), instance, id,
-                        LockInfo.hostName(), dataDir.root().toString(), "hot", startedAt, Instant.now(), facts,
+                boolean allPlain = entries.stream().allMatch(FileEntry::isStoredPlain);
+                Manifest manifest = new Manifest(Manifest.FORMAT, allPlain ? Manifest.FORMAT_VERSION_PLAIN : Manifest.FORMAT_VERSION,
+                        ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(), o.mode().manifestName(),
+                        startedAt, Instant.now(), facts,
                         new Manifest.Totals(entries.size(), run.bytesTotal.get(), run.bytesWritten.get(), run.bytesReused.get()),
-                        entries);
-                writer.commit(manifest);
+                        storageSettings(o.codec()), entries);
+                writer.commit(o.codec().encryptManifest() ? encryptManifest(writer, manifest, o.codec()) : manifest);
                 phases.put("commit", System.nanoTime() - t);
                 return new BackupResult(manifest, phases, run.linkFallbacks.get(), List.copyOf(warnings));
             }
         }
+    }
+
+    /** Stores the full manifest encrypted and returns the header to commit as manifest.json (see {@link Manifests}). */
+    private static Manifest encryptManifest(BackupWriter writer, Manifest full, CodecSettings codec) {
+        Path staged = writer.stagingFile(Manifests.ENCRYPTED_NAME);
+        try {
+            Encoded e = Codec.encode(new java.io.ByteArrayInputStream(dev.owui.backup.format.ManifestCodec.write(full)), staged,
+                    Storage.PGP, codec, Manifest.FILE_NAME);
+            writer.putStaged(Manifests.ENCRYPTED_NAME, staged, full.finishedAt(), "rw-------");
+            return Manifests.header(full, e);
+        } catch (IOException ex) {
+            throw new OwuiException("cannot write the encrypted manifest to " + staged + ": " + ex.getMessage(),
+                    "check free space where the backup is written", ex);
+        }
+    }
+
+    /** What the manifest records of the storage settings; null when every file is stored plain. */
+    static Manifest.StorageSettings storageSettings(CodecSettings c) {
+        if (c.isPlain()) {
+            return null;
+        }
+        return new Manifest.StorageSettings(c.compress() ? Storage.ZSTD : null, c.compress() ? c.zstdLevel() : null,
+                c.encrypts() ? c.encryption().hasPassphrase() : null,
+                c.encrypts() ? c.encryption().recipientFingerprints() : null);
     }
 
     /** A database copied with the backup API into its staging file, not yet checked. */
@@ -172,9 +210,9 @@ public final class BackupRunner {
     }
 
     /** The newest complete backup, whose unchanged files this one shares. */
-    private record Previous(String id, Map<String, FileEntry> byPath) {
+    private record Previous(String id, Map<String, FileEntry> byPath, Manifest.StorageSettings storage) {
         Previous(String id, Manifest manifest) {
-            this(id, index(manifest));
+            this(id, index(manifest), manifest.storage());
         }
 
         private static Map<String, FileEntry> index(Manifest m) {
@@ -187,10 +225,19 @@ public final class BackupRunner {
             return byPath.get(path);
         }
 
-        static Previous newest(Target target, String instance, List<String> ids, List<String> warnings, EngineLog log) {
+        static Previous newest(Target target, String instance, List<String> ids, List<String> warnings, EngineLog log, CodecSettings codec) {
             for (int i = ids.size() - 1; i >= 0; i--) {
                 try {
-                    return new Previous(ids.get(i), target.manifest(instance, ids.get(i)));
+                    Manifest m = target.manifest(instance, ids.get(i));
+                    if (Manifests.isEncrypted(m)) {
+                        // Its file list opens only with the passphrase; with public keys alone nothing can be shared.
+                        if (!codec.encrypts() || !codec.encryption().hasPassphrase()) {
+                            log.info("the manifest of " + ids.get(i) + " is encrypted and this run has no passphrase to read it: every file is stored anew");
+                            return null;
+                        }
+                        m = Manifests.full(m, target, instance, codec.encryption().passphraseForReading());
+                    }
+                    return new Previous(ids.get(i), m);
                 } catch (OwuiException e) {
                     String w = "ignoring backup " + ids.get(i) + " as a base for sharing files: " + e.getMessage();
                     warnings.add(w);
@@ -200,12 +247,50 @@ public final class BackupRunner {
             return null;
         }
 
-        FileEntry sameFile(SourceFile f) {
+        /**
+         * The manifest records recipients' fingerprints but never the passphrase, so whether the
+         * previous backup's files open with this run's passphrase is found out by opening one of
+         * them (its OpenPGP header: a few bytes). When they don't, nothing encrypted is shared.
+         */
+        static Previous forCodec(Previous p, Target target, String instance, CodecSettings codec, EngineLog log) {
+            if (p == null || !codec.encrypts() || !codec.encryption().hasPassphrase() || p.storage == null
+                    || !Boolean.TRUE.equals(p.storage.passphrase())) {
+                return p;
+            }
+            FileEntry probe = p.byPath.values().stream().filter(e -> Storage.isEncrypted(e.storage()))
+                    .min(Comparator.comparingLong(e -> e.storedSize() == null ? Long.MAX_VALUE : e.storedSize())).orElse(null);
+            if (probe == null) {
+                return p;
+            }
+            try (java.io.InputStream in = dev.owui.backup.codec.StoredContent.open(target, instance, p.id, probe,
+                    codec.encryption().passphraseForReading())) {
+                in.read();
+                return p;
+            } catch (OwuiException | IOException e) {
+                log.info("the files of " + p.id + " do not open with this run's passphrase: every encrypted file is stored anew");
+                return new Previous(p.id, p.byPath, null);
+            }
+        }
+
+        FileEntry sameFile(SourceFile f, CodecSettings codec) {
             FileEntry e = byPath.get(f.rel());
-            boolean same = e != null && FileEntry.FILE.equals(e.type()) && FileEntry.STORED_PLAIN.equals(e.storage())
+            boolean same = e != null && FileEntry.FILE.equals(e.type()) && storedAlike(e, codec)
                     && e.size() == f.size() && e.mtime().equals(f.mtime()) && java.util.Objects.equals(e.mode(), f.mode())
                     && e.sha256() != null;
             return same ? e : null;
+        }
+
+        /**
+         * True when the earlier entry was stored as this run would store it: the same storage and,
+         * if encrypted, to the same passphrase/recipients, so every file of a backup opens with the
+         * same keys. (A changed zstd level alone does not matter: decoding does not depend on it.)
+         */
+        boolean storedAlike(FileEntry e, CodecSettings codec) {
+            String now = codec.storageFor(e.path());
+            if (!Storage.normalise(e.storage()).equals(now)) {
+                return false;
+            }
+            return !Storage.isEncrypted(now) || Manifest.StorageSettings.sameEncryption(storage, storageSettings(codec));
         }
     }
 
@@ -222,7 +307,12 @@ public final class BackupRunner {
         final AtomicLong bytesReused = new AtomicLong();
         final AtomicLong linkFallbacks = new AtomicLong();
 
-        Run(BackupWriter writer, Previous previous, List<String> warnings, Progress progress, WorkerPool pool) {
+        final BackupOptions options;
+        final CodecSettings codec;
+
+        Run(BackupWriter writer, Previous previous, List<String> warnings, Progress progress, WorkerPool pool, BackupOptions options) {
+            this.options = options;
+            this.codec = options.codec();
             this.writer = writer;
             this.previous = previous;
             this.warnings = warnings;
@@ -240,7 +330,11 @@ public final class BackupRunner {
                 if (f.type().equals(FileEntry.SQLITE)) {
                     futures.add(pool.submit(() -> {
                         Path staged = writer.stagingFile(f.rel());
-                        SqliteCapture.capture(f.abs(), staged, f.rel());
+                        if (options.mode().copiesDatabaseFiles()) {
+                            DatabaseFileCopy.capture(f.abs(), staged, f.rel());
+                        } else {
+                            SqliteCapture.capture(f.abs(), staged, f.rel());
+                        }
                         return new Captured(f, staged);
                     }));
                 }
@@ -285,15 +379,32 @@ public final class BackupRunner {
                 throw new OwuiException("cannot read back the captured " + f.rel() + ": " + e.getMessage(), null, e);
             }
             FileEntry before = previous == null ? null : previous.entry(f.rel());
-            FileEntry entry = new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(),
-                    FileEntry.STORED_PLAIN, null, null);
-            if (before != null && before.isSqlite() && s.sha256().equals(before.sha256()) && writer.reuse(f.rel(), previous.id)) {
+            if (before != null && before.isSqlite() && s.sha256().equals(before.sha256()) && previous.storedAlike(before, codec)
+                    && writer.reuse(before.storedPath(), previous.id)) {
                 delete(staged); // identical to the previous backup's copy, which is now shared instead
-                add(entry.reused(previous.id), false);
-            } else {
-                writer.putStaged(f.rel(), staged, f.mtime(), f.mode());
-                add(entry, true);
+                add(new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(), before.storage(), previous.id, null,
+                        before.storedSize(), before.storedSha256()), false);
+                return facts;
             }
+            String storage = codec.storageFor(f.rel());
+            if (Storage.isPlain(storage)) {
+                writer.putStaged(f.rel(), staged, f.mtime(), f.mode());
+                add(new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true);
+                return facts;
+            }
+            String storedPath = Storage.storedPath(f.rel(), storage);
+            Path encoded = writer.stagingFile(storedPath);
+            Encoded e;
+            try {
+                e = Codec.encode(staged, encoded, storage, codec);
+            } catch (IOException ex) {
+                delete(encoded);
+                throw new OwuiException("cannot encode the captured " + f.rel() + " into " + encoded + ": " + ex.getMessage(),
+                        "check the free space where the backup is staged", ex);
+            }
+            delete(staged);
+            writer.putStaged(storedPath, encoded, f.mtime(), f.mode());
+            add(entry(f.rel(), FileEntry.SQLITE, e, f.mtime(), f.mode()), true);
             return facts;
         }
 
@@ -315,9 +426,9 @@ public final class BackupRunner {
                 add(new FileEntry(f.rel(), FileEntry.SYMLINK, 0, null, f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, f.linkTarget()), false);
                 return;
             }
-            FileEntry same = previous == null ? null : previous.sameFile(f);
+            FileEntry same = previous == null ? null : previous.sameFile(f, codec);
             if (same != null) {
-                if (writer.reuse(f.rel(), previous.id)) {
+                if (writer.reuse(same.storedPath(), previous.id)) {
                     add(same.reused(previous.id), false);
                     return;
                 }
@@ -332,30 +443,81 @@ public final class BackupRunner {
 
         /** Copies a live file, again if it changed while we read it, so what we store is one version of it. */
         private void copyStable(SourceFile f) {
+            String storage = codec.storageFor(f.rel());
             for (int attempt = 1; ; attempt++) {
                 DataDirectory.Stat before = DataDirectory.stat(f.abs());
                 if (before == null) {
                     throw new SourceVanishedException(f.rel());
                 }
+                if (!Storage.isPlain(storage)) {
+                    Path staged = writer.stagingFile(Storage.storedPath(f.rel(), storage));
+                    Encoded e = encode(f.rel(), f.abs(), staged, storage);
+                    DataDirectory.Stat after = DataDirectory.stat(f.abs());
+                    boolean stable = before.equals(after) && e.size() == before.size();
+                    if (stable || attempt == STABLE_COPY_ATTEMPTS) {
+                        warnIfUnstable(f, stable);
+                        writer.putStaged(Storage.storedPath(f.rel(), storage), staged, before.mtime(), f.mode());
+                        add(entry(f.rel(), FileEntry.FILE, e, before.mtime(), f.mode()), true);
+                        return;
+                    }
+                    continue;
+                }
                 Stored s = writer.copy(f.rel(), f.abs(), before.mtime(), f.mode());
                 DataDirectory.Stat after = DataDirectory.stat(f.abs());
                 boolean stable = before.equals(after) && s.size() == before.size();
                 if (stable || attempt == STABLE_COPY_ATTEMPTS) {
-                    if (!stable) {
-                        warn(warnings, f.rel() + " kept changing while it was copied; stored as last read (a cold backup avoids this)");
-                    }
+                    warnIfUnstable(f, stable);
                     add(new FileEntry(f.rel(), FileEntry.FILE, s.size(), s.sha256(), before.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true);
                     return;
                 }
             }
         }
 
+        private void warnIfUnstable(SourceFile f, boolean stable) {
+            if (!stable) {
+                warn(warnings, f.rel() + " kept changing while it was copied; stored as last read (a cold backup avoids this)");
+            }
+        }
+
+        /** Encodes a source file into a staging file; a vanished source is reported as such. */
+        private Encoded encode(String rel, Path source, Path staged, String storage) {
+            try {
+                return Codec.encode(source, staged, storage, codec);
+            } catch (java.nio.file.NoSuchFileException e) {
+                delete(staged);
+                if (source.toString().equals(e.getFile())) {
+                    throw new SourceVanishedException(rel);
+                }
+                throw new OwuiException("cannot write " + staged + ": " + e.getMessage(), "check the staging area's permissions", e);
+            } catch (IOException e) {
+                delete(staged);
+                if (e instanceof java.nio.file.FileSystemException fse && source.toString().equals(fse.getFile())) {
+                    throw new OwuiException("cannot read " + source + ": " + e.getMessage(), "run the backup as a user that can read the data directory", e);
+                }
+                throw new OwuiException("cannot store " + rel + " (" + storage + ") at " + staged + ": " + e.getMessage(),
+                        "check free space and permissions where the backup is written", e);
+            }
+        }
+
         void storeSecretKey(Path key) {
             String mode = "rw-------"; // a secret stays private in the tree whatever the source's mode
             java.time.Instant mtime = DataDirectory.stat(key).mtime();
-            Stored s = writer.copy(BackupOptions.SECRET_KEY_PATH, key, mtime, mode);
-            add(new FileEntry(BackupOptions.SECRET_KEY_PATH, FileEntry.SECRET_KEY, s.size(), s.sha256(), mtime, mode,
+            String path = BackupOptions.SECRET_KEY_PATH;
+            String storage = codec.storageFor(path);
+            if (!Storage.isPlain(storage)) {
+                Path staged = writer.stagingFile(Storage.storedPath(path, storage));
+                Encoded e = encode(path, key, staged, storage);
+                writer.putStaged(Storage.storedPath(path, storage), staged, mtime, mode);
+                add(entry(path, FileEntry.SECRET_KEY, e, mtime, mode), true);
+                return;
+            }
+            Stored s = writer.copy(path, key, mtime, mode);
+            add(new FileEntry(path, FileEntry.SECRET_KEY, s.size(), s.sha256(), mtime, mode,
                     FileEntry.STORED_PLAIN, null, null), true);
+        }
+
+        private FileEntry entry(String path, String type, Encoded e, Instant mtime, String mode) {
+            return new FileEntry(path, type, e.size(), e.sha256(), mtime, mode, e.storage(), null, null, e.storedSize(), e.storedSha256());
         }
 
         private void add(FileEntry e, boolean written) {

@@ -69,7 +69,7 @@ public final class ManifestCodec {
             }
             Manifest m = MAPPER.treeToValue(header, Manifest.class);
             return check(new Manifest(m.format(), m.formatVersion(), m.toolVersion(), m.instance(), m.backupId(), m.host(),
-                    m.dataDir(), m.mode(), m.startedAt(), m.finishedAt(), m.openWebUi(), m.totals(), List.of()), where);
+                    m.dataDir(), m.mode(), m.startedAt(), m.finishedAt(), m.openWebUi(), m.totals(), m.storage(), List.of()), where);
         } catch (IOException e) {
             throw unreadable(where, e);
         }

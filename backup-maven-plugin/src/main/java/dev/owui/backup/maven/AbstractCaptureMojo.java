@@ -37,8 +37,49 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.threads", defaultValue = "4")
     protected int threads;
 
+    /**
+     * {@code zstd} compresses every file on its own (except formats that are already compressed:
+     * images, archives, office documents, media); {@code none} stores files as they are.
+     */
+    @Parameter(property = "owui.compression", defaultValue = "none")
+    protected String compression;
+
+    /** zstd level, 1 (fastest) to 19 (smallest); see bench/README.md for the trade-off. */
+    @Parameter(property = "owui.zstdLevel", defaultValue = "3")
+    protected int zstdLevel;
+
+    /**
+     * A settings.xml server whose password is the passphrase files are encrypted to (OpenPGP,
+     * AES-256). Setting it, {@code owui.passphraseEnv} or {@code owui.recipients} turns encryption on.
+     */
+    @Parameter(property = "owui.encryption.serverId")
+    protected String encryptionServerId;
+
+    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
+    @Parameter(property = "owui.passphraseEnv")
+    protected String passphraseEnv;
+
+    /** Public key files (as {@code gpg --export} writes them) of the people or machines that may decrypt. */
+    @Parameter(property = "owui.recipients")
+    protected List<File> recipients;
+
+    /**
+     * Also encrypt the manifest, whose file list names every upload. {@code manifest.json} then
+     * holds only what shows that the backup is complete; listing details and restoring need the key.
+     */
+    @Parameter(property = "owui.encryptManifest", defaultValue = "false")
+    protected boolean encryptManifest;
+
     protected BackupOptions options(Target target) {
         FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
-        return new BackupOptions(resolve(dataDir), target, instance, selector, resolve(secretKeyFile), threads);
+        return new BackupOptions(resolve(dataDir), target, instance, selector, resolve(secretKeyFile), threads)
+                .withCodec(codecSettings());
+    }
+
+    /** Compression and encryption as configured; the passphrase from settings.xml or the environment. */
+    protected dev.owui.backup.codec.CodecSettings codecSettings() {
+        char[] pass = CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment());
+        List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
+        return CodecParameters.writeSettings(compression, zstdLevel, pass, keys, encryptManifest);
     }
 }

@@ -30,15 +30,16 @@ public class ListMojo extends AbstractTargetMojo {
                 log.info("no backups of instance '" + instance + "' at " + t.location()
                         + (others.isEmpty() ? "" : " (instances there: " + String.join(", ", others) + ")"));
             } else {
-                Table table = new Table("backup", "started (UTC)", "mode", "size", "written", "files", "schema").right(3, 4, 5);
+                Table table = new Table("backup", "started (UTC)", "mode", "size", "written", "files", "schema", "storage").right(3, 4, 5);
                 for (int i = ids.size() - 1; i >= 0; i--) {
                     String id = ids.get(i);
                     try {
                         Manifest m = catalog.summary(id);
                         table.row(id, m.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), m.mode(), Sizes.bytes(m.totals().bytes()), Sizes.bytes(m.totals().bytesWritten()),
-                                Sizes.count(m.totals().files()), m.openWebUi() == null ? "" : m.openWebUi().schemaRevision());
+                                Sizes.count(m.totals().files()), m.openWebUi() == null ? "" : m.openWebUi().schemaRevision(),
+                                m.storage() == null ? "plain" : m.storage().describe());
                     } catch (OwuiException e) {
-                        table.row(id, "unreadable manifest", "", "", "", "", "");
+                        table.row(id, "unreadable manifest", "", "", "", "", "", "");
                     }
                 }
                 log.info("backups of instance '" + instance + "' at " + t.location() + ", newest first:");

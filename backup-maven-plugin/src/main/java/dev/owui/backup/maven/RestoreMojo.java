@@ -32,6 +32,23 @@ public class RestoreMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.secretKeyFile")
     private File secretKeyFile;
 
+    /** A settings.xml server whose password is the backup's passphrase (and the secret key's, if one is given). */
+    @Parameter(property = "owui.encryption.serverId")
+    private String encryptionServerId;
+
+    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
+    @Parameter(property = "owui.passphraseEnv")
+    private String passphraseEnv;
+
+    /** A secret key file ({@code gpg --export-secret-keys}) for backups encrypted to public keys. */
+    @Parameter(property = "owui.secretKeyRing")
+    private File secretKeyRing;
+
+    private dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
+        return CodecParameters.readKeys(CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment()),
+                resolve(secretKeyRing));
+    }
+
     @Override
     protected String goal() {
         return "restore";
@@ -41,9 +58,9 @@ public class RestoreMojo extends AbstractTargetMojo {
     protected void run() {
         RestoreResult r;
         try (Target t = target()) {
-            r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile)));
+            r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile), decryptionKeys()));
         }
         getLog().info("restored backup " + r.backupId() + ": " + Sizes.count(r.files()) + " files, " + Sizes.bytes(r.bytes())
-                + ", every one checked against its SHA-256" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));
+                + ", every one decoded where needed and checked against its SHA-256" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));
     }
 }

@@ -7,6 +7,7 @@ import dev.owui.backup.report.Table;
 import dev.owui.backup.verify.Verifier;
 import dev.owui.backup.verify.VerifyResult;
 import dev.owui.backup.store.Target;
+import java.io.File;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -22,6 +23,23 @@ public class VerifyMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.backupId")
     private String backupId;
 
+    /** A settings.xml server whose password is the backup's passphrase (and the secret key's, if one is given). */
+    @Parameter(property = "owui.encryption.serverId")
+    private String encryptionServerId;
+
+    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
+    @Parameter(property = "owui.passphraseEnv")
+    private String passphraseEnv;
+
+    /** A secret key file ({@code gpg --export-secret-keys}) for backups encrypted to public keys. */
+    @Parameter(property = "owui.secretKeyRing")
+    private File secretKeyRing;
+
+    private dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
+        return CodecParameters.readKeys(CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment()),
+                resolve(secretKeyRing));
+    }
+
     @Override
     protected String goal() {
         return "verify";
@@ -32,7 +50,7 @@ public class VerifyMojo extends AbstractTargetMojo {
         EngineLog log = engineLog();
         List<VerifyResult> results;
         try (Target t = target()) {
-            results = new Verifier(log).run(t, instance, backupId);
+            results = new Verifier(log, decryptionKeys()).run(t, instance, backupId);
         }
         Table table = new Table("backup", "files", "read", "result").right(1, 2);
         long damaged = 0;

@@ -3,6 +3,9 @@ package dev.owui.backup.restore;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.Storage;
+import dev.owui.backup.codec.StoredContent;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
@@ -54,7 +57,7 @@ public final class RestoreRunner {
         Path dest = o.dataDir().toAbsolutePath().normalize();
         Catalog catalog = new Catalog(o.target(), instance);
         String id = catalog.selectOne(o.backupId());
-        Manifest manifest = catalog.manifest(id);
+        Manifest manifest = dev.owui.backup.codec.Manifests.full(catalog.manifest(id), o.target(), instance, o.keys());
         List<String> warnings = new ArrayList<>();
 
         if (Files.exists(dest) && !Files.isDirectory(dest)) {
@@ -79,7 +82,7 @@ public final class RestoreRunner {
         long[] totals;
         try {
             Files.createDirectories(staging);
-            totals = stage(o.target(), instance, manifest, staging);
+            totals = stage(o.target(), instance, manifest, staging, o.keys());
         } catch (IOException e) {
             removeQuietly(staging);
             throw new OwuiException("cannot write into " + dest + ": " + e.getMessage(), "check free space and permissions; the directory is unchanged", e);
@@ -113,7 +116,17 @@ public final class RestoreRunner {
     }
 
     /** Writes every file of the backup into the staging folder, checking each against the manifest. */
-    private long[] stage(Target target, String instance, Manifest m, Path staging) throws IOException {
+    private long[] stage(Target target, String instance, Manifest m, Path staging, DecryptionKeys keys) throws IOException {
+        for (FileEntry e : m.files()) {
+            if (e.hasContent() && !Storage.isKnown(e.storage())) {
+                throw new OwuiException("backup " + m.backupId() + " stores " + e.path() + " as '" + e.storage() + "', which this tool does not know",
+                        "restore with the owui backup version that wrote it (" + m.toolVersion() + ") or newer; nothing was changed");
+            }
+            if (!e.isSecretKey() && StoredContent.needsKey(e, keys)) {
+                throw new OwuiException("backup " + m.backupId() + " is encrypted (" + e.storedPath() + ") and no passphrase or secret key was given",
+                        "set owui.encryption.serverId or owui.passphraseEnv (and owui.secretKeyRing for a key pair); nothing was changed");
+            }
+        }
         Progress progress = new Progress(log, "restore", m.totals().bytes());
         long files = 0;
         long bytes = 0;
@@ -129,11 +142,16 @@ public final class RestoreRunner {
             }
             MessageDigest sha = Hashing.newSha256();
             long n;
-            try (InputStream in = target.open(instance, m.backupId(), e.path());
+            try (InputStream in = StoredContent.open(target, instance, m.backupId(), e, keys);
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(d), sha)) {
                 n = in.transferTo(out);
             } catch (java.nio.file.NoSuchFileException missing) {
-                throw damaged(m, e, "is missing from the backup");
+                throw damaged(m, e, "is missing from the backup" + (e.isStoredPlain() ? "" : " (stored as " + e.storedPath() + ")"));
+            } catch (IOException unreadable) {
+                if (e.isStoredPlain()) {
+                    throw unreadable;
+                }
+                throw damaged(m, e, "cannot be decoded: " + unreadable.getMessage());
             }
             String got = HexFormat.of().formatHex(sha.digest());
             if (n != e.size() || !got.equals(e.sha256())) {
@@ -225,7 +243,7 @@ public final class RestoreRunner {
             if (Files.exists(file)) {
                 Files.move(file, file.resolveSibling(file.getFileName() + ".before-restore-" + STAMP.format(Instant.now())));
             }
-            try (InputStream in = o.target().open(o.instance(), m.backupId(), key.path())) {
+            try (InputStream in = StoredContent.open(o.target(), o.instance(), m.backupId(), key, o.keys())) {
                 Files.createDirectories(file.getParent());
                 Files.copy(in, file);
             }

@@ -3,6 +3,9 @@ package dev.owui.backup.verify;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.Storage;
+import dev.owui.backup.codec.StoredContent;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;
@@ -27,12 +30,23 @@ import java.util.Objects;
  * Proves stored backups whole: every file read back against its size and SHA-256, SQLite's
  * integrity_check on every database, and the file rows of webui.db checked against the uploads
  * the backup holds. It reports all the damage it finds, not just the first.
+ *
+ * <p>Compressed and encrypted files are decoded and checked against the SHA-256 of their original
+ * content, and their stored bytes against {@code storedSha256} in the same pass. Without any key,
+ * encrypted files are checked as stored bytes only (size and {@code storedSha256}) and the result
+ * says their content was not decrypted; a key that does not open them fails the whole verify.
  */
 public final class Verifier {
     private final EngineLog log;
+    private final DecryptionKeys keys;
 
     public Verifier(EngineLog log) {
+        this(log, DecryptionKeys.none());
+    }
+
+    public Verifier(EngineLog log, DecryptionKeys keys) {
         this.log = log;
+        this.keys = keys == null ? DecryptionKeys.none() : keys;
     }
 
     /** Verifies the chosen backups (null: newest, "all": every one, else one id). */
@@ -55,15 +69,38 @@ public final class Verifier {
             damages.add(e.problem());
             return new VerifyResult(id, 0, 0, damages, notes);
         }
+        if (dev.owui.backup.codec.Manifests.isEncrypted(m)) {
+            if (keys.isEmpty()) {
+                return verifyEncryptedManifestOnly(target, instance, m);
+            }
+            m = dev.owui.backup.codec.Manifests.full(m, target, instance, keys); // a wrong key fails the verify, clearly
+        }
         Progress progress = new Progress(log, "verify " + id, m.totals().bytes());
         long files = 0;
         long bytes = 0;
+        long storedOnly = 0;
         for (FileEntry e : m.files()) {
             if (!e.hasContent()) {
                 continue;
             }
-            try (InputStream in = target.open(instance, id, e.path())) {
+            if (!Storage.isKnown(e.storage())) {
+                damages.add(e.path() + ": unknown storage '" + e.storage() + "' (written by a newer tool?)");
+                continue;
+            }
+            if (StoredContent.needsKey(e, keys)) {
+                storedOnly++;
+                files++;
+                bytes += checkStoredBytes(target, instance, id, e, damages, progress);
+                continue;
+            }
+            StoredHash stored = new StoredHash();
+            try (InputStream raw = e.isStoredPlain() ? null : stored.wrap(target.open(instance, id, e.storedPath()));
+                 InputStream in = raw == null ? target.open(instance, id, e.path())
+                         : dev.owui.backup.codec.Codec.decode(raw, e.storage(), keys, id + "/" + e.storedPath())) {
                 Stored s = Hashing.sha256(in);
+                if (raw != null) {
+                    raw.transferTo(java.io.OutputStream.nullOutputStream()); // the stored hash covers every stored byte
+                }
                 files++;
                 bytes += s.size();
                 progress.advance(s.size());
@@ -72,23 +109,110 @@ public final class Verifier {
                             + "; SHA-256 " + s.sha256() + ", expected " + e.sha256() + ")");
                     continue;
                 }
+                if (raw != null && e.storedSha256() != null && !stored.matches(e)) {
+                    damages.add(e.storedPath() + ": stored bytes differ from the manifest's storedSha256 (" + stored.hex() + ")");
+                    continue;
+                }
             } catch (NoSuchFileException missing) {
-                damages.add(e.path() + ": missing");
+                damages.add(e.storedPath() + ": missing");
                 continue;
             } catch (IOException ex) {
-                damages.add(e.path() + ": unreadable (" + ex.getMessage() + ")");
+                damages.add(e.storedPath() + ": unreadable (" + ex.getMessage() + ")");
                 continue;
             }
             if (e.isSqlite()) {
                 checkDatabase(target, instance, id, e, m, damages, notes);
             }
         }
+        if (storedOnly > 0) {
+            notes.add(storedOnly + " encrypted file(s) checked as stored bytes only (size and storedSha256): their content was not decrypted,"
+                    + " nor the databases checked; give the passphrase or secret key for a full verify");
+        }
         return new VerifyResult(id, files, bytes, damages, notes);
     }
 
+    /** Without the key, a backup whose manifest is encrypted: only the encrypted manifest's stored bytes can be checked. */
+    private VerifyResult verifyEncryptedManifestOnly(Target target, String instance, Manifest m) {
+        List<String> damages = new ArrayList<>();
+        String name = m.storage().encryptedManifest();
+        long bytes = 0;
+        try (InputStream in = target.open(instance, m.backupId(), name)) {
+            Stored s = Hashing.sha256(in);
+            bytes = s.size();
+            if (!s.sha256().equals(m.storage().encryptedManifestSha256())) {
+                damages.add(name + ": stored bytes differ from the SHA-256 recorded in manifest.json");
+            }
+        } catch (NoSuchFileException missing) {
+            damages.add(name + ": missing");
+        } catch (IOException ex) {
+            damages.add(name + ": unreadable (" + ex.getMessage() + ")");
+        }
+        return new VerifyResult(m.backupId(), 1, bytes, damages, List.of("the manifest is encrypted and no key was given: only "
+                + name + " was checked, not the files; give the passphrase or secret key for a full verify"));
+    }
+
+    /** Without the key: the stored object against its recorded size and SHA-256. Returns the bytes read. */
+    private long checkStoredBytes(Target target, String instance, String id, FileEntry e, List<String> damages, Progress progress) {
+        try (InputStream in = target.open(instance, id, e.storedPath())) {
+            Stored s = Hashing.sha256(in);
+            progress.advance(e.size());
+            if (e.storedSha256() == null || e.storedSize() == null) {
+                damages.add(e.storedPath() + ": the manifest records no storedSha256 to check it against");
+            } else if (s.size() != e.storedSize() || !s.sha256().equals(e.storedSha256())) {
+                damages.add(e.storedPath() + ": stored bytes differ from the manifest (size " + s.size() + ", expected " + e.storedSize()
+                        + "; SHA-256 " + s.sha256() + ", expected " + e.storedSha256() + ")");
+            }
+            return s.size();
+        } catch (NoSuchFileException missing) {
+            damages.add(e.storedPath() + ": missing");
+        } catch (IOException ex) {
+            damages.add(e.storedPath() + ": unreadable (" + ex.getMessage() + ")");
+        }
+        return 0;
+    }
+
+    /** Hashes the stored bytes as the decoder reads them. */
+    private static final class StoredHash {
+        private final java.security.MessageDigest sha = Hashing.newSha256();
+        private long size;
+
+        InputStream wrap(InputStream in) {
+            return new java.io.FilterInputStream(new java.security.DigestInputStream(in, sha)) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    size += b < 0 ? 0 : 1;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    size += Math.max(n, 0);
+                    return n;
+                }
+            };
+        }
+
+        String hex;
+
+        boolean matches(FileEntry e) {
+            hex = java.util.HexFormat.of().formatHex(sha.digest());
+            return hex.equals(e.storedSha256()) && (e.storedSize() == null || e.storedSize() == size);
+        }
+
+        String hex() {
+            return hex;
+        }
+    }
+
     private void checkDatabase(Target target, String instance, String id, FileEntry e, Manifest m, List<String> damages, List<String> notes) {
+        Path scratch = null;
         try {
-            Path db = target.localFile(instance, id, e.path());
+            if (!e.isStoredPlain()) {
+                scratch = java.nio.file.Files.createTempFile("owui-verify-", ".db");
+            }
+            Path db = StoredContent.localFile(target, instance, id, e, keys, scratch);
             for (String problem : SqliteCapture.integrityCheck(db)) {
                 damages.add(e.path() + ": integrity_check: " + problem);
             }
@@ -108,6 +232,14 @@ public final class Verifier {
             }
         } catch (SQLException | IOException ex) {
             damages.add(e.path() + ": cannot be opened as SQLite (" + ex.getMessage() + ")");
+        } finally {
+            if (scratch != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(scratch);
+                } catch (IOException ignored) {
+                    // a temp file; the OS cleans its temp directory
+                }
+            }
         }
     }
 }
