@@ -48,17 +48,6 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.zstdLevel", defaultValue = "3")
     protected int zstdLevel;
 
-    /**
-     * A settings.xml server whose password is the passphrase files are encrypted to (OpenPGP,
-     * AES-256). Setting it, {@code owui.passphraseEnv} or {@code owui.recipients} turns encryption on.
-     */
-    @Parameter(property = "owui.encryption.serverId")
-    protected String encryptionServerId;
-
-    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
-    @Parameter(property = "owui.passphraseEnv")
-    protected String passphraseEnv;
-
     /** Public key files (as {@code gpg --export} writes them) of the people or machines that may decrypt. */
     @Parameter(property = "owui.recipients")
     protected List<File> recipients;
@@ -78,7 +67,7 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
 
     /** Compression and encryption as configured; the passphrase from settings.xml or the environment. */
     protected dev.owui.backup.codec.CodecSettings codecSettings() {
-        char[] pass = CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment());
+        char[] pass = passphrase();
         List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
         return CodecParameters.writeSettings(compression, zstdLevel, pass, keys, encryptManifest);
     }

@@ -98,6 +98,22 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.plan")
     protected String plan;
 
+    /**
+     * A settings.xml server whose password is the passphrase backups are encrypted to (OpenPGP,
+     * AES-256): set when writing, it turns encryption on; set when reading, it opens encrypted
+     * files and manifests (and unlocks owui.secretKeyRing).
+     */
+    @Parameter(property = "owui.encryption.serverId")
+    protected String encryptionServerId;
+
+    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
+    @Parameter(property = "owui.passphraseEnv")
+    protected String passphraseEnv;
+
+    /** A secret key file ({@code gpg --export-secret-keys}) that opens backups encrypted to public keys. */
+    @Parameter(property = "owui.secretKeyRing")
+    protected File secretKeyRing;
+
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
@@ -210,6 +226,16 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         } catch (java.time.DateTimeException e) {
             throw new OwuiException("owui.timeZone '" + timeZone + "' is not a time zone", "use a region id such as Europe/Berlin, or UTC");
         }
+    }
+
+    /** The configured passphrase, or null; a configured source that yields nothing fails. Never printed. */
+    protected char[] passphrase() {
+        return CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment());
+    }
+
+    /** What opens encrypted backups: the passphrase and/or the secret key file. */
+    protected dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
+        return CodecParameters.readKeys(passphrase(), resolve(secretKeyRing));
     }
 
     /** The pom's targets and plans, checked together. */

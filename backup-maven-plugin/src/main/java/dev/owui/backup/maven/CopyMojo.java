@@ -23,7 +23,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Copies complete backups from one target to another (the weekly copy pulled to the NAS): every
  * file checked against its SHA-256 on the way, files the destination already holds shared there
  * instead of sent. With {@code owui.plan} naming a copy plan, copies from its {@code copyFrom} to
- * each of its targets and applies its retention there.
+ * each of its targets and applies its retention there. Compressed and encrypted files travel as
+ * stored (no key needed); an encrypted manifest needs the passphrase or secret key to be read.
  */
 @Mojo(name = "copy", requiresProject = false, threadSafe = true)
 public class CopyMojo extends AbstractOwuiMojo {
@@ -82,7 +83,7 @@ public class CopyMojo extends AbstractOwuiMojo {
             List<String> ids = new Catalog(src, instance).select(backupId);
             for (TargetSpec d : destinations) {
                 try (Target dest = Targets.open(d, targetContext())) {
-                    for (BackupCopier.Copied c : new BackupCopier(log, threads).copy(src, dest, instance, ids)) {
+                    for (BackupCopier.Copied c : new BackupCopier(log, threads, dev.owui.backup.backup.BackupRunner.Listener.NONE, decryptionKeys()).copy(src, dest, instance, ids)) {
                         table.row(d.id(), c.backupId(), c.skipped() ? "already there" : "copied", Sizes.bytes(c.bytesSent()), Sizes.bytes(c.bytesShared()));
                     }
                     if (retention != null) {

@@ -23,23 +23,6 @@ public class VerifyMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.backupId")
     private String backupId;
 
-    /** A settings.xml server whose password is the backup's passphrase (and the secret key's, if one is given). */
-    @Parameter(property = "owui.encryption.serverId")
-    private String encryptionServerId;
-
-    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
-    @Parameter(property = "owui.passphraseEnv")
-    private String passphraseEnv;
-
-    /** A secret key file ({@code gpg --export-secret-keys}) for backups encrypted to public keys. */
-    @Parameter(property = "owui.secretKeyRing")
-    private File secretKeyRing;
-
-    private dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
-        return CodecParameters.readKeys(CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment()),
-                resolve(secretKeyRing));
-    }
-
     @Override
     protected String goal() {
         return "verify";

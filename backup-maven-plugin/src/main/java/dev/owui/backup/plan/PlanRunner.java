@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.retention.Policy;
@@ -125,7 +126,8 @@ public final class PlanRunner {
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (TargetSpec spec : r.targets()) {
             try (Target target = r.opener().apply(spec)) {
-                BackupCopier.Copied c = new BackupCopier(log, stagingOptions.threads(), copyListener).copy(staging, target, instance, List.of(id)).get(0);
+                BackupCopier.Copied c = new BackupCopier(log, stagingOptions.threads(), copyListener, readKeys(stagingOptions))
+                        .copy(staging, target, instance, made.manifest());
                 outcomes.add(retain(spec, target, r, id, c.bytesSent(), c.bytesShared()));
             } catch (OwuiException e) {
                 log.warn("target " + spec.id() + ": " + e.getMessage());
@@ -142,6 +144,11 @@ public final class PlanRunner {
             log.warn("could not trim the staging directory " + r.stagingDir() + ": " + e.getMessage());
         }
         return new Result(made, true, List.copyOf(outcomes));
+    }
+
+    /** What opens the manifests of earlier backups at a target: the passphrase, when files are encrypted to one. */
+    private static DecryptionKeys readKeys(BackupOptions o) {
+        return o.codec() == null || o.codec().encryption() == null ? null : o.codec().encryption().passphraseForReading();
     }
 
     /** Applies the plan's retention at a target that now holds backup {@code id}. */

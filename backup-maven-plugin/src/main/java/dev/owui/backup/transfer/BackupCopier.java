@@ -3,6 +3,8 @@ package dev.owui.backup.transfer;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
@@ -43,16 +45,22 @@ public final class BackupCopier {
     private final EngineLog log;
     private final int threads;
     private final BackupRunner.Listener listener;
+    private final DecryptionKeys keys;
 
     public BackupCopier(EngineLog log, int threads) {
-        this(log, threads, BackupRunner.Listener.NONE);
+        this(log, threads, BackupRunner.Listener.NONE, null);
     }
 
-    /** With a listener told of every file that arrived (tests use it to fail a copy at a chosen point). */
-    public BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener) {
+    /**
+     * @param listener told of every file that arrived (tests use it to fail a copy at a chosen point)
+     * @param keys     opens encrypted manifests (the file list of such a backup); null when none are.
+     *                 Files are copied as stored, compressed or encrypted, and never decoded.
+     */
+    public BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener, DecryptionKeys keys) {
         this.log = log;
         this.threads = Math.max(1, threads);
         this.listener = listener;
+        this.keys = keys;
     }
 
     /** One backup's outcome at the destination. */
@@ -80,15 +88,36 @@ public final class BackupCopier {
                     out.add(new Copied(id, true, 0, 0, 0));
                     continue;
                 }
-                out.add(copyOne(from, to, instance, id));
+                out.add(copyOne(from, to, instance, id, null));
             }
         }
         return out;
     }
 
-    private Copied copyOne(Target from, Target to, String instance, String id) {
-        Manifest source = from.manifest(instance, id);
-        Base base = Base.newest(to, instance, log);
+    /**
+     * Copies one backup whose full manifest the caller already holds (the capture just made, whose
+     * manifest may be encrypted to keys this run cannot decrypt with).
+     */
+    public Copied copy(Target from, Target to, String instance, Manifest full) {
+        try (TargetLock lock = to.lock(instance)) {
+            if (lock.clearedStale() != null) {
+                log.warn(lock.clearedStale());
+            }
+            for (String gone : to.removeIncomplete(instance)) {
+                log.info("removed " + gone + " at " + to.location() + ", left by an interrupted run (it never counted as a backup)");
+            }
+            if (to.backups(instance).contains(full.backupId())) {
+                log.info(full.backupId() + " is already at " + to.location() + "; not copied again");
+                return new Copied(full.backupId(), true, 0, 0, 0);
+            }
+            return copyOne(from, to, instance, full.backupId(), full);
+        }
+    }
+
+    private Copied copyOne(Target from, Target to, String instance, String id, Manifest known) {
+        Manifest header = from.manifest(instance, id);
+        Manifest source = known != null ? known : Manifests.full(header, from, instance, keys);
+        Base base = Base.newest(to, instance, keys, log);
         log.info("copying " + id + " from " + from.location() + " to " + to.location()
                 + (base == null ? " (every file is sent)" : " (files unchanged since " + base.id + " are shared there)"));
         List<FileEntry> entries = Collections.synchronizedList(new ArrayList<>());
@@ -110,11 +139,19 @@ public final class BackupCopier {
                 WorkerPool.await(f);
             }
             entries.sort(Comparator.comparing(FileEntry::path));
-            long bytes = entries.stream().mapToLong(FileEntry::size).sum();
-            Manifest copied = new Manifest(source.format(), source.formatVersion(), source.toolVersion(), source.instance(),
-                    source.backupId(), source.host(), source.dataDir(), source.mode(), source.startedAt(), source.finishedAt(),
-                    source.openWebUi(), new Manifest.Totals(entries.size(), bytes, sent.get(), shared.get()), List.copyOf(entries));
-            writer.commit(copied);
+            if (Manifests.isEncrypted(header)) {
+                // The full list is sealed to keys this copy may not hold (it only decrypts): the
+                // encrypted manifest travels as stored, checked against the header's SHA-256.
+                String name = header.storage().encryptedManifest();
+                sendChecked(from, writer, instance, id, name, name, header.storage().encryptedManifestSha256(), header.finishedAt(), "rw-------");
+                writer.commit(header);
+            } else {
+                long bytes = entries.stream().mapToLong(FileEntry::size).sum();
+                writer.commit(new Manifest(source.format(), source.formatVersion(), source.toolVersion(), source.instance(),
+                        source.backupId(), source.host(), source.dataDir(), source.mode(), source.startedAt(), source.finishedAt(),
+                        source.openWebUi(), new Manifest.Totals(entries.size(), bytes, sent.get(), shared.get()), source.storage(),
+                        List.copyOf(entries)));
+            }
         }
         log.info("copied " + id + " to " + to.location() + ": " + dev.owui.backup.report.Sizes.bytes(sent.get()) + " sent, "
                 + dev.owui.backup.report.Sizes.bytes(shared.get()) + " shared with earlier backups there");
@@ -128,31 +165,38 @@ public final class BackupCopier {
             return e.reused(null);
         }
         FileEntry there = base == null ? null : base.byPath.get(e.path());
-        if (there != null && sameStoredContent(there, e) && writer.reuse(e.path(), base.id)) {
+        if (there != null && sameStoredContent(there, e) && writer.reuse(e.storedPath(), base.id)) {
             return e.reused(base.id);
         }
-        Path staged = writer.stagingFile(e.path());
-        String got;
-        try (InputStream in = from.open(instance, id, e.path()); OutputStream out = Files.newOutputStream(staged)) {
-            got = copyHashing(in, out);
-        } catch (IOException x) {
-            throw new OwuiException("cannot read " + e.path() + " of backup " + id + " at " + from.location() + ": " + x.getMessage(),
-                    "check the source target; run owui:verify on it", x);
-        }
-        String expected = e.sha256();
-        if (!Objects.equals(got, expected)) {
-            throw new OwuiException("file " + e.path() + " of backup " + id + " at " + from.location()
-                    + " does not match its manifest (SHA-256 " + got + ", manifest " + expected + "); nothing of " + id + " was committed at the destination",
-                    "run owui:verify on the source; copy another backup with -Dowui.backupId");
-        }
-        writer.putStaged(e.path(), staged, e.mtime(), e.mode());
+        // Stored bytes are copied as they are (compressed, encrypted), so they are checked against
+        // the stored SHA-256 when the file is not plain: no key is needed to copy.
+        sendChecked(from, writer, instance, id, e.storedPath(), e.path(), e.isStoredPlain() ? e.sha256() : e.storedSha256(), e.mtime(), e.mode());
         return e.reused(null);
     }
 
-    /** Same path, kind, size and stored content: the destination's file can stand for this one. */
+    private static void sendChecked(Target from, BackupWriter writer, String instance, String id, String storedPath, String shown,
+                                    String expected, java.time.Instant mtime, String mode) {
+        Path staged = writer.stagingFile(storedPath);
+        String got;
+        try (InputStream in = from.open(instance, id, storedPath); OutputStream out = Files.newOutputStream(staged)) {
+            got = copyHashing(in, out);
+        } catch (IOException x) {
+            throw new OwuiException("cannot read " + shown + " of backup " + id + " at " + from.location() + ": " + x.getMessage(),
+                    "check the source target; run owui:verify on it", x);
+        }
+        if (!Objects.equals(got, expected)) {
+            throw new OwuiException("file " + shown + " of backup " + id + " at " + from.location()
+                    + " does not match its manifest (SHA-256 " + got + ", manifest " + expected + "); nothing of " + id + " was committed at the destination",
+                    "run owui:verify on the source; copy another backup with -Dowui.backupId");
+        }
+        writer.putStaged(storedPath, staged, mtime, mode);
+    }
+
+    /** Same path, kind and stored bytes: the destination's file can stand for this one. */
     private static boolean sameStoredContent(FileEntry there, FileEntry e) {
         return there.hasContent() && Objects.equals(there.type(), e.type()) && there.size() == e.size()
-                && Objects.equals(there.sha256(), e.sha256()) && Objects.equals(there.storage(), e.storage());
+                && Objects.equals(there.sha256(), e.sha256()) && Objects.equals(there.storage(), e.storage())
+                && Objects.equals(there.storedSha256(), e.storedSha256());
     }
 
     private static String copyHashing(InputStream in, OutputStream out) throws IOException {
@@ -168,12 +212,12 @@ public final class BackupCopier {
 
     /** The destination's newest complete backup, whose files a copy may share. */
     private record Base(String id, Map<String, FileEntry> byPath) {
-        static Base newest(Target to, String instance, EngineLog log) {
+        static Base newest(Target to, String instance, DecryptionKeys keys, EngineLog log) {
             List<String> ids = to.backups(instance);
             for (int i = ids.size() - 1; i >= 0; i--) {
                 try {
                     Map<String, FileEntry> map = new HashMap<>();
-                    to.manifest(instance, ids.get(i)).files().forEach(f -> map.put(f.path(), f));
+                    Manifests.read(to, instance, ids.get(i), keys).files().forEach(f -> map.put(f.path(), f));
                     return new Base(ids.get(i), map);
                 } catch (OwuiException e) {
                     log.warn("ignoring " + ids.get(i) + " at " + to.location() + " as a base for sharing files: " + e.getMessage());

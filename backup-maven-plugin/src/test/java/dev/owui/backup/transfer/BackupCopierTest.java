@@ -2,12 +2,17 @@ package dev.owui.backup.transfer;
 
 import static dev.owui.backup.TestSupport.inode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
+import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.codec.CodecSettings;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.EncryptionKeys;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.ssh.Sshd;
@@ -88,6 +93,39 @@ class BackupCopierTest {
         assertTrue(e.getMessage().contains(upload) && e.getMessage().contains("does not match its manifest"), e.getMessage());
         assertEquals(List.of(), nas.backups("test"));
         assertEquals(List.of(), nas.incomplete("test"), "the partial copy was removed");
+    }
+
+    @Test
+    void encryptedBackupsTravelAsStoredAndAnEncryptedManifestNeedsTheKey() throws Exception {
+        String pass = "copy me, don't read me";
+        CodecSettings codec = CodecSettings.zstd(3).encryptedTo(EncryptionKeys.of(pass.toCharArray(), List.of())).withEncryptedManifest();
+        DecryptionKeys keys = DecryptionKeys.of(pass.toCharArray(), null);
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget source = TestSupport.target(tmp.resolve("cloud"));
+        LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
+        new BackupRunner(new RecordingLog()).run(TestSupport.options(f.dataDir(), source).withCodec(codec));
+        Mutator.change(f.dataDir(), 1.0, 3);
+        new BackupRunner(new RecordingLog()).run(TestSupport.options(f.dataDir(), source).withCodec(codec));
+
+        OwuiException noKey = assertThrows(OwuiException.class,
+                () -> new BackupCopier(new RecordingLog(), 2).copy(source, nas, "test", source.backups("test")));
+        assertTrue(noKey.getMessage().contains("is encrypted"), noKey.getMessage());
+        assertEquals(List.of(), nas.backups("test"));
+
+        List<BackupCopier.Copied> copied = new BackupCopier(new RecordingLog(), 2, BackupRunner.Listener.NONE, keys)
+                .copy(source, nas, "test", source.backups("test"));
+        assertEquals(source.backups("test"), nas.backups("test"));
+        assertTrue(copied.get(1).bytesShared() > 0, "the second shares encrypted files with the first at the destination");
+        for (VerifyResult r : new Verifier(new RecordingLog(), keys).run(nas, "test", "all")) {
+            assertTrue(r.whole(), r.damages().toString());
+        }
+        // Stored bytes are the source's, byte for byte: nothing was decrypted and sealed again.
+        String id = source.backups("test").get(1);
+        Path stored = Files.walk(source.root().resolve("test").resolve(id)).filter(p -> p.toString().endsWith(".zst.gpg")).findFirst().orElseThrow();
+        Path there = nas.root().resolve("test").resolve(id).resolve(source.root().resolve("test").resolve(id).relativize(stored));
+        assertEquals(TestSupport.sha256(stored), TestSupport.sha256(there));
+        assertFalse(Files.readString(nas.root().resolve("test").resolve(id).resolve("manifest.json")).contains("uploads/"),
+                "the copy's manifest.json names no upload either");
     }
 
     @Test
