@@ -114,6 +114,42 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.secretKeyRing")
     protected File secretKeyRing;
 
+    /** Which runs are reported to the webhook and by mail: failure (default), success or always. */
+    @Parameter(property = "owui.notify.when", defaultValue = "failure")
+    protected String notifyWhen;
+
+    /** A webhook that receives each reported run as JSON (HTTP POST). */
+    @Parameter(property = "owui.notify.webhook")
+    protected String notifyWebhook;
+
+    /** A settings.xml server whose password is sent as the webhook's bearer token. */
+    @Parameter(property = "owui.notify.webhookServerId")
+    protected String notifyWebhookServerId;
+
+    /** Mail recipients of each reported run. */
+    @Parameter(property = "owui.notify.mailTo")
+    protected List<String> notifyMailTo;
+
+    /** The sender address of report mails. */
+    @Parameter(property = "owui.notify.mailFrom")
+    protected String notifyMailFrom;
+
+    /** The SMTP server report mails go through. */
+    @Parameter(property = "owui.notify.smtpHost")
+    protected String notifySmtpHost;
+
+    /** Its port: 587 (submission with STARTTLS) by default. */
+    @Parameter(property = "owui.notify.smtpPort", defaultValue = "587")
+    protected int notifySmtpPort;
+
+    /** A settings.xml server with the SMTP login (username, password). */
+    @Parameter(property = "owui.notify.smtpServerId")
+    protected String notifySmtpServerId;
+
+    /** required (default: never send a report unencrypted) or optional (STARTTLS when offered). */
+    @Parameter(property = "owui.notify.starttls", defaultValue = "required")
+    protected String notifyStarttls;
+
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
@@ -236,6 +272,12 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     /** What opens encrypted backups: the passphrase and/or the secret key file. */
     protected dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
         return CodecParameters.readKeys(passphrase(), resolve(secretKeyRing));
+    }
+
+    /** The configured notifiers (none by default); bad settings fail here, before any work. */
+    protected dev.owui.backup.notify.Notifications notifications(EngineLog log) {
+        return NotifyParameters.build(new NotifyParameters.Values(notifyWhen, notifyWebhook, notifyWebhookServerId, notifyMailTo,
+                notifyMailFrom, notifySmtpHost, notifySmtpPort, notifySmtpServerId, notifyStarttls), this::credentials, log);
     }
 
     /** The pom's targets and plans, checked together. */

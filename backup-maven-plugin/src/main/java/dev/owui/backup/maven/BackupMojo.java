@@ -9,7 +9,15 @@ import dev.owui.backup.retention.Policy;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
+import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.notify.Notifications;
+import dev.owui.backup.notify.Report;
+import dev.owui.backup.quiesce.Command;
+import dev.owui.backup.quiesce.Quiesce;
+import dev.owui.backup.store.LockInfo;
 import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.List;
 import dev.owui.backup.format.Manifest;
@@ -46,6 +54,37 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Parameter(property = "owui.stagingDir")
     private File stagingDir;
 
+    /**
+     * hot (default; Open WebUI keeps running), paused (its processes frozen for the capture: owui.container)
+     * or cold (the service stopped for the capture: owui.composeFile and owui.service). Overrides the plan's mode.
+     */
+    @Parameter(property = "owui.mode")
+    private String mode;
+
+    /** The Compose file of the stack, for cold mode's default commands. */
+    @Parameter(property = "owui.composeFile", defaultValue = "compose.yaml")
+    private File composeFile;
+
+    /** The Compose service of Open WebUI, for cold mode's default commands. */
+    @Parameter(property = "owui.service", defaultValue = "open-webui")
+    private String service;
+
+    /** The container of Open WebUI, for paused mode's default commands. */
+    @Parameter(property = "owui.container", defaultValue = "open-webui")
+    private String container;
+
+    /** Replaces the stop (cold) or pause (paused) command: a shell command line. */
+    @Parameter(property = "owui.stopCommand")
+    private String stopCommand;
+
+    /** Replaces the start (cold) or unpause (paused) command; it runs whatever happens after the stop began. */
+    @Parameter(property = "owui.startCommand")
+    private String startCommand;
+
+    /** Seconds each stop/start command may take before it is killed and counts as failed. */
+    @Parameter(property = "owui.commandTimeout", defaultValue = "120")
+    private int commandTimeout;
+
     @Override
     protected String goal() {
         return "backup";
@@ -54,44 +93,68 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
+        Notifications notifications = notifications(log);
+        Instant startedAt = Instant.now();
         PlanBook book = planBook();
-        List<TargetSpec> specs;
-        Policy retention = null;
-        String mode = Plan.HOT;
-        if (plan != null && !plan.isBlank()) {
-            Plan p = book.plan(plan);
-            if (p.copyFrom() != null) {
-                throw new OwuiException("plan '" + p.id() + "' is a copy plan (it copies from " + p.copyFrom() + ")",
-                        "run it with mvn owui:copy -Dowui.plan=" + p.id());
+        List<TargetSpec> specs = List.of();
+        String runMode = mode;
+        try {
+            Policy retention = null;
+            if (plan != null && !plan.isBlank()) {
+                Plan p = book.plan(plan);
+                if (p.copyFrom() != null) {
+                    throw new OwuiException("plan '" + p.id() + "' is a copy plan (it copies from " + p.copyFrom() + ")",
+                            "run it with mvn owui:copy -Dowui.plan=" + p.id());
+                }
+                specs = book.targetsOf(p);
+                retention = p.retention();
+                runMode = mode == null || mode.isBlank() ? p.mode() : mode;
+                log.info("plan " + p.id() + ": " + runMode + " backup to " + p.targets()
+                        + (retention == null ? ", keeping every backup" : ", then keeping " + retention));
+            } else if (target == null || target.isBlank()) {
+                List<Plan> plans = book.plans();
+                throw new OwuiException("no target given",
+                        plans.isEmpty() ? "set owui.target to a directory, sftp:// or s3:// URL, e.g. -Dowui.target=/srv/backups/owui"
+                                : "set owui.plan to one of the pom's plans (" + String.join(", ", plans.stream().map(Plan::id).toList()) + ") or owui.target");
+            } else {
+                specs = List.of(targetSpec(target));
             }
-            specs = book.targetsOf(p);
-            retention = p.retention();
-            mode = p.mode();
-            log.info("plan " + p.id() + ": " + mode + " backup to " + p.targets()
-                    + (retention == null ? ", keeping every backup" : ", then keeping " + retention));
-        } else if (target == null || target.isBlank()) {
-            List<Plan> plans = book.plans();
-            throw new OwuiException("no target given",
-                    plans.isEmpty() ? "set owui.target to a directory, sftp:// or s3:// URL, e.g. -Dowui.target=/srv/backups/owui"
-                            : "set owui.plan to one of the pom's plans (" + String.join(", ", plans.stream().map(Plan::id).toList()) + ") or owui.target");
-        } else {
-            specs = List.of(targetSpec(target));
+            BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
+            runMode = m.manifestName();
+            QuiesceCapture quiesce = m == BackupOptions.Mode.HOT ? null : new QuiesceCapture(quiesce(m), log);
+            TargetContext ctx = targetContext();
+            PlanRunner.Request request = new PlanRunner.Request(t -> options(t).withMode(m), specs, s -> Targets.open(s, ctx), staging(),
+                    retention, zone(), quiesce == null ? PlanRunner.CaptureWrapper.HOT : quiesce);
+            PlanRunner.Result r = new PlanRunner(log).run(request);
+            summarize(log, r.backup(), "backup");
+            summarizeTargets(log, r);
+            Duration downtime = quiesce == null ? null : quiesce.downtime();
+            if (downtime != null) {
+                log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for " + Sizes.seconds(downtime.toNanos())
+                        + " (the capture only; transfers ran after the start command)");
+            }
+            if (quiesce != null) {
+                quiesce.throwIfStartFailed(r.backup().manifest().backupId());
+            }
+            r.throwIfFailed();
+            Manifest.Totals t = r.backup().manifest().totals();
+            notifications.send(Report.success(instance, plan, r.backup().manifest().backupId(), specs.stream().map(TargetSpec::url).toList(),
+                    LockInfo.hostName(), runMode, t.files(), t.bytes(), t.bytesWritten(), startedAt, Duration.between(startedAt, Instant.now()),
+                    downtime, r.backup().warnings().size()));
+        } catch (RuntimeException e) {
+            String error = e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e;
+            notifications.send(Report.failure(instance, plan, specs.stream().map(TargetSpec::url).toList(), LockInfo.hostName(),
+                    runMode == null ? Plan.HOT : runMode, startedAt, Duration.between(startedAt, Instant.now()), error, 0));
+            throw e;
         }
-        TargetContext ctx = targetContext();
-        PlanRunner.Request request = new PlanRunner.Request(this::options, specs, s -> Targets.open(s, ctx), staging(),
-                retention, zone(), captureWrapper(mode, log));
-        PlanRunner.Result r = new PlanRunner(log).run(request);
-        summarize(log, r.backup(), "backup");
-        summarizeTargets(log, r);
-        r.throwIfFailed();
     }
 
-    /** The capture wrapper of a mode: hot needs none. */
-    protected PlanRunner.CaptureWrapper captureWrapper(String mode, EngineLog log) {
-        if (!Plan.HOT.equals(mode)) {
-            throw new OwuiException("mode " + mode + " is not available in this version", "use a hot backup (the default)");
-        }
-        return PlanRunner.CaptureWrapper.HOT;
+    /** The stop/start commands of a cold or paused capture: Docker's by default, or the operator's. */
+    private Quiesce quiesce(BackupOptions.Mode m) {
+        Quiesce q = m == BackupOptions.Mode.COLD ? Quiesce.cold(resolve(composeFile), service) : Quiesce.paused(container);
+        q = q.withCommands(stopCommand == null || stopCommand.isBlank() ? null : Command.shell(stopCommand),
+                startCommand == null || startCommand.isBlank() ? null : Command.shell(startCommand));
+        return q.withTimeout(Duration.ofSeconds(commandTimeout)).in(basePath());
     }
 
     private Path staging() {

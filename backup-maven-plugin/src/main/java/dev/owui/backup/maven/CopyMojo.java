@@ -14,6 +14,11 @@ import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
 import dev.owui.backup.transfer.BackupCopier;
+import dev.owui.backup.notify.Notifications;
+import dev.owui.backup.notify.Report;
+import dev.owui.backup.store.LockInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -56,6 +61,25 @@ public class CopyMojo extends AbstractOwuiMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
+        Notifications notifications = notifications(log);
+        Instant startedAt = Instant.now();
+        List<String> where = new ArrayList<>();
+        try {
+            Copy c = copy(log, where);
+            notifications.send(Report.success(instance, plan, c.newest(), where, LockInfo.hostName(), "copy", c.files(), c.bytes(), c.sent(),
+                    startedAt, Duration.between(startedAt, Instant.now()), null, 0));
+        } catch (RuntimeException e) {
+            notifications.send(Report.failure(instance, plan, where, LockInfo.hostName(), "copy", startedAt,
+                    Duration.between(startedAt, Instant.now()), e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e, 0));
+            throw e;
+        }
+    }
+
+    /** What a copy run did, for the report: the newest backup copied, files and bytes of the copies, bytes sent. */
+    private record Copy(String newest, long files, long bytes, long sent) {
+    }
+
+    private Copy copy(EngineLog log, List<String> where) {
         TargetSpec source;
         List<TargetSpec> destinations;
         Policy retention = null;
@@ -77,7 +101,13 @@ public class CopyMojo extends AbstractOwuiMojo {
             source = targetSpec(from);
             destinations = List.of(targetSpec(to));
         }
+        where.add(source.url());
+        destinations.forEach(d -> where.add(d.url()));
         List<String> failed = new ArrayList<>();
+        String newest = null;
+        long files = 0;
+        long sent = 0;
+        long bytes = 0;
         Table table = new Table("destination", "backup", "result", "sent", "shared").right(3, 4);
         try (Target src = Targets.open(source, targetContext())) {
             List<String> ids = new Catalog(src, instance).select(backupId);
@@ -85,6 +115,10 @@ public class CopyMojo extends AbstractOwuiMojo {
                 try (Target dest = Targets.open(d, targetContext())) {
                     for (BackupCopier.Copied c : new BackupCopier(log, threads, dev.owui.backup.backup.BackupRunner.Listener.NONE, decryptionKeys()).copy(src, dest, instance, ids)) {
                         table.row(d.id(), c.backupId(), c.skipped() ? "already there" : "copied", Sizes.bytes(c.bytesSent()), Sizes.bytes(c.bytesShared()));
+                        newest = c.backupId();
+                        files += c.files();
+                        sent += c.bytesSent();
+                        bytes += c.bytesSent() + c.bytesShared();
                     }
                     if (retention != null) {
                         List<Decision> decisions = Pruner.apply(dest, instance, retention, zone(), null, false, log);
@@ -103,5 +137,6 @@ public class CopyMojo extends AbstractOwuiMojo {
         if (!failed.isEmpty()) {
             throw new OwuiException("copy failed at " + String.join("; ", failed), "fix the named destination and run again: what arrived is shared, not sent again");
         }
+        return new Copy(newest, files, bytes, sent);
     }
 }

@@ -1,0 +1,46 @@
+package dev.owui.backup.maven;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.BackupResult;
+import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.quiesce.Quiesce;
+import dev.owui.backup.quiesce.QuiescedRun;
+import dev.owui.backup.quiesce.Quiescer;
+import dev.owui.backup.report.EngineLog;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * A cold or paused capture: stop → capture → start around the capture alone (the plan runner
+ * stages it locally, so transfers to the targets run after the start). Remembers the downtime
+ * and whether the start command failed, which fails the goal after the backup is stored: the
+ * backup is good, but the instance may be down.
+ */
+final class QuiesceCapture implements PlanRunner.CaptureWrapper {
+    private final Quiesce quiesce;
+    private final EngineLog log;
+    private QuiescedRun<BackupResult> run;
+
+    QuiesceCapture(Quiesce quiesce, EngineLog log) {
+        this.quiesce = quiesce;
+        this.log = log;
+    }
+
+    @Override
+    public BackupResult around(Supplier<BackupResult> capture) {
+        run = new Quiescer(log).run(quiesce, capture::get);
+        return run.value();
+    }
+
+    Duration downtime() {
+        return run == null ? null : run.downtime();
+    }
+
+    void throwIfStartFailed(String backupId) {
+        if (run != null && run.startFailed()) {
+            throw new OwuiException("backup " + backupId + " is complete, but the start command failed (" + run.start().summary()
+                    + "): Open WebUI may still be " + (quiesce.what().equals("paused") ? "frozen" : "stopped"),
+                    "start it by hand: " + quiesce.start().describe());
+        }
+    }
+}
