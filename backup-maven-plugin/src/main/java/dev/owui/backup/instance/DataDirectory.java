@@ -143,8 +143,17 @@ public final class DataDirectory {
         return f.type().equals(FileEntry.SQLITE) ? 1 : 2;
     }
 
+    /**
+     * The path relative to the data directory with '/' between names. Built from the name
+     * elements, never by replacing backslashes: on Linux a backslash is an ordinary character of
+     * a file name (an upload may be called "a\b.txt"), not a separator.
+     */
     private String rel(Path p) {
-        return root.relativize(p).toString().replace('\\', '/');
+        StringBuilder sb = new StringBuilder();
+        for (Path name : root.relativize(p)) {
+            sb.append(sb.length() == 0 ? "" : "/").append(name);
+        }
+        return sb.toString();
     }
 
     private SourceFile describe(Path file, String rel) throws IOException {

@@ -102,7 +102,8 @@ public final class InstanceInspector {
         if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             return null; // s3://, gs://, https://…blob.core.windows.net: stored outside the data directory
         }
-        String p = path.replace('\\', '/');
+        // A Windows path (no '/' at all) has backslashes between names; elsewhere one belongs to a name.
+        String p = path.indexOf('/') < 0 ? path.replace('\\', '/') : path;
         int i = p.lastIndexOf("/uploads/");
         if (i >= 0) {
             return p.substring(i + 1);

@@ -110,7 +110,7 @@ public final class SshSession implements AutoCloseable {
                     throw failure("running `" + command + "`", new JSchException("session is down"));
                 }
                 Thread.sleep(pause);
-                pause = Math.min(50, pause * 2);
+                pause = Math.min(10, pause * 2); // short commands (install-cron runs many) should not wait long for their end
             }
             return new ExecResult(ch.getExitStatus(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } catch (JSchException e) {

@@ -85,6 +85,21 @@ class RestoreRunnerTest {
     }
 
     @Test
+    void anUploadWithABackslashInItsNameIsBackedUpAndRestoredByteForByte() throws Exception {
+        // On Linux '\\' is part of a name, not a separator: such an upload was once silently skipped.
+        Fixture g = OpenWebUiFixture.at(tmp.resolve("data2")).build();
+        String name = "uploads/0b1c_back\\slash \\ report.txt";
+        Files.writeString(g.dataDir().resolve(name), "kept whole");
+        LocalTarget t = TestSupport.target(tmp.resolve("backups2"));
+        Manifest m = new BackupRunner(new RecordingLog()).run(TestSupport.options(g.dataDir(), t)).manifest();
+        assertTrue(m.files().stream().anyMatch(e -> e.path().equals(name)), "in the manifest under its own name");
+        Path into = tmp.resolve("restored2");
+        new RestoreRunner(new RecordingLog()).run(new RestoreOptions(t, "test", null, into, false, null));
+        assertEquals("kept whole", Files.readString(into.resolve(name)));
+        assertFalse(Files.exists(into.resolve("uploads/0b1c_back")), "no folder made of half its name");
+    }
+
+    @Test
     void aNonEmptyDirectoryIsRefusedWithoutForceAndLeftAlone() throws Exception {
         Map<String, String> before = contents(f.dataDir());
         OwuiException e = assertThrows(OwuiException.class, () -> restore(f.dataDir(), null, false, null));
