@@ -15,6 +15,18 @@ final class Diffs {
         List<String> b = after == null ? List.of() : after.lines().toList();
         List<String> diff = UnifiedDiffUtils.generateUnifiedDiff(before == null ? "/dev/null" : name + " (on the host)",
                 after == null ? "/dev/null" : name + " (rendered)", a, DiffUtils.diff(a, b), 3);
-        return String.join("\n", diff);
+        return String.join("\n", diff.stream().map(Diffs::redact).toList());
+    }
+
+    /**
+     * A user's crontab may set secrets in environment lines (AWS_SECRET_ACCESS_KEY=…) that a diff
+     * shows as context; their values never reach the build log.
+     */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "^([ +-]\\s*(?:export\\s+)?[A-Za-z_][A-Za-z0-9_]*(?:KEY|SECRET|PASS|PASSWORD|PASSWD|TOKEN|CREDENTIALS?)[A-Za-z0-9_]*\\s*=).*$",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    static String redact(String line) {
+        return SECRET.matcher(line).replaceFirst("$1***");
     }
 }
