@@ -92,9 +92,18 @@ public class InstallCronMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.templatesDir")
     private File templatesDir;
 
-    /** The ops pom put on each host as {remoteDir}/pom.xml (default: this project's pom); nothing else is copied, settings.xml never. */
+    /** The ops pom put on each host as {remoteDir}/pom.xml (default: this project's pom). */
     @Parameter(property = "owui.opsPom", defaultValue = "${project.file}")
     private File opsPom;
+
+    /**
+     * Only when asked: a settings.xml (with the servers the plans' targets and encryption need)
+     * put on each host as {remoteDir}/settings.xml, mode 0600, never shown in a diff; the job then
+     * runs Maven with {@code -s} it. Without it nothing secret leaves this machine: give each host
+     * its own ~/.m2/settings.xml. Encrypted passwords also need the host's settings-security.xml.
+     */
+    @Parameter(property = "owui.settingsFile")
+    private File settingsFile;
 
     @Override
     protected String goal() {
@@ -123,7 +132,7 @@ public class InstallCronMojo extends AbstractOwuiMojo {
         List<Host> selected = all.select(limit);
 
         ProvisionOptions o = new ProvisionOptions(ProvisionOptions.Scheduler.parse(scheduler), system, absent, check, diff, forks,
-                remoteDir, command, javaHome, path, seconds(randomizedDelay), readOpsPom());
+                remoteDir, command, javaHome, path, seconds(randomizedDelay), readOpsPom(), readSettings());
         log.info("install-cron: " + (absent ? "removing" : "installing") + " " + plans.stream().map(ScheduledPlan::id).toList() + " with "
                 + o.scheduler().id() + (system ? " (system-wide)" : "") + " on " + selected.size() + " host(s)" + (check ? ", check mode" : ""));
         Provisioner p = new Provisioner(o, new Templates(resolve(templatesDir)), this::connect, log);
@@ -139,6 +148,18 @@ public class InstallCronMojo extends AbstractOwuiMojo {
 
     private dev.owui.backup.ssh.SshSession connect(Host h) {
         return SshConnector.open(new SftpUrl(h.user(), h.address(), h.port(), "/"), sshOptions(h.serverId()));
+    }
+
+    private String readSettings() {
+        Path file = resolve(settingsFile);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new OwuiException("cannot read owui.settingsFile " + file + ": " + e.getMessage(), "fix the path, or leave it unset", e);
+        }
     }
 
     private String readOpsPom() {

@@ -14,6 +14,9 @@ import java.util.function.Function;
  * first failure ends the host. Lines are collected, not logged, so parallel hosts never interleave.
  */
 final class HostRun {
+    /** The file name of a settings.xml pushed on request (owui.settingsFile), in the job's directory. */
+    static final String SETTINGS = "settings.xml";
+
     private final Host host;
     private final List<ScheduledPlan> plans;
     private final ProvisionOptions o;
@@ -83,7 +86,8 @@ final class HostRun {
         String cronUser = o.system() ? ssh.user() : "";
         String runAs = o.system() && !root ? ssh.user() : "";
         List<Job> jobs = plans.stream().map(sp -> new Job(sp, host.name(), remoteDir, unitDir, javaHome,
-                Job.command(o.command(), mvn, remoteDir + "/pom.xml", sp.id(), sp.plan().goal(), remoteDir), cronUser, runAs, o)).toList();
+                Job.command(o.command(), o.settings() == null ? mvn : mvn + " -s " + remoteDir + "/" + SETTINGS, remoteDir + "/pom.xml",
+                        sp.id(), sp.plan().goal(), remoteDir), cronUser, runAs, o)).toList();
 
         prefetch(remote, jobs, root);
         if (o.absent()) {
@@ -154,6 +158,9 @@ final class HostRun {
         }
         if (o.opsPom() != null) {
             file(remote, remoteDir + "/pom.xml", o.opsPom(), "0644", false);
+        }
+        if (o.settings() != null) {
+            secretFile(remote, remoteDir + "/" + SETTINGS, o.settings());
         }
         for (Job j : jobs) {
             file(remote, j.wrapper(), templates.render(Templates.WRAPPER, j.model()), "0755", false);
@@ -248,6 +255,14 @@ final class HostRun {
         if (allPlans && o.opsPom() != null) {
             gone(remote, remoteDir + "/pom.xml", false);
         }
+        if (allPlans && o.settings() != null) {
+            String path = remoteDir + "/" + SETTINGS;
+            boolean there = remote.read(path, false) != null;
+            task("remove " + path, there, null); // its content is never shown
+            if (there && !o.check()) {
+                remote.remove(path, false);
+            }
+        }
         if (!o.check()) {
             remote.removeDirIfEmpty(remoteDir + "/bin", false);
             remote.removeDirIfEmpty(remoteDir, false); // kept while logs or crontab.bak live there
@@ -261,6 +276,17 @@ final class HostRun {
         task(path, differs, differs && o.diff() ? Diffs.unified(path, current, content) : null);
         if (differs && !o.check()) {
             remote.write(path, content, mode, privileged);
+        }
+        return differs;
+    }
+
+    /** The settings.xml pushed on request: compared and written like any file, mode 0600, its content never in a diff. */
+    private boolean secretFile(Remote remote, String path, String content) {
+        String current = remote.read(path, false);
+        boolean differs = !content.equals(current);
+        task(path + " (mode 0600)", differs, differs && o.diff() ? "(settings.xml differs; its content is not shown)" : null);
+        if (differs && !o.check()) {
+            remote.write(path, content, "0600", false);
         }
         return differs;
     }

@@ -20,9 +20,18 @@ import java.util.Locale;
  * @param path               PATH the job runs with
  * @param randomizedDelaySec systemd timers' RandomizedDelaySec, 0 for none
  * @param opsPom             the ops pom's content to put on the host as {remoteDir}/pom.xml, or null for none
+ * @param settings           a settings.xml's content (credentials!) to put on the host as {remoteDir}/settings.xml,
+ *                           mode 0600, only when the operator asks (owui.settingsFile); the job then runs Maven with
+ *                           {@code -s} it. Null for none: nothing secret leaves this machine by default
  */
 public record ProvisionOptions(Scheduler scheduler, boolean system, boolean absent, boolean check, boolean diff, int forks,
-                               String remoteDir, String command, String javaHome, String path, int randomizedDelaySec, String opsPom) {
+                               String remoteDir, String command, String javaHome, String path, int randomizedDelaySec, String opsPom,
+                               String settings) {
+
+    public ProvisionOptions(Scheduler scheduler, boolean system, boolean absent, boolean check, boolean diff, int forks,
+                            String remoteDir, String command, String javaHome, String path, int randomizedDelaySec, String opsPom) {
+        this(scheduler, system, absent, check, diff, forks, remoteDir, command, javaHome, path, randomizedDelaySec, opsPom, null);
+    }
 
     public enum Scheduler {
         CRON, SYSTEMD;

@@ -130,6 +130,11 @@ final class Remote {
         boolean viaSudo = privileged && !sudo.isEmpty();
         String stage = (viaSudo ? stagingDir : dir) + "/." + name + ".owui-tmp";
         mkdirs(viaSudo ? stagingDir : dir, false);
+        if (mode.equals("0600")) {
+            // A secret is never readable by others, not even between upload and chmod: the empty
+            // file is made private first, and the upload overwrites it keeping its mode.
+            must("preparing " + path, "umask 077 && rm -f " + quote(stage) + " && : > " + quote(stage));
+        }
         upload(stage, content);
         String p = quote(path);
         String keep = "{ [ ! -e " + p + " ] || cp -p " + p + " " + quote(path + ".bak") + "; }";

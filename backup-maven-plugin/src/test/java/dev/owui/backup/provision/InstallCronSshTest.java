@@ -137,6 +137,27 @@ class InstallCronSshTest {
     }
 
     @Test
+    void aSettingsFileGoesOnlyWhenAskedPrivateNeverInADiffAndTheJobUsesIt() throws Exception {
+        String secret = "<settings><servers><server><id>b2</id><username>key</username><password>s3cr3t-v4lue</password></server></servers></settings>\n";
+        ProvisionOptions withSettings = new ProvisionOptions(ProvisionOptions.Scheduler.CRON, false, false, false, true, 5, null, null, null, null, 0, POM, secret);
+        RecordingLog log = new RecordingLog();
+        allSucceeded(run(withSettings, hosts(), plans("30 2 * * *"), log));
+        for (String u : USERS) {
+            Path settings = HostUsers.home(u).resolve("owui-ops/settings.xml");
+            assertEquals(secret, Files.readString(settings));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)));
+            assertTrue(Files.readString(HostUsers.home(u).resolve("owui-ops/bin/owui-daily.sh"))
+                    .contains("mvn -s /home/" + u + "/owui-ops/settings.xml -B -f /home/" + u + "/owui-ops/pom.xml owui:backup -Dowui.plan=daily"));
+        }
+        assertFalse(log.saidAnywhere("s3cr3t-v4lue"), "the diff never shows the settings' content");
+
+        // Without the option, nothing secret goes: a fresh host gets no settings.xml.
+        freshHosts();
+        allSucceeded(run(cron()));
+        assertFalse(Files.exists(HostUsers.home(USERS.get(0)).resolve("owui-ops/settings.xml")));
+    }
+
+    @Test
     void checkModeReportsWhatWouldChangeAndChangesNothing() {
         List<HostResult> fresh = run(options(ProvisionOptions.Scheduler.CRON, false, false, true, false));
         allSucceeded(fresh);
