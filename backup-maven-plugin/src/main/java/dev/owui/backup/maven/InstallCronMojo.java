@@ -119,7 +119,7 @@ public class InstallCronMojo extends AbstractOwuiMojo {
             default -> throw new OwuiException("owui.state is '" + state + "'", "use present (install) or absent (remove)");
         };
         PlanBook book = planBook();
-        List<Plan> chosen = plan != null && !plan.isBlank() ? List.of(book.plan(plan.strip()))
+        List<Plan> chosen = plan != null && !plan.isBlank() ? List.of(chosenPlan(book, plan.strip(), absent, log))
                 : book.plans().stream().filter(p -> p.schedule() != null).toList();
         if (plan != null && !plan.isBlank() && chosen.get(0).schedule() == null) {
             throw new OwuiException("plan '" + plan + "' has no <schedule>", "give it one (e.g. <schedule>30 2 * * *</schedule>)");
@@ -148,6 +148,18 @@ public class InstallCronMojo extends AbstractOwuiMojo {
 
     private dev.owui.backup.ssh.SshSession connect(Host h) {
         return SshConnector.open(new SftpUrl(h.user(), h.address(), h.port(), "/"), sshOptions(h.serverId()));
+    }
+
+    /**
+     * The plan named by owui.plan. Removing works for a plan already deleted from the pom too: what
+     * install-cron put on the hosts is found by the plan's name alone (its block, wrapper, units).
+     */
+    private static Plan chosenPlan(PlanBook book, String id, boolean absent, EngineLog log) {
+        if (absent && book.plans().stream().noneMatch(p -> p.id().equals(id))) {
+            log.info("plan '" + id + "' is not in the pom: removing what install-cron installed under that name");
+            return new Plan(id, List.of("(removed)"), null, null, "@daily", null);
+        }
+        return book.plan(id);
     }
 
     private String readSettings() {

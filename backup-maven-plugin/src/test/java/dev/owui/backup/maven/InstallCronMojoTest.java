@@ -104,6 +104,14 @@ class InstallCronMojoTest {
         mojo.execute();
         assertEquals(null, HostUsers.crontab("owuim1"), "removed on web1");
         assertTrue(HostUsers.crontab("owuim2").contains("owui-daily.sh"), "db1 was not in the limit");
+
+        // The plan is then deleted from the pom: absent still removes what was installed under its name.
+        setVariableValueToObject(mojo, "plans", List.of());
+        setVariableValueToObject(mojo, "plan", "daily");
+        setVariableValueToObject(mojo, "limit", "db1");
+        mojo.execute();
+        assertEquals(null, HostUsers.crontab("owuim2"), "the retired plan's block is gone from db1 too");
+        assertFalse(Files.exists(HostUsers.home("owuim2").resolve("ops/bin/owui-daily.sh")));
     }
 
     @Test
