@@ -387,7 +387,7 @@ final class S3BackupWriter implements BackupWriter {
                 }
             }
         } finally {
-            S3Target.deleteLocalTree(staging);
+            dev.owui.backup.store.LocalCopies.deleteTree(staging);
         }
     }
 }

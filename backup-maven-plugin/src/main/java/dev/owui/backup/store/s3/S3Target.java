@@ -6,18 +6,16 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.format.ManifestCodec;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.Target;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetLock;
 import dev.owui.backup.store.TargetSpec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -57,7 +54,7 @@ public final class S3Target implements Target {
     private volatile boolean batchDeletes = true;
     /** Manifest checks in flight at once when listing backups. */
     static final int HEADS_AT_ONCE = 8;
-    private Path downloads;
+    private final LocalCopies downloads = new LocalCopies("owui-s3-download-");
 
     /**
      * Sizes of transfers: parts of a multipart upload, and above what size a server-side copy
@@ -365,29 +362,11 @@ public final class S3Target implements Target {
      */
     @Override
     public Path localFile(String instance, String backupId, String path) throws IOException {
-        Path local = downloads().resolve(instance).resolve(backupId).resolve(path).normalize();
-        if (!local.startsWith(downloads())) {
-            throw new IllegalArgumentException("path escapes the backup tree: " + path);
-        }
-        if (Files.exists(local)) {
-            return local;
-        }
-        Files.createDirectories(local.getParent());
-        Path part = local.resolveSibling(local.getFileName() + ".part");
-        try (InputStream in = open(instance, backupId, path)) {
-            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            return downloads.get(instance, backupId, path, () -> open(instance, backupId, path));
         } catch (SdkException e) {
             throw S3Failures.of(where, "downloading " + path + " of backup " + backupId, e);
         }
-        Files.move(part, local, StandardCopyOption.ATOMIC_MOVE);
-        return local;
-    }
-
-    private synchronized Path downloads() throws IOException {
-        if (downloads == null) {
-            downloads = Files.createTempDirectory("owui-s3-download-");
-        }
-        return downloads;
     }
 
     @Override
@@ -428,24 +407,7 @@ public final class S3Target implements Target {
     @Override
     public void close() {
         s3.close();
-        Path d;
-        synchronized (this) {
-            d = downloads;
-            downloads = null;
-        }
-        deleteLocalTree(d);
+        downloads.close();
     }
 
-    static void deleteLocalTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp folder; the OS cleans it eventually
-        }
-    }
 }

@@ -275,6 +275,6 @@ final class SftpBackupWriter implements BackupWriter {
                 return null;
             });
         }
-        SftpTarget.deleteLocalTree(staging);
+        dev.owui.backup.store.LocalCopies.deleteTree(staging);
     }
 }

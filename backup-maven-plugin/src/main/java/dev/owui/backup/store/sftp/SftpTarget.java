@@ -11,20 +11,17 @@ import dev.owui.backup.ssh.SshOptions;
 import dev.owui.backup.ssh.SshSession;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.Target;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.store.TargetLock;
 import dev.owui.backup.store.TreeNames;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A target on an SFTP server, {@code sftp://[user@]host[:port]/path}, with the same tree and
@@ -38,7 +35,7 @@ public final class SftpTarget implements Target {
     private final SftpUrl url;
     private final boolean sync;
     private final SftpConnection conn;
-    private Path downloads;
+    private final LocalCopies downloads = new LocalCopies("owui-sftp-download-");
 
     private SftpTarget(SftpUrl url, SshOptions options, boolean sync) {
         this.url = url;
@@ -278,27 +275,7 @@ public final class SftpTarget implements Target {
      */
     @Override
     public Path localFile(String instance, String backupId, String path) throws IOException {
-        Path local = downloads().resolve(instance).resolve(backupId).resolve(path).normalize();
-        if (!local.startsWith(downloads())) {
-            throw new IllegalArgumentException("path escapes the backup tree: " + path);
-        }
-        if (Files.exists(local)) {
-            return local;
-        }
-        Files.createDirectories(local.getParent());
-        Path part = local.resolveSibling(local.getFileName() + ".part");
-        try (InputStream in = open(instance, backupId, path)) {
-            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.move(part, local, StandardCopyOption.ATOMIC_MOVE);
-        return local;
-    }
-
-    private synchronized Path downloads() throws IOException {
-        if (downloads == null) {
-            downloads = Files.createTempDirectory("owui-sftp-download-");
-        }
-        return downloads;
+        return downloads.get(instance, backupId, path, () -> open(instance, backupId, path));
     }
 
     @Override
@@ -351,24 +328,7 @@ public final class SftpTarget implements Target {
     @Override
     public void close() {
         conn.close();
-        Path d;
-        synchronized (this) {
-            d = downloads;
-            downloads = null;
-        }
-        deleteLocalTree(d);
+        downloads.close();
     }
 
-    static void deleteLocalTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp folder; the OS cleans it eventually
-        }
-    }
 }
