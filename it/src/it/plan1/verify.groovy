@@ -24,7 +24,8 @@ try {
     def m = new JsonSlurper().parse(nas.resolve(ids[1]).resolve('manifest.json').toFile())
     def upload = m.files.find { it.type == 'file' && it.path.startsWith('uploads/') && it.size > 0 }.path
     assert Files.getAttribute(nas.resolve(ids[0]).resolve(upload), 'unix:ino') == Files.getAttribute(nas.resolve(ids[1]).resolve(upload), 'unix:ino')
-    assert log.contains('all 2 backups are whole') : 'owui:verify read both NAS copies back'
+    assert log.count('all 2 backups are whole') == 2 : 'owui:verify read both backups back at the cloud and at the NAS'
+    assert log.contains('target cloud (s3://cloud/owui):') && log.contains('target nas (') : 'verify and list went over the plan\'s targets'
     assert !log.contains('BUILD FAILURE')
     return true
 } finally {

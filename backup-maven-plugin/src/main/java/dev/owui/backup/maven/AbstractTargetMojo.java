@@ -1,9 +1,17 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.store.Target;
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.plan.Plan;
+import dev.owui.backup.plan.PlanBook;
+import dev.owui.backup.store.TargetSpec;
+import dev.owui.backup.store.Targets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.maven.plugins.annotations.Parameter;
 
-/** Goals that work on backups at a target named by {@code owui.target}: backup, list, restore, verify. */
+/** Goals that work on backups at a target named by {@code owui.target} (list and verify: or at each target of {@code owui.plan}). */
 abstract class AbstractTargetMojo extends AbstractOwuiMojo {
 
     /**
@@ -16,5 +24,51 @@ abstract class AbstractTargetMojo extends AbstractOwuiMojo {
 
     protected Target target() {
         return target(target);
+    }
+
+    /**
+     * The targets the goal works on: owui.target, or else every target of owui.plan (a copy plan's
+     * source first, then its destinations).
+     */
+    protected List<TargetSpec> targetSpecs() {
+        if ((target == null || target.isBlank()) && plan != null && !plan.isBlank()) {
+            PlanBook book = planBook();
+            Plan p = book.plan(plan);
+            List<TargetSpec> specs = new ArrayList<>();
+            if (p.copyFrom() != null) {
+                specs.add(book.targets().get(p.copyFrom()));
+            }
+            specs.addAll(book.targetsOf(p));
+            return specs;
+        }
+        return List.of(targetSpec(target));
+    }
+
+    /**
+     * Runs {@code work} at each of {@link #targetSpecs()}: one target failing does not stop the
+     * others, and the goal then fails naming each that failed.
+     */
+    protected void forEachTarget(BiConsumer<TargetSpec, Target> work) {
+        List<TargetSpec> specs = targetSpecs();
+        if (specs.size() == 1) {
+            try (Target t = Targets.open(specs.get(0), targetContext())) {
+                work.accept(specs.get(0), t);
+            }
+            return;
+        }
+        List<String> failed = new ArrayList<>();
+        for (TargetSpec spec : specs) {
+            try (Target t = Targets.open(spec, targetContext())) {
+                engineLog().info("target " + spec.id() + " (" + t.location() + "):");
+                work.accept(spec, t);
+            } catch (OwuiException e) {
+                engineLog().warn("target " + spec.id() + ": " + e.getMessage());
+                failed.add(spec.id() + " (" + e.problem() + ")");
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new OwuiException("owui:" + goal() + " failed at " + failed.size() + " of " + specs.size() + " target(s): " + String.join("; ", failed),
+                    "see each target's lines above");
+        }
     }
 }

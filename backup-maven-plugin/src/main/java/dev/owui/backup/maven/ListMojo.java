@@ -22,7 +22,7 @@ public class ListMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         EngineLog log = engineLog();
-        try (Target t = target()) {
+        forEachTarget((spec, t) -> {
             Catalog catalog = new Catalog(t, instance);
             List<String> ids = catalog.ids();
             if (ids.isEmpty()) {
@@ -49,6 +49,6 @@ public class ListMojo extends AbstractTargetMojo {
             if (!incomplete.isEmpty()) {
                 log.info(incomplete.size() + " incomplete tree(s), not backups (an interrupted run or one in progress): " + String.join(", ", incomplete));
             }
-        }
+        });
     }
 }

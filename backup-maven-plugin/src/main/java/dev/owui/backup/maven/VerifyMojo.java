@@ -30,11 +30,12 @@ public class VerifyMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
+        forEachTarget((spec, t) -> verify(t));
+    }
+
+    private void verify(Target t) {
         EngineLog log = engineLog();
-        List<VerifyResult> results;
-        try (Target t = target()) {
-            results = new Verifier(log, decryptionKeys()).run(t, instance, backupId);
-        }
+        List<VerifyResult> results = new Verifier(log, decryptionKeys()).run(t, instance, backupId);
         Table table = new Table("backup", "files", "read", "result").right(1, 2);
         long damaged = 0;
         for (VerifyResult r : results) {
@@ -47,7 +48,7 @@ public class VerifyMojo extends AbstractTargetMojo {
         }
         table.printTo(log);
         if (damaged > 0) {
-            throw new OwuiException(damaged + " of " + results.size() + " backup(s) damaged (listed above)",
+            throw new OwuiException(damaged + " of " + results.size() + " backup(s) damaged at " + t.location() + " (listed above)",
                     "do not rely on them: take a fresh backup now, and restore only from a backup that verifies");
         }
         log.info(results.size() == 1 ? "backup " + results.get(0).backupId() + " is whole" : "all " + results.size() + " backups are whole");
