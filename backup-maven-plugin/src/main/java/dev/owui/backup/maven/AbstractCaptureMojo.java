@@ -3,7 +3,10 @@ package dev.owui.backup.maven;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.store.Target;
+import dev.owui.backup.quiesce.Command;
+import dev.owui.backup.quiesce.Quiesce;
 import java.io.File;
+import java.time.Duration;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -59,6 +62,37 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.encryptManifest", defaultValue = "false")
     protected boolean encryptManifest;
 
+    /**
+     * hot (default; Open WebUI keeps running), paused (its processes frozen for the capture: owui.container)
+     * or cold (the service stopped for the capture: owui.composeFile and owui.service). For owui:backup it overrides the plan's mode.
+     */
+    @Parameter(property = "owui.mode")
+    protected String mode;
+
+    /** The Compose file of the stack, for cold mode's default commands. */
+    @Parameter(property = "owui.composeFile", defaultValue = "compose.yaml")
+    protected File composeFile;
+
+    /** The Compose service of Open WebUI, for cold mode's default commands. */
+    @Parameter(property = "owui.service", defaultValue = "open-webui")
+    protected String service;
+
+    /** The container of Open WebUI, for paused mode's default commands. */
+    @Parameter(property = "owui.container", defaultValue = "open-webui")
+    protected String container;
+
+    /** Replaces the stop (cold) or pause (paused) command: a shell command line. */
+    @Parameter(property = "owui.stopCommand")
+    protected String stopCommand;
+
+    /** Replaces the start (cold) or unpause (paused) command; it runs whatever happens after the stop began. */
+    @Parameter(property = "owui.startCommand")
+    protected String startCommand;
+
+    /** Seconds each stop/start command may take before it is killed and counts as failed. */
+    @Parameter(property = "owui.commandTimeout", defaultValue = "120")
+    protected int commandTimeout;
+
     protected BackupOptions options(Target target) {
         FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
         return new BackupOptions(resolve(dataDir), target, instance, selector, resolve(secretKeyFile), threads)
@@ -70,5 +104,19 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
         char[] pass = passphrase();
         List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
         return CodecParameters.writeSettings(compression, zstdLevel, pass, keys, encryptManifest);
+    }
+
+    /** The stop/start commands of a cold or paused capture: Docker's by default, or the operator's. */
+    protected Quiesce quiesce(BackupOptions.Mode m) {
+        Quiesce q = m == BackupOptions.Mode.COLD ? Quiesce.cold(resolve(composeFile), service) : Quiesce.paused(container);
+        q = q.withCommands(stopCommand == null || stopCommand.isBlank() ? null : Command.shell(stopCommand),
+                startCommand == null || startCommand.isBlank() ? null : Command.shell(startCommand));
+        return q.withTimeout(Duration.ofSeconds(commandTimeout)).in(basePath());
+    }
+
+
+    /** The stop/start wrapper of a cold or paused capture, or null for a hot one. */
+    protected QuiesceCapture quiesceCapture(BackupOptions.Mode m, dev.owui.backup.report.EngineLog log) {
+        return m == BackupOptions.Mode.HOT ? null : new QuiesceCapture(quiesce(m), log);
     }
 }

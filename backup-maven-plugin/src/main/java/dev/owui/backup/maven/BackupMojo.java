@@ -10,10 +10,9 @@ import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
 import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.notify.Notifications;
 import dev.owui.backup.notify.Report;
-import dev.owui.backup.quiesce.Command;
-import dev.owui.backup.quiesce.Quiesce;
 import dev.owui.backup.store.LockInfo;
 import java.io.File;
 import java.time.Duration;
@@ -54,37 +53,6 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Parameter(property = "owui.stagingDir")
     private File stagingDir;
 
-    /**
-     * hot (default; Open WebUI keeps running), paused (its processes frozen for the capture: owui.container)
-     * or cold (the service stopped for the capture: owui.composeFile and owui.service). Overrides the plan's mode.
-     */
-    @Parameter(property = "owui.mode")
-    private String mode;
-
-    /** The Compose file of the stack, for cold mode's default commands. */
-    @Parameter(property = "owui.composeFile", defaultValue = "compose.yaml")
-    private File composeFile;
-
-    /** The Compose service of Open WebUI, for cold mode's default commands. */
-    @Parameter(property = "owui.service", defaultValue = "open-webui")
-    private String service;
-
-    /** The container of Open WebUI, for paused mode's default commands. */
-    @Parameter(property = "owui.container", defaultValue = "open-webui")
-    private String container;
-
-    /** Replaces the stop (cold) or pause (paused) command: a shell command line. */
-    @Parameter(property = "owui.stopCommand")
-    private String stopCommand;
-
-    /** Replaces the start (cold) or unpause (paused) command; it runs whatever happens after the stop began. */
-    @Parameter(property = "owui.startCommand")
-    private String startCommand;
-
-    /** Seconds each stop/start command may take before it is killed and counts as failed. */
-    @Parameter(property = "owui.commandTimeout", defaultValue = "120")
-    private int commandTimeout;
-
     @Override
     protected String goal() {
         return "backup";
@@ -121,10 +89,10 @@ public class BackupMojo extends AbstractCaptureMojo {
             }
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
-            QuiesceCapture quiesce = m == BackupOptions.Mode.HOT ? null : new QuiesceCapture(quiesce(m), log);
+            QuiesceCapture quiesce = quiesceCapture(m, log);
             TargetContext ctx = targetContext();
             PlanRunner.Request request = new PlanRunner.Request(t -> options(t).withMode(m), specs, s -> Targets.open(s, ctx), staging(),
-                    retention, zone(), quiesce == null ? PlanRunner.CaptureWrapper.HOT : quiesce);
+                    retention, zone(), quiesce == null ? CaptureWrapper.HOT : quiesce);
             PlanRunner.Result r = new PlanRunner(log).run(request);
             summarize(log, r.backup(), "backup");
             summarizeTargets(log, r);
@@ -147,14 +115,6 @@ public class BackupMojo extends AbstractCaptureMojo {
                     runMode == null ? Plan.HOT : runMode, startedAt, Duration.between(startedAt, Instant.now()), error, 0));
             throw e;
         }
-    }
-
-    /** The stop/start commands of a cold or paused capture: Docker's by default, or the operator's. */
-    private Quiesce quiesce(BackupOptions.Mode m) {
-        Quiesce q = m == BackupOptions.Mode.COLD ? Quiesce.cold(resolve(composeFile), service) : Quiesce.paused(container);
-        q = q.withCommands(stopCommand == null || stopCommand.isBlank() ? null : Command.shell(stopCommand),
-                startCommand == null || startCommand.isBlank() ? null : Command.shell(startCommand));
-        return q.withTimeout(Duration.ofSeconds(commandTimeout)).in(basePath());
     }
 
     private Path staging() {

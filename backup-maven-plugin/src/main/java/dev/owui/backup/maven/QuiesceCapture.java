@@ -2,7 +2,7 @@ package dev.owui.backup.maven;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.quiesce.Quiesce;
 import dev.owui.backup.quiesce.QuiescedRun;
 import dev.owui.backup.quiesce.Quiescer;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * and whether the start command failed, which fails the goal after the backup is stored: the
  * backup is good, but the instance may be down.
  */
-final class QuiesceCapture implements PlanRunner.CaptureWrapper {
+final class QuiesceCapture implements CaptureWrapper {
     private final Quiesce quiesce;
     private final EngineLog log;
     private QuiescedRun<BackupResult> run;

@@ -1,6 +1,8 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.snapshot.SnapshotRunner;
 import dev.owui.backup.store.Target;
@@ -36,11 +38,18 @@ public class SnapshotMojo extends AbstractCaptureMojo {
                     "set owui.snapshotDir to a directory for the snapshots, e.g. -Dowui.snapshotDir=/srv/owui-snapshots");
         }
         EngineLog log = engineLog();
+        BackupOptions.Mode m = BackupOptions.Mode.parse(mode == null || mode.isBlank() ? "hot" : mode);
+        QuiesceCapture quiesce = quiesceCapture(m, log);
         SnapshotRunner.Result r;
         try (Target t = target(snapshotDir)) {
-            r = new SnapshotRunner(log).run(options(t), keep);
+            r = new SnapshotRunner(log).run(options(t).withMode(m), keep, quiesce == null ? CaptureWrapper.HOT : quiesce);
         }
         BackupMojo.summarize(log, r.snapshot(), "snapshot");
+        if (quiesce != null) {
+            log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for "
+                    + dev.owui.backup.report.Sizes.seconds(quiesce.downtime().toNanos()) + " (the snapshot's capture)");
+            quiesce.throwIfStartFailed(r.snapshot().manifest().backupId());
+        }
         log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));
     }
 }

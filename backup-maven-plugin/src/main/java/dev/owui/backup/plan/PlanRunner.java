@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
@@ -19,7 +20,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Runs a backup to one or more targets: capture once, store to each. With a single target and a
@@ -45,13 +45,6 @@ public final class PlanRunner {
         this.log = log;
         this.listener = listener;
         this.copyListener = copyListener;
-    }
-
-    /** Wraps the capture: the identity for a hot backup, stop/start commands for a cold or paused one. */
-    public interface CaptureWrapper {
-        BackupResult around(Supplier<BackupResult> capture);
-
-        CaptureWrapper HOT = Supplier::get;
     }
 
     /**

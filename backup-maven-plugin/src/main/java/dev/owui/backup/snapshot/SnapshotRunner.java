@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
@@ -29,8 +30,13 @@ public final class SnapshotRunner {
     }
 
     public Result run(BackupOptions options, int keep) {
+        return run(options, keep, CaptureWrapper.HOT);
+    }
+
+    /** A snapshot whose capture runs inside {@code wrapper} (cold or paused: stop → capture → start). */
+    public Result run(BackupOptions options, int keep, CaptureWrapper wrapper) {
         Policy policy = Policy.keepLast(keep);
-        BackupResult made = new BackupRunner(log).run(options);
+        BackupResult made = wrapper.around(() -> new BackupRunner(log).run(options));
         String id = made.manifest().backupId();
         try {
             List<String> removed = Pruner.apply(options.target(), options.instance(), policy, ZoneOffset.UTC, id, false, log).stream()

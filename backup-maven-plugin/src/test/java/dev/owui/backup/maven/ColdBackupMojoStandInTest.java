@@ -101,6 +101,25 @@ class ColdBackupMojoStandInTest {
     }
 
     @Test
+    @InjectMojo(goal = "snapshot")
+    void aColdSnapshotBeforeAnUpgradeStopsCapturesAndStarts(SnapshotMojo mojo) throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        Path order = tmp.resolve("order.txt");
+        setVariableValueToObject(mojo, "dataDir", f.dataDir().toFile());
+        setVariableValueToObject(mojo, "snapshotDir", tmp.resolve("snapshots").toString());
+        setVariableValueToObject(mojo, "instance", "test");
+        setVariableValueToObject(mojo, "keep", 2);
+        setVariableValueToObject(mojo, "mode", "cold");
+        setVariableValueToObject(mojo, "stopCommand", "echo stop >> " + order);
+        setVariableValueToObject(mojo, "startCommand", "echo start >> " + order);
+        setVariableValueToObject(mojo, "commandTimeout", 30);
+        mojo.execute();
+        assertEquals(List.of("stop", "start"), Files.readAllLines(order));
+        List<String> ids = TestSupport.target(tmp.resolve("snapshots")).backups("test");
+        assertEquals("cold", TestSupport.target(tmp.resolve("snapshots")).manifest("test", ids.get(0)).mode());
+    }
+
+    @Test
     @InjectMojo(goal = "backup")
     void aWebhookThatCannotBeReachedNeverFailsAGoodBackup(BackupMojo mojo) throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
