@@ -49,7 +49,11 @@ abstract class AbstractTargetMojo extends AbstractOwuiMojo {
      * others, and the goal then fails naming each that failed.
      */
     protected void forEachTarget(BiConsumer<TargetSpec, Target> work) {
-        List<TargetSpec> specs = targetSpecs();
+        forEachTarget(targetSpecs(), work);
+    }
+
+    /** {@link #forEachTarget(BiConsumer)} over the given targets. */
+    protected void forEachTarget(List<TargetSpec> specs, BiConsumer<TargetSpec, Target> work) {
         if (specs.size() == 1) {
             try (Target t = Targets.open(specs.get(0), targetContext())) {
                 work.accept(specs.get(0), t);

@@ -9,10 +9,7 @@ import dev.owui.backup.store.Target;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanBook;
-import dev.owui.backup.store.TargetSpec;
-import dev.owui.backup.store.Targets;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -72,39 +69,28 @@ public class PruneMojo extends AbstractTargetMojo {
                 throw new OwuiException("plan '" + p.id() + "' has no retention (it keeps every backup)",
                         "give the plan keepDaily/keepWeekly/… or pass -Dowui.keepLast=… and friends");
             }
-            List<String> failed = new ArrayList<>();
-            for (TargetSpec spec : book.targetsOf(p)) {
-                try {
-                    prune(log, Targets.open(spec, targetContext()), spec.id(), policy, zone);
-                } catch (OwuiException e) {
-                    log.warn("target " + spec.id() + ": " + e.getMessage());
-                    failed.add(spec.id() + " (" + e.getMessage() + ")");
-                }
-            }
-            if (!failed.isEmpty()) {
-                throw new OwuiException("pruning failed at " + String.join(", ", failed), "fix the named targets and run again");
-            }
+            // The plan's own targets only: a copy plan's source keeps its own retention.
+            forEachTarget(book.targetsOf(p), (spec, t) -> prune(log, t, spec.id(), policy, zone));
             return;
         }
-        prune(log, target(), null, policy(), zone);
+        try (Target t = target()) {
+            prune(log, t, null, policy(), zone);
+        }
     }
 
     private Policy policy() {
         return new Policy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly);
     }
 
-    private void prune(EngineLog log, Target opened, String name, Policy policy, ZoneId zone) {
-        List<Decision> decisions;
-        try (Target t = opened) {
-            decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
-            Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
-            for (Decision d : decisions) {
-                table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));
-            }
-            log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at "
-                    + (name == null ? "" : name + " = ") + t.location() + ":");
-            table.printTo(log);
+    private void prune(EngineLog log, Target t, String name, Policy policy, ZoneId zone) {
+        List<Decision> decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
+        Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
+        for (Decision d : decisions) {
+            table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));
         }
+        log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at "
+                + (name == null ? "" : name + " = ") + t.location() + ":");
+        table.printTo(log);
         long removed = decisions.stream().filter(d -> !d.keep()).count();
         log.info((dryRun ? "would remove " : "removed ") + removed + " of " + decisions.size() + " backup(s)");
     }

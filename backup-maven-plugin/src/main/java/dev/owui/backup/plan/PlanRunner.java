@@ -106,7 +106,7 @@ public final class PlanRunner {
                 BackupResult made = new BackupRunner(log, listener).run(r.options().apply(target));
                 String id = made.manifest().backupId();
                 Manifest.Totals t = made.manifest().totals();
-                return new Result(made, false, List.of(retain(spec, target, r, id, t.bytesWritten(), t.bytesReused())));
+                return new Result(made, false, List.of(retain(spec, target, r, made.manifest().instance(), id, t.bytesWritten(), t.bytesReused())));
             }
         }
         Target staging = new LocalTarget(r.stagingDir(), "staging " + r.stagingDir(), false);
@@ -121,7 +121,7 @@ public final class PlanRunner {
             try (Target target = r.opener().apply(spec)) {
                 BackupCopier.Copied c = new BackupCopier(log, stagingOptions.threads(), copyListener, readKeys(stagingOptions))
                         .copy(staging, target, instance, made.manifest());
-                outcomes.add(retain(spec, target, r, id, c.bytesSent(), c.bytesShared()));
+                outcomes.add(retain(spec, target, r, instance, id, c.bytesSent(), c.bytesShared()));
             } catch (OwuiException e) {
                 log.warn("target " + spec.id() + ": " + e.getMessage());
                 outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), e.getMessage()));
@@ -145,11 +145,10 @@ public final class PlanRunner {
     }
 
     /** Applies the plan's retention at a target that now holds backup {@code id}. */
-    private TargetOutcome retain(TargetSpec spec, Target target, Request r, String id, long sent, long shared) {
+    private TargetOutcome retain(TargetSpec spec, Target target, Request r, String instance, String id, long sent, long shared) {
         if (r.retention() == null) {
             return new TargetOutcome(spec.id(), target.location(), true, sent, shared, List.of(), null);
         }
-        String instance = r.options().apply(target).instance();
         try {
             List<String> removed = Pruner.apply(target, instance, r.retention(), r.zone(), id, false, log).stream()
                     .filter(d -> !d.keep()).map(Decision::backupId).toList();

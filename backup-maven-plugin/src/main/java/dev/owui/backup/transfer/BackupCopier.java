@@ -74,24 +74,13 @@ public final class BackupCopier {
     public List<Copied> copy(Target from, Target to, String instance, List<String> ids) {
         List<String> ordered = new ArrayList<>(ids);
         ordered.sort(dev.owui.backup.format.BackupId::compare);
-        List<Copied> out = new ArrayList<>();
-        try (TargetLock lock = to.lock(instance)) {
-            if (lock.clearedStale() != null) {
-                log.warn(lock.clearedStale());
-            }
-            for (String gone : to.removeIncomplete(instance)) {
-                log.info("removed " + gone + " at " + to.location() + ", left by an interrupted run (it never counted as a backup)");
-            }
+        return underLock(to, instance, () -> {
+            List<Copied> out = new ArrayList<>();
             for (String id : ordered) {
-                if (to.backups(instance).contains(id)) {
-                    log.info(id + " is already at " + to.location() + "; not copied again");
-                    out.add(new Copied(id, true, 0, 0, 0));
-                    continue;
-                }
-                out.add(copyOne(from, to, instance, id, null));
+                out.add(alreadyThere(to, instance, id) ? skipped(to, id) : copyOne(from, to, instance, id, null));
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /**
@@ -99,6 +88,12 @@ public final class BackupCopier {
      * manifest may be encrypted to keys this run cannot decrypt with).
      */
     public Copied copy(Target from, Target to, String instance, Manifest full) {
+        String id = full.backupId();
+        return underLock(to, instance, () -> alreadyThere(to, instance, id) ? skipped(to, id) : copyOne(from, to, instance, id, full));
+    }
+
+    /** Runs {@code work} holding the destination's lock, after clearing what interrupted runs left there. */
+    private <T> T underLock(Target to, String instance, java.util.function.Supplier<T> work) {
         try (TargetLock lock = to.lock(instance)) {
             if (lock.clearedStale() != null) {
                 log.warn(lock.clearedStale());
@@ -106,12 +101,17 @@ public final class BackupCopier {
             for (String gone : to.removeIncomplete(instance)) {
                 log.info("removed " + gone + " at " + to.location() + ", left by an interrupted run (it never counted as a backup)");
             }
-            if (to.backups(instance).contains(full.backupId())) {
-                log.info(full.backupId() + " is already at " + to.location() + "; not copied again");
-                return new Copied(full.backupId(), true, 0, 0, 0);
-            }
-            return copyOne(from, to, instance, full.backupId(), full);
+            return work.get();
         }
+    }
+
+    private static boolean alreadyThere(Target to, String instance, String id) {
+        return to.backups(instance).contains(id);
+    }
+
+    private Copied skipped(Target to, String id) {
+        log.info(id + " is already at " + to.location() + "; not copied again");
+        return new Copied(id, true, 0, 0, 0);
     }
 
     private Copied copyOne(Target from, Target to, String instance, String id, Manifest known) {
