@@ -71,8 +71,8 @@ public final class SqliteCapture {
             }
             if (rc == SQLITE_READONLY) {
                 if (!copyWhileUnused(source, dest)) {
-                    throw new OwuiException(rel + " has a journal left by an interrupted write that a read-only reader may not roll back,"
-                            + " and it kept changing while it was copied",
+                    throw new OwuiException("a read-only connection cannot read " + rel + " (SQLite result 8: a hot journal left by an"
+                            + " interrupted write, or a -shm this user may not write), and its files kept changing while they were copied",
                             "retry the backup, or use a cold backup (owui.mode=cold) so the database is copied while Open WebUI is stopped");
                 }
                 recoverCopy(dest, source, rel);
