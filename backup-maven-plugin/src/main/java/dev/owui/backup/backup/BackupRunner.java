@@ -80,7 +80,7 @@ public final class BackupRunner {
         DataDirectory dataDir = DataDirectory.open(o.dataDir());
         checkSecretKey(o.secretKeyFile());
         Target target = o.target();
-        if (target instanceof LocalTarget local && local.root().startsWith(dataDir.root())) {
+        if (target instanceof LocalTarget local && dataDir.contains(local.root())) {
             throw new OwuiException("target " + target.location() + " is inside the data directory " + dataDir.root()
                     + ": every backup would contain the ones before it", "choose a target outside the data directory");
         }
@@ -90,7 +90,7 @@ public final class BackupRunner {
         CompletableFuture<Previous> prefetched = CompletableFuture.supplyAsync(
                 () -> Previous.newest(target, instance, target.backups(instance), warnings, log, o.codec()));
         long t = System.nanoTime();
-        List<SourceFile> files = dataDir.scan(o.selector());
+        List<SourceFile> files = dataDir.scan(o.selector(), w -> warn(warnings, w));
         phases.put("scan", System.nanoTime() - t);
 
         try (TargetLock lock = target.lock(instance)) {

@@ -29,7 +29,9 @@ public final class RunningInstanceCheck {
 
     /** A description of who uses the directory, or empty when nothing does. */
     public static Optional<String> whoUses(Path dataDir) {
-        Path dir = dataDir.toAbsolutePath().normalize();
+        // /proc/<pid>/fd links show real paths: a data directory given as a symlink (to a Docker
+        // volume's _data) is compared by what it points at.
+        Path dir = DataDirectory.realPathOf(dataDir);
         Optional<String> p = processWithOpenFile(dir);
         return p.isPresent() ? p : liveSqliteConnection(dir.resolve(DataDirectory.MAIN_DB + "-shm"));
     }

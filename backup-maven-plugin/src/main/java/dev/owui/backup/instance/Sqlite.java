@@ -19,23 +19,20 @@ public final class Sqlite {
     }
 
     /**
-     * A connection to a live database that never writes through SQL ({@code query_only}). It is
-     * opened read-write on purpose: a read-only connection to a WAL database leaves behind the
-     * -wal and -shm files it had to create, while a read-write one, when it is the last to close
-     * (a stopped instance), checkpoints and removes them as SQLite always does, leaving the
-     * directory as it was. The busy timeout matches Open WebUI's own (5 s).
+     * A read-only connection to a database that another process may be writing. Read-only
+     * because a backup must never change its source: a read-write connection that is the last to
+     * close checkpoints the -wal into the database file and deletes -wal and -shm (measured with
+     * sqlite-jdbc 3.53: webui.db rewritten, -wal gone), while a read-only one never checkpoints.
+     * It is used while a running instance holds the database (see {@link SqliteCapture}), whose
+     * -wal and -shm exist and belong to it anyway; a stopped instance's files are copied instead,
+     * since even a read-only connection would rebuild -shm, or create -wal and -shm when there
+     * were none, and leave them behind. The busy timeout matches Open WebUI's own (5 s).
      */
     public static Connection openLive(Path db) throws SQLException {
         SQLiteConfig c = new SQLiteConfig();
+        c.setReadOnly(true);
         c.setBusyTimeout(5000);
-        Connection conn = c.createConnection("jdbc:sqlite:" + db);
-        try (var s = conn.createStatement()) {
-            s.execute("PRAGMA query_only = 1");
-        } catch (SQLException e) {
-            conn.close();
-            throw e;
-        }
-        return conn;
+        return c.createConnection("jdbc:sqlite:" + db);
     }
 
     /**

@@ -27,6 +27,19 @@ public final class SqliteFiles {
         }
     }
 
+    /**
+     * True when the header says WAL mode (file format versions at offsets 18 and 19 are 2): such a
+     * database may hold commits in its -wal that are not yet in the file.
+     */
+    public static boolean isWalMode(Path db) {
+        byte[] head = new byte[20];
+        try (InputStream in = Files.newInputStream(db)) {
+            return in.readNBytes(head, 0, head.length) == head.length && head[18] == 2 && head[19] == 2;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The database a side file belongs to, or null when the name has no side-file suffix. */
     public static String databaseOfSideFile(String rel) {
         for (String s : SIDE_SUFFIXES) {
