@@ -251,7 +251,7 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         SshOptions o = SshOptions.fromEnvironment(home(), environment()).withKnownHosts(resolve(knownHosts)).withSshConfig(resolve(sshConfig));
         if (id != null && !id.isBlank()) {
             ServerCredentials c = ServerCredentials.from(settings, settingsDecrypter, id);
-            o = o.withCredentials(c.username(), c.password(), c.privateKey(), c.passphrase());
+            o = o.withCredentials(c.username(), c.password(), c.privateKey(), c.passphrase()).withCredentialsFrom("settings.xml server '" + id + "'");
         }
         return o;
     }

@@ -101,6 +101,8 @@ public class InstallCronMojo extends AbstractOwuiMojo {
      * put on each host as {remoteDir}/settings.xml, mode 0600, never shown in a diff; the job then
      * runs Maven with {@code -s} it. Without it nothing secret leaves this machine: give each host
      * its own ~/.m2/settings.xml. Encrypted passwords also need the host's settings-security.xml.
+     * owui.state=absent removes it again with the last plan (without this parameter: a marker
+     * beside it says it is install-cron's).
      */
     @Parameter(property = "owui.settingsFile")
     private File settingsFile;
@@ -136,7 +138,7 @@ public class InstallCronMojo extends AbstractOwuiMojo {
         log.info("install-cron: " + (absent ? "removing" : "installing") + " " + plans.stream().map(ScheduledPlan::id).toList() + " with "
                 + o.scheduler().id() + (system ? " (system-wide)" : "") + " on " + selected.size() + " host(s)" + (check ? ", check mode" : ""));
         Provisioner p = new Provisioner(o, new Templates(resolve(templatesDir)), this::connect, log);
-        List<HostResult> results = p.run(selected, plans, plan == null || plan.isBlank());
+        List<HostResult> results = p.run(selected, plans);
 
         List<String> bad = results.stream().filter(r -> r.failed() || r.unreachable())
                 .map(r -> r.host() + (r.unreachable() ? " (unreachable)" : " (failed)")).toList();

@@ -16,25 +16,29 @@ import java.util.function.Function;
 final class HostRun {
     /** The file name of a settings.xml pushed on request (owui.settingsFile), in the job's directory. */
     static final String SETTINGS = "settings.xml";
+    /**
+     * Written next to the settings.xml when install-cron puts it there: absent removes a
+     * settings.xml only when this says it is ours (one the operator placed by hand stays).
+     */
+    static final String SETTINGS_MARKER = ".settings.xml.owui-installed";
+    static final String MARKER_TEXT = "settings.xml was put here by owui:install-cron (owui.settingsFile);"
+            + " owui:install-cron -Dowui.state=absent removes it\n";
 
     private final Host host;
     private final List<ScheduledPlan> plans;
     private final ProvisionOptions o;
     private final Templates templates;
     private final Function<Host, SshSession> connect;
-    private final boolean allPlans;
     private final List<String> lines = new ArrayList<>();
     private int ok;
     private int changed;
 
-    /** @param allPlans every scheduled plan of the pom is selected (no owui.plan): absent may remove the shared ops pom */
-    HostRun(Host host, List<ScheduledPlan> plans, ProvisionOptions o, Templates templates, Function<Host, SshSession> connect, boolean allPlans) {
+    HostRun(Host host, List<ScheduledPlan> plans, ProvisionOptions o, Templates templates, Function<Host, SshSession> connect) {
         this.host = host;
         this.plans = plans.stream().filter(p -> host.runs(p.id())).toList();
         this.o = o;
         this.templates = templates;
         this.connect = connect;
-        this.allPlans = allPlans;
     }
 
     HostResult run() {
@@ -102,6 +106,10 @@ final class HostRun {
         List<String> paths = new ArrayList<>();
         if (o.opsPom() != null) {
             paths.add(jobs.get(0).opsPom());
+        }
+        if (o.settings() != null && !o.absent()) {
+            paths.add(jobs.get(0).remoteDir() + "/" + SETTINGS);
+            paths.add(jobs.get(0).remoteDir() + "/" + SETTINGS_MARKER);
         }
         boolean systemd = o.scheduler() == ProvisionOptions.Scheduler.SYSTEMD;
         for (Job j : jobs) {
@@ -252,20 +260,64 @@ final class HostRun {
                 remote.run("rm -f " + Remote.quote(j.lockFile()));
             }
         }
-        if (allPlans && o.opsPom() != null) {
-            gone(remote, remoteDir + "/pom.xml", false);
-        }
-        if (allPlans && o.settings() != null) {
-            String path = remoteDir + "/" + SETTINGS;
-            boolean there = remote.read(path, false) != null;
-            task("remove " + path, there, null); // its content is never shown
-            if (there && !o.check()) {
-                remote.remove(path, false);
-            }
-        }
+        shared(remote, jobs, remoteDir);
         if (!o.check()) {
             remote.removeDirIfEmpty(remoteDir + "/bin", false);
             remote.removeDirIfEmpty(remoteDir, false); // kept while logs or crontab.bak live there
+        }
+    }
+
+    /**
+     * The files all plans on the host share: the ops pom and the settings.xml install-cron pushed.
+     * They go with the last wrapper: once no job of ours is left in bin/, nothing runs them (this
+     * holds with or without owui.plan, and for a plan already deleted from the pom). The
+     * settings.xml goes only when its marker says install-cron put it there, whether or not
+     * owui.settingsFile is given now; its content is never shown. Logs and crontab.bak stay: they
+     * are the operator's record (and the crontab.bak the way back), so they are named, not removed.
+     */
+    private void shared(Remote remote, List<Job> jobs, String remoteDir) {
+        java.util.Set<String> there = remote.list(remoteDir);
+        List<String> ours = jobs.stream().map(j -> j.wrapper().substring(remoteDir.length() + 1)).toList();
+        List<String> others = there.stream().filter(n -> n.startsWith("bin/owui-") && n.endsWith(".sh") && !ours.contains(n)).sorted().toList();
+        String pom = remoteDir + "/pom.xml";
+        String settings = remoteDir + "/" + SETTINGS;
+        boolean settingsThere = there.contains(SETTINGS) || there.contains(SETTINGS + ".bak");
+        if (!others.isEmpty()) {
+            List<String> kept = new ArrayList<>();
+            if (there.contains("pom.xml") && o.opsPom() != null) {
+                kept.add(pom);
+            }
+            if (settingsThere && there.contains(SETTINGS_MARKER)) {
+                kept.add(settings);
+            }
+            if (!kept.isEmpty()) {
+                lines.add("kept: " + String.join(", ", kept) + ": still used by " + others.stream().map(n -> remoteDir + "/" + n).toList()
+                        + " (a plan not removed now; remove it with -Dowui.plan=<its id> -Dowui.state=absent)");
+            }
+        } else {
+            if (o.opsPom() != null) {
+                gone(remote, pom, false);
+            }
+            if (there.contains(SETTINGS_MARKER)) {
+                task("remove " + settings, settingsThere, settingsThere && o.diff() ? "(settings.xml removed; its content is not shown)" : null);
+                if (!o.check()) { // with its .bak (an older secret), a temp file a failed upload left, and the marker last
+                    remote.must("removing " + settings, "rm -f " + Remote.quote(settings) + " " + Remote.quote(settings + ".bak") + " "
+                            + Remote.quote(remoteDir + "/." + SETTINGS + ".owui-tmp") + " && rm -f " + Remote.quote(remoteDir + "/" + SETTINGS_MARKER));
+                }
+            } else if (settingsThere) {
+                lines.add("kept: " + settings + ": install-cron did not put it there (no " + SETTINGS_MARKER
+                        + " next to it); remove it by hand if no job needs it");
+            }
+        }
+        List<String> records = new ArrayList<>();
+        if (there.contains("log")) {
+            records.add(remoteDir + "/log/ (the jobs' logs)");
+        }
+        if (there.contains("crontab.bak")) {
+            records.add(remoteDir + "/crontab.bak (the crontab before install-cron last changed it)");
+        }
+        if (!records.isEmpty()) {
+            lines.add("kept: " + String.join(", ", records) + ": the operator's record, not removed; delete by hand when no longer needed");
         }
     }
 
@@ -280,13 +332,24 @@ final class HostRun {
         return differs;
     }
 
-    /** The settings.xml pushed on request: compared and written like any file, mode 0600, its content never in a diff. */
+    /**
+     * The settings.xml pushed on request: compared and written like any file, mode 0600, its
+     * content never in a diff; with the marker that lets absent remove it (written first: a
+     * settings.xml of ours is never left without one).
+     */
     private boolean secretFile(Remote remote, String path, String content) {
         String current = remote.read(path, false);
+        String marker = Remote.parent(path) + "/" + SETTINGS_MARKER;
+        boolean marked = remote.read(marker, false) != null;
         boolean differs = !content.equals(current);
-        task(path + " (mode 0600)", differs, differs && o.diff() ? "(settings.xml differs; its content is not shown)" : null);
-        if (differs && !o.check()) {
-            remote.write(path, content, "0600", false);
+        task(path + " (mode 0600)", differs || !marked, differs && o.diff() ? "(settings.xml differs; its content is not shown)" : null);
+        if (!o.check()) {
+            if (!marked) {
+                remote.write(marker, MARKER_TEXT, "0644", false);
+            }
+            if (differs) {
+                remote.write(path, content, "0600", false);
+            }
         }
         return differs;
     }

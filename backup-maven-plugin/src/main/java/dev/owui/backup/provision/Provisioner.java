@@ -40,7 +40,7 @@ public final class Provisioner {
     }
 
     /** Installs (or removes) the plans on the hosts; returns one result per host, in host order. */
-    public List<HostResult> run(List<Host> hosts, List<ScheduledPlan> plans, boolean allPlans) {
+    public List<HostResult> run(List<Host> hosts, List<ScheduledPlan> plans) {
         if (plans.isEmpty()) {
             throw new OwuiException("no plan has a <schedule>", "give the plans to install a <schedule> (e.g. <schedule>30 2 * * *</schedule>)");
         }
@@ -58,7 +58,7 @@ public final class Provisioner {
             List<Future<HostResult>> futures = new ArrayList<>();
             for (Host h : hosts) {
                 futures.add(pool.submit(() -> {
-                    HostResult r = new HostRun(h, plans, o, templates, connect, allPlans).run();
+                    HostResult r = new HostRun(h, plans, o, templates, connect).run();
                     report(r);
                     return r;
                 }));

@@ -157,6 +157,21 @@ final class Remote {
         ssh.exec(as(privileged, "rmdir " + quote(dir) + " 2>/dev/null || true"));
     }
 
+    /**
+     * What is in {@code dir}, two levels deep, as paths relative to it ("pom.xml", "bin",
+     * "bin/owui-daily.sh"); empty when it does not exist. One round trip.
+     */
+    Set<String> list(String dir) {
+        ExecResult r = ssh.exec("[ ! -d " + quote(dir) + " ] || find " + quote(dir) + " -mindepth 1 -maxdepth 2");
+        if (!r.ok()) {
+            throw new OwuiException("cannot list " + dir + " on " + ssh.describe() + ": " + r.firstErrorLine(), "check the directory's permissions");
+        }
+        Set<String> names = new HashSet<>();
+        String prefix = dir + "/";
+        r.stdout().lines().filter(l -> l.startsWith(prefix)).forEach(l -> names.add(l.substring(prefix.length())));
+        return names;
+    }
+
     /** Puts {@code content} at {@code path} over SFTP (no replacement semantics: a temp file). */
     void upload(String path, String content) {
         try {

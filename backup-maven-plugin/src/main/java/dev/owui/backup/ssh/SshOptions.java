@@ -27,10 +27,12 @@ import java.util.Map;
  * @param serverAliveInterval keep-alive probe interval; after 4 unanswered probes the session is
  *        dropped (OpenSSH's ServerAliveInterval/ServerAliveCountMax)
  * @param stallTimeout a transfer that makes no progress for this long is aborted by the watchdog
+ * @param credentialsFrom where the credentials came from, for messages ("settings.xml server 'nas'");
+ *        null: not said
  */
 public record SshOptions(Path home, Path knownHosts, Path sshConfig, String username, String password, Path privateKey,
                          String passphrase, String agentSocket, Duration connectTimeout, Duration serverAliveInterval,
-                         Duration stallTimeout) {
+                         Duration stallTimeout, String credentialsFrom) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SERVER_ALIVE_INTERVAL = Duration.ofSeconds(15);
@@ -53,7 +55,7 @@ public record SshOptions(Path home, Path knownHosts, Path sshConfig, String user
 
     /** Defaults: ~/.ssh/known_hosts, ~/.ssh/config, no explicit credentials, no agent. */
     public static SshOptions defaults(Path home) {
-        return new SshOptions(home, null, null, null, null, null, null, null, null, null, null);
+        return new SshOptions(home, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Defaults plus the ssh-agent named by SSH_AUTH_SOCK in {@code env}, when set. */
@@ -64,28 +66,39 @@ public record SshOptions(Path home, Path knownHosts, Path sshConfig, String user
 
     public SshOptions withKnownHosts(Path file) {
         return new SshOptions(home, file, sshConfig, username, password, privateKey, passphrase, agentSocket,
-                connectTimeout, serverAliveInterval, stallTimeout);
+                connectTimeout, serverAliveInterval, stallTimeout, credentialsFrom);
     }
 
     public SshOptions withSshConfig(Path file) {
         return new SshOptions(home, knownHosts, file, username, password, privateKey, passphrase, agentSocket,
-                connectTimeout, serverAliveInterval, stallTimeout);
+                connectTimeout, serverAliveInterval, stallTimeout, credentialsFrom);
     }
 
     /** Credentials from a settings.xml server; any of them may be null. */
     public SshOptions withCredentials(String user, String pass, Path key, String keyPassphrase) {
         return new SshOptions(home, knownHosts, sshConfig, user, pass, key, keyPassphrase, agentSocket,
-                connectTimeout, serverAliveInterval, stallTimeout);
+                connectTimeout, serverAliveInterval, stallTimeout, credentialsFrom);
     }
 
     public SshOptions withAgent(String socket) {
         return new SshOptions(home, knownHosts, sshConfig, username, password, privateKey, passphrase, socket,
-                connectTimeout, serverAliveInterval, stallTimeout);
+                connectTimeout, serverAliveInterval, stallTimeout, credentialsFrom);
     }
 
     public SshOptions withTimeouts(Duration connect, Duration serverAlive, Duration stall) {
         return new SshOptions(home, knownHosts, sshConfig, username, password, privateKey, passphrase, agentSocket,
-                connect, serverAlive, stall);
+                connect, serverAlive, stall, credentialsFrom);
+    }
+
+    /** Names where the credentials came from in messages, e.g. "settings.xml server 'nas'". */
+    public SshOptions withCredentialsFrom(String source) {
+        return new SshOptions(home, knownHosts, sshConfig, username, password, privateKey, passphrase, agentSocket,
+                connectTimeout, serverAliveInterval, stallTimeout, source);
+    }
+
+    /** "the password of settings.xml server 'nas'", or of "the credentials" when their source is not known. */
+    String passwordName() {
+        return "the password of " + (credentialsFrom == null ? "the credentials" : credentialsFrom);
     }
 
     /** {@code ~} and {@code ~/x} against {@link #home}; other paths as given. */
@@ -114,6 +127,6 @@ public record SshOptions(Path home, Path knownHosts, Path sshConfig, String user
                 + ", password=" + (password == null ? "none" : "****") + ", privateKey=" + privateKey
                 + ", passphrase=" + (passphrase == null ? "none" : "****") + ", agent=" + (agentSocket != null)
                 + ", connectTimeout=" + connectTimeout + ", serverAliveInterval=" + serverAliveInterval
-                + ", stallTimeout=" + stallTimeout + "]";
+                + ", stallTimeout=" + stallTimeout + ", credentialsFrom=" + credentialsFrom + "]";
     }
 }

@@ -88,7 +88,7 @@ class InstallCronSshTest {
 
     List<HostResult> run(ProvisionOptions o, List<Host> hosts, List<ScheduledPlan> plans, RecordingLog log) {
         return new Provisioner(o, new Templates(null), h -> SshConnector.open(new SftpUrl(h.user(), h.address(), h.port(), "/"), sshd.options()), log)
-                .run(hosts, plans, true);
+                .run(hosts, plans);
     }
 
     List<HostResult> run(ProvisionOptions o) {
@@ -205,6 +205,87 @@ class InstallCronSshTest {
         again.forEach(r -> assertEquals(0, r.changed(), String.join("\n", r.lines())));
     }
 
+    static final String SECRET_SETTINGS = "<settings><servers><server><id>b2</id><username>key</username>"
+            + "<password>s3cr3t-v4lue</password></server><server><id>enc</id><password>pass-phr4se</password></server></servers></settings>\n";
+
+    static ProvisionOptions cronWithSettings(boolean absent, String settings) {
+        return new ProvisionOptions(ProvisionOptions.Scheduler.CRON, false, absent, false, true, 5, null, null, null, null, 0, POM, settings);
+    }
+
+    static void saidNoSecret(RecordingLog log) {
+        assertFalse(log.saidAnywhere("s3cr3t-v4lue") || log.saidAnywhere("pass-phr4se"), "no secret in the output:\n" + String.join("\n", log.infos));
+    }
+
+    @Test
+    void absentRemovesThePushedSettingsXmlWithoutOwuiSettingsFileNeverShowingItAndKeepsTheLogs() throws Exception {
+        List<Host> h1 = hosts().subList(0, 1);
+        Path ops = HostUsers.home("owuih1").resolve("owui-ops");
+        RecordingLog log = new RecordingLog();
+        allSucceeded(run(cronWithSettings(false, SECRET_SETTINGS), h1, plans("30 2 * * *"), log));
+        allSucceeded(run(cronWithSettings(false, SECRET_SETTINGS.replace("s3cr3t", "n3w-s3cr3t")), h1, plans("30 2 * * *"), log)); // a settings.xml.bak
+        assertTrue(Files.exists(ops.resolve("settings.xml.bak")));
+        Files.createDirectories(ops.resolve("log"));
+        Files.writeString(ops.resolve("log/daily.log"), "a run's output\n"); // what the job leaves when it ran
+
+        RecordingLog removing = new RecordingLog();
+        List<HostResult> removed = run(cronWithSettings(true, null), h1, plans("30 2 * * *"), removing); // no owui.settingsFile now
+        allSucceeded(removed);
+        String out = String.join("\n", removing.infos);
+        assertTrue(removing.infos.contains("[owuih1] changed: remove " + ops.resolve("settings.xml")), out);
+        assertTrue(removing.infos.contains("[owuih1] (settings.xml removed; its content is not shown)"), out);
+        assertTrue(out.contains("kept: " + ops + "/log/ (the jobs' logs)") && out.contains(ops + "/crontab.bak"), out);
+        saidNoSecret(log);
+        saidNoSecret(removing);
+        assertEquals(OWN, HostUsers.crontab("owuih1"), "the user's own crontab, byte for byte");
+        try (Stream<Path> left = Files.list(ops)) {
+            assertEquals(List.of("crontab.bak", "log"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the settings.xml, its .bak and marker, the pom and bin/ are gone; the operator's record stays");
+        }
+        assertEquals("a run's output\n", Files.readString(ops.resolve("log/daily.log")));
+
+        HostResult again = run(cronWithSettings(true, null), h1, plans("30 2 * * *"), new RecordingLog()).get(0);
+        assertEquals(0, again.changed(), String.join("\n", again.lines()));
+    }
+
+    @Test
+    void theSharedFilesGoWithTheLastPlanEvenOneAlreadyDeletedFromThePom() throws Exception {
+        HostUsers.setCrontab("owuih2", null);
+        List<Host> h2 = hosts().subList(1, 2);
+        Path ops = HostUsers.home("owuih2").resolve("owui-ops");
+        allSucceeded(run(cronWithSettings(false, SECRET_SETTINGS), h2, plans("30 2 * * *"), new RecordingLog()));
+
+        RecordingLog first = new RecordingLog();
+        allSucceeded(run(cronWithSettings(true, null), h2, plans("30 2 * * *").subList(0, 1), first)); // -Dowui.plan=daily
+        assertTrue(Files.exists(ops.resolve("settings.xml")) && Files.exists(ops.resolve("pom.xml")), "weekly still runs with them");
+        assertTrue(first.saidAnywhere("kept: " + ops.resolve("pom.xml") + ", " + ops.resolve("settings.xml") + ": still used by ["
+                + ops.resolve("bin/owui-weekly.sh") + "]"), String.join("\n", first.infos));
+
+        // weekly is no longer in the pom: removed by its name alone (what InstallCronMojo passes then).
+        List<ScheduledPlan> deleted = List.of(ScheduledPlan.of(new Plan("weekly", List.of("(removed)"), null, null, "@daily", null)));
+        RecordingLog last = new RecordingLog();
+        allSucceeded(run(cronWithSettings(true, null), h2, deleted, last));
+        saidNoSecret(last);
+        assertNull(HostUsers.crontab("owuih2"), "no crontab before, none after");
+        try (Stream<Path> left = Files.list(ops)) {
+            assertEquals(List.of("crontab.bak"), left.map(p -> p.getFileName().toString()).toList(),
+                    "pom, settings.xml, marker, bin/ gone; the crontab as it was before the last change stays");
+        }
+    }
+
+    @Test
+    void aSettingsXmlInstallCronDidNotPutThereIsKept() throws Exception {
+        List<Host> h3 = hosts().subList(2, 3);
+        Path ops = HostUsers.home("owuih3").resolve("owui-ops");
+        allSucceeded(run(cron(), h3, plans("30 2 * * *"), new RecordingLog()));
+        Files.writeString(ops.resolve("settings.xml"), SECRET_SETTINGS); // the operator's own, for an owui.command of theirs
+        RecordingLog log = new RecordingLog();
+        allSucceeded(run(cronWithSettings(true, null), h3, plans("30 2 * * *"), log));
+        assertEquals(SECRET_SETTINGS, Files.readString(ops.resolve("settings.xml")));
+        assertTrue(log.saidAnywhere("kept: " + ops.resolve("settings.xml") + ": install-cron did not put it there"), String.join("\n", log.infos));
+        saidNoSecret(log);
+        assertFalse(Files.exists(ops.resolve("pom.xml")) || Files.exists(ops.resolve("bin")));
+    }
+
     @Test
     void anUnreachableHostIsReportedAndTheOthersSucceed() throws IOException {
         int closed;
@@ -241,7 +322,7 @@ class InstallCronSshTest {
         Provisioner p = new Provisioner(cron(), new Templates(mine), h -> {
             throw new AssertionError("no host may be contacted");
         }, new RecordingLog());
-        OwuiException e = assertThrows(OwuiException.class, () -> p.run(hosts(), plans("30 2 * * *"), true));
+        OwuiException e = assertThrows(OwuiException.class, () -> p.run(hosts(), plans("30 2 * * *")));
         assertTrue(e.getMessage().contains("job.sh.ftl") && e.getMessage().contains("retries"), e.getMessage());
     }
 

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,11 +28,13 @@ public final class Sshd implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final Map<String, String> settings;
     private Process process;
 
-    private Sshd(Path dir, int port) {
+    private Sshd(Path dir, int port, Map<String, String> settings) {
         this.dir = dir;
         this.port = port;
+        this.settings = settings;
     }
 
     /** Skips the calling test unless sshd can run here: root, and openssh-server installed. */
@@ -43,10 +47,18 @@ public final class Sshd implements AutoCloseable {
 
     /** Generates keys and config under {@code dir} and starts the server. */
     public static Sshd start(Path dir) {
+        return start(dir, Map.of());
+    }
+
+    /**
+     * The same with some sshd_config keywords set otherwise, e.g. {@code PasswordAuthentication yes}
+     * (sshd takes the first value of a keyword, so these replace the defaults' lines).
+     */
+    public static Sshd start(Path dir, Map<String, String> settings) {
         assumeAvailable();
         try {
             Files.createDirectories(dir);
-            Sshd s = new Sshd(dir, freePort());
+            Sshd s = new Sshd(dir, freePort(), settings);
             s.keygen("host_ed25519", "");
             s.keygen("user_ed25519", "");
             s.keygen("user_with_passphrase", "correct horse");
@@ -218,23 +230,25 @@ public final class Sshd implements AutoCloseable {
     }
 
     private void writeConfig() throws IOException {
-        String config = String.join("\n",
-                "Port " + port,
-                "ListenAddress 127.0.0.1",
-                "HostKey " + dir.resolve("host_ed25519"),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                "PidFile " + dir.resolve("sshd.pid"),
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes",
-                "PermitRootLogin prohibit-password",
-                "StrictModes no", // the temp directory's modes are not sshd's business here
-                "UsePAM no",
-                "MaxSessions 20",
-                "Subsystem sftp internal-sftp",
-                "LogLevel VERBOSE",
-                "");
-        Files.writeString(dir.resolve("sshd_config"), config);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("Port", Integer.toString(port));
+        config.put("ListenAddress", "127.0.0.1");
+        config.put("HostKey", dir.resolve("host_ed25519").toString());
+        config.put("AuthorizedKeysFile", dir.resolve("authorized_keys").toString());
+        config.put("PidFile", dir.resolve("sshd.pid").toString());
+        config.put("PasswordAuthentication", "no");
+        config.put("KbdInteractiveAuthentication", "no");
+        config.put("PubkeyAuthentication", "yes");
+        config.put("PermitRootLogin", "prohibit-password");
+        config.put("StrictModes", "no"); // the temp directory's modes are not sshd's business here
+        config.put("UsePAM", "no");
+        config.put("MaxSessions", "20");
+        config.put("Subsystem", "sftp internal-sftp");
+        config.put("LogLevel", "VERBOSE"); // one line per failed attempt: the tests count them
+        config.putAll(settings);
+        StringBuilder text = new StringBuilder();
+        config.forEach((k, v) -> text.append(k).append(' ').append(v).append('\n'));
+        Files.writeString(dir.resolve("sshd_config"), text.toString());
     }
 
     /** Writes a known_hosts line for this server's {@code [127.0.0.1]:port} with the given public key. */
