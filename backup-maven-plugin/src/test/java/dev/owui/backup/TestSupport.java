@@ -86,6 +86,33 @@ public final class TestSupport {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /**
+     * Asserts that what the tool wrote under {@code root} (root included) is private: every folder
+     * 0700, every regular file 0600, whatever the umask; symbolic links have no mode of their own.
+     * Returns {folders, files} checked, so a caller can tell the walk saw something.
+     */
+    public static int[] assertPrivateTree(Path root) throws IOException {
+        int[] seen = new int[2];
+        List<String> wrong = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                boolean dir = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                seen[dir ? 0 : 1]++;
+                if (!mode.equals(dir ? "rwx------" : "rw-------")) {
+                    wrong.add(root.relativize(p) + (dir ? "/ " : " ") + mode);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(wrong.isEmpty(), wrong.size() + " entries not private under " + root + ", e.g. "
+                + wrong.subList(0, Math.min(8, wrong.size())));
+        return seen;
+    }
+
     /** Runs a command and fails the test if it fails. */
     public static void sh(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

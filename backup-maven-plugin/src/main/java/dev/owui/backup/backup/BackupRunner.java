@@ -8,6 +8,7 @@ import dev.owui.backup.codec.Encoded;
 import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.codec.Storage;
 import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;
@@ -91,6 +92,7 @@ public final class BackupRunner {
                 () -> Previous.newest(target, instance, target.backups(instance), warnings, log, o.codec()));
         long t = System.nanoTime();
         List<SourceFile> files = dataDir.scan(o.selector(), w -> warn(warnings, w));
+        List<DirectoryEntry> directories = dataDir.directories(o.selector());
         phases.put("scan", System.nanoTime() - t);
 
         try (TargetLock lock = target.lock(instance)) {
@@ -117,6 +119,7 @@ public final class BackupRunner {
             try (BackupWriter writer = target.begin(instance, id); WorkerPool pool = new WorkerPool(o.threads())) {
                 Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool, o);
                 t = System.nanoTime();
+                directories.forEach(d -> writer.directory(d.path())); // empty folders too: the tree is browsable as the data directory
                 List<Captured> databases = run.captureDatabases(files);
                 phases.put("databases", System.nanoTime() - t);
 
@@ -147,7 +150,7 @@ public final class BackupRunner {
                         ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(), o.mode().manifestName(),
                         startedAt, Instant.now(), facts,
                         new Manifest.Totals(entries.size(), run.bytesTotal.get(), run.bytesWritten.get(), run.bytesReused.get()),
-                        storageSettings(o.codec()), entries);
+                        storageSettings(o.codec()), entries, directories);
                 writer.commit(o.codec().encryptManifest() ? encryptManifest(writer, manifest, o.codec()) : manifest);
                 phases.put("commit", System.nanoTime() - t);
                 return new BackupResult(manifest, phases, run.linkFallbacks.get(), List.copyOf(warnings));

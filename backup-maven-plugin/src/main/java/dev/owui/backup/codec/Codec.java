@@ -36,8 +36,8 @@ public final class Codec {
     public static Encoded encode(InputStream in, Path dest, String storage, CodecSettings settings, String name) throws IOException {
         MessageDigest original = Hashing.newSha256();
         // No buffering: zstd and OpenPGP both write in large blocks (~128 KiB frames, 64 KiB packets).
-        Counting stored = new Counting(Files.newOutputStream(dest,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        Counting stored = new Counting(java.nio.channels.Channels.newOutputStream(dev.owui.backup.store.PrivateFiles.openChannel(dest,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)));
         long size = 0;
         try (OutputStream out = encoder(stored, storage, settings, name)) {
             byte[] buf = BUFFERS.get();

@@ -24,7 +24,8 @@ public record Manifest(
         InstanceFacts openWebUi,
         Totals totals,
         StorageSettings storage,
-        List<FileEntry> files) {
+        List<FileEntry> files,
+        List<DirectoryEntry> directories) {
 
     public static final String FORMAT = "owui-backup";
     /**
@@ -36,18 +37,43 @@ public record Manifest(
     public static final int FORMAT_VERSION_PLAIN = 1;
     public static final String FILE_NAME = "manifest.json";
 
+    /**
+     * A manifest without folder entries, as every manifest was before they were recorded (restore
+     * then makes folders with default modes). Folder entries need no new format version: they are
+     * a field of their own, which older readers ignore (unknown fields), and the file list is
+     * unchanged, so an older tool restores such a backup exactly as before.
+     */
+    public Manifest(String format, int formatVersion, String toolVersion, String instance, String backupId, String host,
+                    String dataDir, String mode, Instant startedAt, Instant finishedAt, InstanceFacts openWebUi,
+                    Totals totals, StorageSettings storage, List<FileEntry> files) {
+        this(format, formatVersion, toolVersion, instance, backupId, host, dataDir, mode, startedAt, finishedAt,
+                openWebUi, totals, storage, files, null);
+    }
+
     /** A manifest of a backup without compression or encryption (format version 1 content). */
     public Manifest(String format, int formatVersion, String toolVersion, String instance, String backupId, String host,
                     String dataDir, String mode, Instant startedAt, Instant finishedAt, InstanceFacts openWebUi,
                     Totals totals, List<FileEntry> files) {
         this(format, formatVersion, toolVersion, instance, backupId, host, dataDir, mode, startedAt, finishedAt,
-                openWebUi, totals, null, files);
+                openWebUi, totals, null, files, null);
     }
 
     /** The same manifest with another file list (the header stays). */
     public Manifest withFiles(List<FileEntry> newFiles) {
         return new Manifest(format, formatVersion, toolVersion, instance, backupId, host, dataDir, mode, startedAt,
-                finishedAt, openWebUi, totals, storage, newFiles);
+                finishedAt, openWebUi, totals, storage, newFiles, directories);
+    }
+
+    /** The same manifest with these folder entries (null: none recorded). */
+    public Manifest withDirectories(List<DirectoryEntry> dirs) {
+        return new Manifest(format, formatVersion, toolVersion, instance, backupId, host, dataDir, mode, startedAt,
+                finishedAt, openWebUi, totals, storage, files, dirs);
+    }
+
+    /** The folder entries, empty for a manifest written before they were recorded. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<DirectoryEntry> directoriesOrEmpty() {
+        return directories == null ? List.of() : directories;
     }
 
     /**
@@ -99,7 +125,11 @@ public record Manifest(
         }
     }
 
-    /** Sums over {@link #files}, kept in the manifest so listing needs no arithmetic over entries. */
+    /**
+     * Sums over {@link #files}, kept in the manifest so listing needs no arithmetic over entries.
+     * Folder entries ({@link #directories}) are not counted: they have no content, and a count of
+     * files should not change with the way they are grouped in folders.
+     */
     public record Totals(long files, long bytes, long bytesWritten, long bytesReused) {
     }
 }

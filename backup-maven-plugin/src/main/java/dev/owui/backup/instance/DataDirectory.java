@@ -1,6 +1,7 @@
 package dev.owui.backup.instance;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -287,6 +288,62 @@ public final class DataDirectory {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "special file";
         }
+    }
+
+    /**
+     * The folders below the data directory that the selector takes (empty ones too), by path, with
+     * their mode and time: the manifest's {@code directories}, which restore puts back. Symbolic
+     * links to folders are links, not folders (the walk does not follow them).
+     */
+    public List<DirectoryEntry> directories(FileSelector selector) {
+        List<DirectoryEntry> found = new ArrayList<>();
+        List<FileNames.Unfaithful> unfaithful = new ArrayList<>();
+        try {
+            Files.walkFileTree(realRoot, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    String rel = rel(dir);
+                    if (rel.isEmpty()) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (!matches(() -> selector.walkInto(rel))) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    FileNames.Unfaithful bad = FileNames.firstUnfaithful(dir, rel, realRoot.relativize(dir).getNameCount());
+                    if (bad != null) { // an empty folder with such a name would otherwise be recorded under a wrong name
+                        unfaithful.add(bad);
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (matches(() -> selector.selects(rel))) {
+                        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                        String mode;
+                        try {
+                            mode = view == null ? null : PosixFilePermissions.toString(view.readAttributes().permissions());
+                        } catch (NoSuchFileException gone) {
+                            return FileVisitResult.SKIP_SUBTREE; // removed while we listed
+                        }
+                        found.add(new DirectoryEntry(rel, attrs.lastModifiedTime().toInstant(), mode));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // removed while we listed
+                    }
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new OwuiException("cannot list data directory " + root + ": " + e.getMessage(),
+                    "run as a user that can read every folder of the data directory", e);
+        }
+        if (!unfaithful.isEmpty()) {
+            throw unfaithfulNames(unfaithful);
+        }
+        found.sort(Comparator.comparing(DirectoryEntry::path));
+        return found;
     }
 
     private static int captureRank(SourceFile f) {

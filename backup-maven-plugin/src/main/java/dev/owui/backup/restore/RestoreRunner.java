@@ -6,6 +6,7 @@ import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Storage;
 import dev.owui.backup.codec.StoredContent;
+import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
@@ -15,11 +16,13 @@ import dev.owui.backup.instance.SqliteFiles;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.Hashing;
+import dev.owui.backup.store.PrivateFiles;
 import dev.owui.backup.store.Target;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -30,6 +33,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +85,8 @@ public final class RestoreRunner {
         Path staging = dest.resolve(".owui-restore-" + stamp);
         long[] totals;
         try {
-            Files.createDirectories(staging);
+            Files.createDirectories(dest);
+            PrivateFiles.createDirectory(staging); // 0700 while the checked files gather there
             totals = stage(o.target(), instance, manifest, staging, o.keys());
         } catch (IOException e) {
             removeQuietly(staging);
@@ -106,6 +111,7 @@ public final class RestoreRunner {
                     "the checked files are in " + staging + (aside != null ? " and the earlier contents in " + aside : ""), e);
         }
 
+        restoreDirectories(dest, manifest, warnings);
         restoreSecretKey(o, manifest, warnings);
         String backupRevision = manifest.openWebUi() == null ? null : manifest.openWebUi().schemaRevision();
         if (currentRevision != null && backupRevision != null && !currentRevision.equals(backupRevision)) {
@@ -126,6 +132,11 @@ public final class RestoreRunner {
                 throw new OwuiException("backup " + m.backupId() + " is encrypted (" + e.storedPath() + ") and no passphrase or secret key was given",
                         "set owui.encryption.serverId or owui.passphraseEnv (and owui.secretKeyRing for a key pair); nothing was changed");
             }
+        }
+        for (DirectoryEntry d : m.directoriesOrEmpty()) {
+            // Every recorded folder, empty ones too; made before the files (and their symbolic
+            // links), so a folder is always a folder. Modes and times follow once all is in place.
+            Files.createDirectories(safeResolve(staging, d.path()));
         }
         Progress progress = new Progress(log, "restore", m.totals().bytes());
         long files = 0;
@@ -166,6 +177,40 @@ public final class RestoreRunner {
             progress.advance(n);
         }
         return new long[] {files, bytes};
+    }
+
+    /**
+     * Puts back the recorded folders' modes and times, once every file is in its final place and
+     * nothing else will be written into them (each write or removal in a folder changes its mtime),
+     * deepest first, so a parent's mode can never stand in the way of setting a child's. A backup
+     * made before folders were recorded has none: its folders keep the modes restore gave them.
+     */
+    private void restoreDirectories(Path dest, Manifest m, List<String> warnings) {
+        List<DirectoryEntry> dirs = new ArrayList<>(m.directoriesOrEmpty());
+        dirs.sort(Comparator.comparingLong((DirectoryEntry d) -> d.path().chars().filter(c -> c == '/').count()).reversed()
+                .thenComparing(DirectoryEntry::path));
+        List<String> failed = new ArrayList<>();
+        for (DirectoryEntry d : dirs) {
+            Path p = safeResolve(dest, d.path());
+            try {
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (d.mode() != null) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(d.mode()));
+                }
+                if (d.mtime() != null) {
+                    Files.setLastModifiedTime(p, FileTime.from(d.mtime()));
+                }
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                failed.add(d.path() + " (" + e.getMessage() + ")");
+            }
+        }
+        if (!failed.isEmpty()) {
+            warn(warnings, "the files are restored, but the mode or time of " + failed.size() + " folder(s) could not be set: "
+                    + String.join(", ", failed.subList(0, Math.min(5, failed.size()))) + (failed.size() > 5 ? ", …" : "")
+                    + "; set them by hand from the manifest's directories if they matter");
+        }
     }
 
     private static OwuiException damaged(Manifest m, FileEntry e, String what) {

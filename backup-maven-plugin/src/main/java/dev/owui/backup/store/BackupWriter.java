@@ -17,7 +17,8 @@ public interface BackupWriter extends AutoCloseable {
     /**
      * A local file in which a capture (SQLite's backup API) may build the content of {@code path};
      * hand it over with {@link #putStaged}. A local target stages inside the partial tree so the
-     * hand-over is a rename.
+     * hand-over is a rename. It lies in a folder private to the user (0700: the partial tree or
+     * a temp folder), so whatever creates it with its own default mode (SQLite) exposes nothing.
      */
     Path stagingFile(String path);
 
@@ -37,6 +38,14 @@ public interface BackupWriter extends AutoCloseable {
      * count limit), in which case the caller stores the file anew.
      */
     boolean reuse(String path, String fromBackupId);
+
+    /**
+     * Makes sure the folder {@code path} is in the tree, so an empty folder of the data directory
+     * is browsable there too. Its mode and time are the manifest's ({@code directories}), not
+     * the tree's: every stored folder is 0700. A store without folders (S3) has nothing to do.
+     */
+    default void directory(String path) {
+    }
 
     /** Records a symbolic link in the tree. */
     void symlink(String path, String linkTarget);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -90,7 +89,7 @@ final class LocalBackupWriter implements BackupWriter {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
              // Truncate, not create-new: a copy redone because the source changed under it replaces
              // the first attempt. Nothing else can sit at d: reused files are linked at their own paths.
-             FileChannel out = FileChannel.open(d, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+             FileChannel out = PrivateFiles.openChannel(d, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(arr);
             int n;
             while ((n = in.read(buf.clear())) > 0) {
@@ -142,6 +141,18 @@ final class LocalBackupWriter implements BackupWriter {
     }
 
     @Override
+    public void directory(String path) {
+        Path d = partial.resolve(path).normalize();
+        if (!d.startsWith(partial) || d.equals(partial)) {
+            throw new IllegalArgumentException("path escapes the backup tree: " + path);
+        }
+        madeDirs.computeIfAbsent(d, dir -> {
+            target.createDirectories(dir);
+            return Boolean.TRUE;
+        });
+    }
+
+    @Override
     public void symlink(String path, String linkTarget) {
         Path d = dest(path);
         try {
@@ -177,14 +188,20 @@ final class LocalBackupWriter implements BackupWriter {
         }
     }
 
+    /**
+     * A stored file is 0600 whatever the source's mode (which the manifest records and restore puts
+     * back): the tree holds upload names and contents. Its mtime is the source's, as a courtesy.
+     */
     private void finish(Path d, Instant mtime, String mode) {
         try {
-            if (mode != null) {
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(mode));
-            }
+            PrivateFiles.makePrivate(d);
+        } catch (IOException e) {
+            throw OwuiIo.targetFailure(target.location(), d, e);
+        }
+        try {
             Files.setLastModifiedTime(d, FileTime.from(mtime));
         } catch (IOException | UnsupportedOperationException ignored) {
-            // attributes are recorded in the manifest, which restore uses; the tree's own are a courtesy
+            // the manifest records the time, which restore uses; the tree's own is a courtesy
         }
     }
 }

@@ -38,10 +38,11 @@ public final class LocalCopies implements AutoCloseable {
         if (Files.exists(local)) {
             return local;
         }
-        Files.createDirectories(local.getParent());
+        // Private like the target (0700, 0600): these are copies of backed-up databases.
+        PrivateFiles.createDirectories(local.getParent());
         Path part = local.resolveSibling(local.getFileName() + ".part");
-        try (InputStream in = fetch.open()) {
-            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = fetch.open(); java.io.OutputStream out = PrivateFiles.newOutputStream(part)) {
+            in.transferTo(out);
         }
         Files.move(part, local, StandardCopyOption.ATOMIC_MOVE);
         return local;
@@ -49,7 +50,7 @@ public final class LocalCopies implements AutoCloseable {
 
     private synchronized Path dir() throws IOException {
         if (dir == null) {
-            dir = Files.createTempDirectory(prefix);
+            dir = Files.createTempDirectory(prefix); // 0700: the JDK's default for temp folders on POSIX
         }
         return dir;
     }

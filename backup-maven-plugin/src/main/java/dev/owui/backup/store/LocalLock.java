@@ -28,7 +28,9 @@ final class LocalLock implements TargetLock {
         String cleared = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                Files.write(file, LockInfo.current(TOOL).toJson(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                try (var out = java.nio.channels.Channels.newOutputStream(PrivateFiles.openChannel(file, StandardOpenOption.CREATE_NEW))) {
+                    out.write(LockInfo.current(TOOL).toJson());
+                }
                 return new LocalLock(file, cleared);
             } catch (FileAlreadyExistsException held) {
                 LockInfo holder = readHolder(file);

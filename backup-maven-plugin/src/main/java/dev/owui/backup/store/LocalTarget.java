@@ -195,7 +195,7 @@ public final class LocalTarget implements Target {
 
     void createDirectories(Path dir) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir); // 0700: the target holds upload names and contents
         } catch (FileAlreadyExistsException | NotDirectoryException e) {
             throw new OwuiException("cannot create " + dir + " at target " + location + ": a file is in the way (" + e.getFile() + ")",
                     "choose a target directory, not a file");
@@ -226,7 +226,7 @@ public final class LocalTarget implements Target {
 
     static void writeAtomically(Path file, byte[] content, boolean sync) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (var ch = PrivateFiles.openChannel(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(content));
             if (sync) {
                 ch.force(true);

@@ -11,6 +11,7 @@ import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.Hashing;
+import dev.owui.backup.store.PrivateFiles;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetLock;
 import java.io.IOException;
@@ -125,6 +126,7 @@ public final class BackupCopier {
         AtomicLong shared = new AtomicLong();
         Progress progress = new Progress(log, "copy", source.files().stream().mapToLong(FileEntry::size).sum());
         try (BackupWriter writer = to.begin(instance, id); WorkerPool pool = new WorkerPool(threads)) {
+            source.directoriesOrEmpty().forEach(d -> writer.directory(d.path())); // empty folders travel too
             List<Future<?>> futures = new ArrayList<>();
             for (FileEntry e : source.files()) {
                 futures.add(pool.submit(() -> {
@@ -150,7 +152,7 @@ public final class BackupCopier {
                 writer.commit(new Manifest(source.format(), source.formatVersion(), source.toolVersion(), source.instance(),
                         source.backupId(), source.host(), source.dataDir(), source.mode(), source.startedAt(), source.finishedAt(),
                         source.openWebUi(), new Manifest.Totals(entries.size(), bytes, sent.get(), shared.get()), source.storage(),
-                        List.copyOf(entries)));
+                        List.copyOf(entries), source.directories()));
             }
         }
         log.info("copied " + id + " to " + to.location() + ": " + dev.owui.backup.report.Sizes.bytes(sent.get()) + " sent, "
@@ -178,7 +180,7 @@ public final class BackupCopier {
                                     String expected, java.time.Instant mtime, String mode) {
         Path staged = writer.stagingFile(storedPath);
         String got;
-        try (InputStream in = from.open(instance, id, storedPath); OutputStream out = Files.newOutputStream(staged)) {
+        try (InputStream in = from.open(instance, id, storedPath); OutputStream out = PrivateFiles.newOutputStream(staged)) {
             got = copyHashing(in, out);
         } catch (IOException x) {
             throw new OwuiException("cannot read " + shown + " of backup " + id + " at " + from.location() + ": " + x.getMessage(),

@@ -1,6 +1,7 @@
 package dev.owui.backup.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,23 @@ class ManifestCodecTest {
         assertEquals(3, s.totals().bytes());
         assertEquals(List.of(), s.files());
         assertThrows(OwuiException.class, () -> ManifestCodec.read(new ByteArrayInputStream(truncated), "x"));
+    }
+
+    @Test
+    void folderEntriesRoundTripAfterTheFileListAndAManifestWithoutThemStillReads() {
+        Manifest m = sample().withDirectories(List.of(new DirectoryEntry("uploads", Instant.parse("2026-11-20T10:00:00.5Z"), "rwxr-x---"),
+                new DirectoryEntry("uploads/empty", Instant.parse("2026-11-20T10:00:01Z"), "rwx------")));
+        String json = new String(ManifestCodec.write(m), StandardCharsets.UTF_8);
+        assertEquals(m, ManifestCodec.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "x"));
+        assertTrue(json.indexOf("\"directories\" : [") > json.indexOf("\"files\" : ["), "after the file list: a summary never parses them");
+        assertEquals("1", String.valueOf(m.formatVersion()), "no new version: older readers ignore the unknown field");
+        assertEquals(null, ManifestCodec.readSummary(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "x").directories());
+
+        // As every manifest was written before folders were recorded.
+        Manifest old = ManifestCodec.read(new ByteArrayInputStream(ManifestCodec.write(sample())), "x");
+        assertFalse(new String(ManifestCodec.write(sample()), StandardCharsets.UTF_8).contains("directories"));
+        assertEquals(null, old.directories());
+        assertEquals(List.of(), old.directoriesOrEmpty());
     }
 
     @Test

@@ -12,6 +12,11 @@ import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupRunner;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.owui.backup.codec.CodecSettings;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.EncryptionKeys;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.FileSelector;
@@ -20,9 +25,12 @@ import dev.owui.backup.testkit.Fixture;
 import dev.owui.backup.testkit.OpenWebUiFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,6 +90,90 @@ class RestoreRunnerTest {
         try (Stream<Path> s = Files.list(into)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".owui-")), "no staging left");
         }
+    }
+
+    /** A data directory with a private folder, a 0640 file, an empty folder and set folder times. */
+    private Fixture withModesAndFolderTimes(String name) throws Exception {
+        Fixture g = OpenWebUiFixture.at(tmp.resolve(name)).build();
+        Path d = g.dataDir();
+        Files.createDirectories(d.resolve("uploads/sub"));
+        Files.writeString(d.resolve("uploads/sub/notes.txt"), "group may read");
+        Files.setPosixFilePermissions(d.resolve("uploads/sub/notes.txt"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(d.resolve("uploads/sub"), PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(d.resolve("uploads/empty/deeper"));
+        Files.setPosixFilePermissions(d.resolve("uploads/empty"), PosixFilePermissions.fromString("rwxr-x---"));
+        Instant t = Instant.parse("2024-03-01T12:34:56.123456789Z");
+        for (String dir : List.of("uploads/empty/deeper", "uploads/empty", "uploads/sub", "uploads", "vector_db")) {
+            t = t.plusSeconds(3600);
+            Files.setLastModifiedTime(d.resolve(dir), FileTime.from(t));
+        }
+        return g;
+    }
+
+    /** Mode and mtime of every folder and file under dir (no SQLite side files, nothing excluded by default): what restore must give back. */
+    private static Map<String, String> attributes(Path dir) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                String rel = dir.relativize(p).toString();
+                if (rel.isEmpty() || rel.startsWith("cache") || rel.startsWith("audit") || rel.endsWith("-wal") || rel.endsWith("-shm") || Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                out.put(rel + (Files.isDirectory(p) ? "/" : ""), PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
+                        + " " + Files.getLastModifiedTime(p).toInstant());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void modesAndTimesOfFilesAndFoldersComeBackAndEmptyFoldersToo() throws Exception {
+        Fixture g = withModesAndFolderTimes("moded");
+        Map<String, String> before = attributes(g.dataDir());
+        assertTrue(before.get("uploads/sub/").startsWith("rwx------ 2024-03-01T15:34:56.123456789Z"), before.get("uploads/sub/"));
+        assertTrue(before.containsKey("uploads/empty/deeper/"));
+        LocalTarget t = TestSupport.target(tmp.resolve("backups-moded"));
+        CodecSettings sealed = CodecSettings.zstd(3).encryptedTo(EncryptionKeys.of("pass phrase".toCharArray(), List.of()));
+        for (CodecSettings codec : List.of(CodecSettings.plain(), sealed)) {
+            Manifest m = new BackupRunner(new RecordingLog()).run(TestSupport.options(g.dataDir(), t).withCodec(codec)).manifest();
+            assertTrue(m.directoriesOrEmpty().stream().anyMatch(e -> e.path().equals("uploads/empty/deeper")), "an empty folder is recorded");
+            assertEquals(codec.isPlain() ? Manifest.FORMAT_VERSION_PLAIN : Manifest.FORMAT_VERSION, m.formatVersion(),
+                    "folder entries need no new format version");
+            Path into = tmp.resolve("restored-" + m.backupId());
+            new RestoreRunner(new RecordingLog()).run(new RestoreOptions(t, "test", m.backupId(), into, false, null,
+                    DecryptionKeys.of("pass phrase".toCharArray(), null)));
+            Map<String, String> after = attributes(into);
+            List<String> differing = before.keySet().stream().filter(k -> !before.get(k).equals(after.get(k)))
+                    .map(k -> k + ": " + before.get(k) + " → " + after.get(k)).toList();
+            assertEquals(List.of(), differing, "restored with " + codec);
+            assertEquals(before.keySet(), after.keySet());
+        }
+    }
+
+    @Test
+    void aBackupWhoseManifestHasNoFolderEntriesStillRestoresWithDefaultFolders() throws Exception {
+        // What every manifest looked like before folders were recorded.
+        Fixture g = withModesAndFolderTimes("old");
+        LocalTarget t = TestSupport.target(tmp.resolve("backups-old"));
+        Manifest m = new BackupRunner(new RecordingLog()).run(TestSupport.options(g.dataDir(), t)).manifest();
+        Path manifest = t.root().resolve("test").resolve(m.backupId()).resolve(Manifest.FILE_NAME);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode tree = (ObjectNode) json.readTree(manifest.toFile());
+        assertNotNull(tree.remove("directories"));
+        Files.setPosixFilePermissions(manifest, PosixFilePermissions.fromString("rw-------"));
+        json.writeValue(manifest.toFile(), tree);
+
+        Path into = tmp.resolve("restored-old");
+        restoreFrom(t, into);
+        assertEquals("group may read", Files.readString(into.resolve("uploads/sub/notes.txt")));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(into.resolve("uploads/sub/notes.txt"))),
+                "file modes were always recorded");
+        assertTrue(Files.isDirectory(into.resolve("uploads/sub")));
+        assertFalse(Files.exists(into.resolve("uploads/empty")), "an old backup knows no empty folders");
+    }
+
+    private static void restoreFrom(LocalTarget t, Path into) {
+        new RestoreRunner(new RecordingLog()).run(new RestoreOptions(t, "test", null, into, false, null));
     }
 
     @Test

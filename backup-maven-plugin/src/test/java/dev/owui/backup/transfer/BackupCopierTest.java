@@ -42,6 +42,26 @@ class BackupCopierTest {
     }
 
     @Test
+    void folderEntriesAndEmptyFoldersTravelAndTheCopyIsPrivate() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        Files.createDirectories(f.dataDir().resolve("uploads/empty"));
+        Files.setPosixFilePermissions(f.dataDir().resolve("uploads/empty"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        LocalTarget source = TestSupport.target(tmp.resolve("cloud"));
+        LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
+        Manifest m = TestSupport.backup(f.dataDir(), source).manifest();
+        assertTrue(m.directoriesOrEmpty().stream().anyMatch(d -> d.path().equals("uploads/empty") && d.mode().equals("rwxr-x---")));
+
+        BackupCopier.Copied c = new BackupCopier(new RecordingLog(), 4).copy(source, nas, "test", List.of(m.backupId())).get(0);
+        Manifest there = nas.manifest("test", m.backupId());
+        assertEquals(m.directories(), there.directories(), "folder entries pass through unchanged");
+        assertEquals(m.totals().files(), there.totals().files(), "folders are not counted as files");
+        assertEquals(m.files().size(), c.files());
+        assertTrue(Files.isDirectory(nas.root().resolve("test").resolve(m.backupId()).resolve("uploads/empty")));
+        TestSupport.assertPrivateTree(nas.root().resolve("test"));
+        assertWhole(nas);
+    }
+
+    @Test
     void copiesEveryBackupOnceAndSharesWhatTheDestinationAlreadyHolds() throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
         LocalTarget source = TestSupport.target(tmp.resolve("cloud"));

@@ -119,7 +119,14 @@ final class RemoteFiles {
         return out;
     }
 
-    /** Creates a directory; one that already exists is fine. */
+    /** Permissions of what the tool creates on the server: folders 0700, files 0600 (see PrivateFiles). */
+    static final int PRIVATE_DIR = 0700;
+    static final int PRIVATE_FILE = 0600;
+
+    /**
+     * Creates a directory, 0700 before anything is put in it (JSch's mkdir sends no attributes,
+     * so the server's umask applies at creation); one that already exists is fine and left as it is.
+     */
     void mkdir(String path) throws SftpException {
         try (Watchdog.Activity a = session.watch("creating " + path)) {
             sftp.mkdir(path); // literal: mkdir is the one call JSch does not glob
@@ -127,6 +134,26 @@ final class RemoteFiles {
             SftpATTRS there = stat(path);
             if (there == null || !there.isDir()) {
                 throw e;
+            }
+            return;
+        }
+        setMode(path, PRIVATE_DIR);
+    }
+
+    /**
+     * Sets permissions only. A server that refuses (a filesystem without modes) is no failure,
+     * as with {@link #setModeAndTime}: there is nothing more private to make there.
+     */
+    void setMode(String path, int permissions) throws SftpException {
+        try (Watchdog.Activity a = session.watch("setting the permissions of " + path)) {
+            SftpATTRS attrs = sftp.lstat(q(path));
+            attrs.setPERMISSIONS(permissions);
+            try {
+                sftp.setStat(q(path), attrs);
+            } catch (SftpException e) {
+                if (!usable()) {
+                    throw e;
+                }
             }
         }
     }
@@ -248,11 +275,23 @@ final class RemoteFiles {
         }
     }
 
-    /** A new file (truncated if it exists); every write counts as progress for the watchdog. */
+    /**
+     * A new file (truncated if it exists), 0600 before its first byte is written; every write
+     * counts as progress for the watchdog.
+     */
     OutputStream create(String path) throws SftpException {
         Watchdog.Activity a = session.watch("writing " + path);
         try {
             OutputStream out = sftp.put(q(path), ChannelSftp.OVERWRITE);
+            // JSch's open sends no attributes, so the server creates the file with its umask
+            // (0644). The stream has sent nothing yet (it numbers its writes from the first one),
+            // so the channel is free for the chmod before any content goes out.
+            try {
+                setMode(path, PRIVATE_FILE);
+            } catch (SftpException | RuntimeException e) {
+                closeQuietly(out);
+                throw e;
+            }
             return new FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -272,6 +311,14 @@ final class RemoteFiles {
         } catch (SftpException | RuntimeException e) {
             a.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // the chmod failed first: that is the error to report
         }
     }
 

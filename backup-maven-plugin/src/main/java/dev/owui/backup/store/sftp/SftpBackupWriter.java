@@ -16,8 +16,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,34 +144,16 @@ final class SftpBackupWriter implements BackupWriter {
         });
     }
 
-    /** Attributes on the temporary file, then one rename puts it in place (replacing a first attempt). */
+    /**
+     * Attributes on the temporary file, then one rename puts it in place (replacing a first
+     * attempt). The stored file stays 0600 whatever the source's mode, which the manifest records.
+     */
     private void place(RemoteFiles f, String tmp, String d, Instant mtime, String mode) throws SftpException {
-        f.setModeAndTime(tmp, permissions(mode), mtime.getEpochSecond());
+        f.setModeAndTime(tmp, RemoteFiles.PRIVATE_FILE, mtime.getEpochSecond());
         if (!posixRename) {
             f.removeIfExists(d); // SFTP's own rename refuses an existing target
         }
         f.rename(tmp, d);
-    }
-
-    static Integer permissions(String mode) {
-        if (mode == null) {
-            return null;
-        }
-        int bits = 0;
-        for (PosixFilePermission p : PosixFilePermissions.fromString(mode)) {
-            bits |= switch (p) {
-                case OWNER_READ -> 0400;
-                case OWNER_WRITE -> 0200;
-                case OWNER_EXECUTE -> 0100;
-                case GROUP_READ -> 040;
-                case GROUP_WRITE -> 020;
-                case GROUP_EXECUTE -> 010;
-                case OTHERS_READ -> 04;
-                case OTHERS_WRITE -> 02;
-                case OTHERS_EXECUTE -> 01;
-            };
-        }
-        return bits;
     }
 
     /**
@@ -202,6 +182,19 @@ final class SftpBackupWriter implements BackupWriter {
                 }
                 throw e;
             }
+        });
+    }
+
+    @Override
+    public void directory(String path) {
+        String d = RemotePaths.under(partial, path);
+        if (madeDirs.containsKey(d)) {
+            return;
+        }
+        conn.call(session, "creating the folder " + path, f -> {
+            f.mkdirs(d);
+            madeDirs.put(d, Boolean.TRUE);
+            return null;
         });
     }
 

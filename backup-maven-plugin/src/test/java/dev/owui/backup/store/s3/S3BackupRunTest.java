@@ -30,6 +30,9 @@ import dev.owui.backup.verify.VerifyResult;
 import dev.owui.backup.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +42,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /** The backup engine end to end against S3Proxy: backup, verify, restore, list, incremental copies, faults, retention. */
 class S3BackupRunTest {
@@ -102,6 +108,41 @@ class S3BackupRunTest {
                 assertEquals(sha256(fixture.dataDir().resolve(u)), sha256(into.resolve(u)), "restored under its own name: " + u);
             }
             assertEquals(fixture.users(), TestSupport.queryLong(into.resolve("webui.db"), "SELECT count(*) FROM user"));
+        }
+    }
+
+    @Test
+    void noRequestSetsAnAclAndFolderModesTimesAndEmptyFoldersRestoreFromTheManifest() throws Exception {
+        Path data = fixture.dataDir();
+        Files.createDirectories(data.resolve("uploads/sub/empty"));
+        Files.writeString(data.resolve("uploads/sub/notes.txt"), "group may read");
+        Files.setPosixFilePermissions(data.resolve("uploads/sub/notes.txt"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(data.resolve("uploads/sub"), PosixFilePermissions.fromString("rwx------"));
+        Instant t = Instant.parse("2024-03-01T12:34:56.5Z");
+        Files.setLastModifiedTime(data.resolve("uploads/sub/empty"), FileTime.from(t));
+        Files.setLastModifiedTime(data.resolve("uploads/sub"), FileTime.from(t.plusSeconds(60)));
+        List<String> acls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutionInterceptor aclWatch = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+                String op = c.request().getClass().getSimpleName();
+                if (op.contains("Acl") || c.httpRequest().headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("x-amz-acl")
+                        || h.toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-grant"))) {
+                    acls.add(op + " " + c.httpRequest().encodedPath());
+                }
+            }
+        };
+        try (S3Target target = S3Target.open(server.spec("s3://backups/owui"), S3Server.context(), S3Target.Tuning.DEFAULT, List.of(aclWatch))) {
+            Manifest m = new BackupRunner(new RecordingLog()).run(options(data, target)).manifest();
+            new BackupRunner(new RecordingLog()).run(options(data, target)); // server-side copies too
+            assertEquals(List.of(), acls, "S3 has no modes: nothing may be made readable by an ACL either");
+
+            Path into = tmp.resolve("restored");
+            new RestoreRunner(new RecordingLog()).run(new RestoreOptions(target, "test", m.backupId(), into, false, null));
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(into.resolve("uploads/sub/notes.txt"))));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(into.resolve("uploads/sub"))));
+            assertEquals(t.plusSeconds(60), Files.getLastModifiedTime(into.resolve("uploads/sub")).toInstant());
+            assertEquals(t, Files.getLastModifiedTime(into.resolve("uploads/sub/empty")).toInstant(), "an empty folder, known from the manifest alone");
         }
     }
 

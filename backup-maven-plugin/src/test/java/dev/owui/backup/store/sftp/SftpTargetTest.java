@@ -112,7 +112,8 @@ class SftpTargetTest {
         assertEquals(sha256(a), sha256(b1.resolve("uploads/a.bin")));
         assertEquals(sha256(awkward), sha256(b1.resolve("uploads/" + AWKWARD)), "glob characters in names are literal");
         assertEquals(sha256(a), first.get(0).sha256(), "hashed while uploading");
-        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(b1.resolve("uploads/a.bin"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(b1.resolve("uploads/a.bin"))),
+                "stored private whatever the source's mode (the manifest holds that)");
         assertEquals(mtime, Files.getLastModifiedTime(b1.resolve("uploads/a.bin")).toInstant());
         assertEquals("a.bin", Files.readSymbolicLink(b1.resolve("uploads/link")).toString());
         try (var s = Files.list(b1.resolve("uploads"))) {
