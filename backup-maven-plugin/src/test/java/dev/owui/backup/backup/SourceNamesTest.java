@@ -73,6 +73,16 @@ class SourceNamesTest {
     }
 
     @Test
+    void anEmptyDirectoryWithAnInvalidNameFailsTooSinceFoldersAreRecorded() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        rawDir(f.dataDir().resolve("uploads"), "empty-\\351");
+        LocalTarget target = TestSupport.target(tmp.resolve("backups"));
+        OwuiException e = assertThrows(OwuiException.class, () -> TestSupport.backup(f.dataDir(), target));
+        assertTrue(e.problem().contains("'empty-\\xe9' in " + f.dataDir().resolve("uploads")), e.problem());
+        assertTrue(target.backups("test").isEmpty());
+    }
+
+    @Test
     void aDirectoryWithAnInvalidNameIsReportedOnceAsTheDirectory() throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
         Path uploads = f.dataDir().resolve("uploads");
