@@ -17,9 +17,10 @@ import java.util.Locale;
  * @param threads       files stored in parallel
  * @param mode          how the instance is held while capturing (recorded in the manifest)
  * @param codec         compression and encryption of the stored files
+ * @param full          store every file anew, sharing nothing with earlier backups (owui.full)
  */
 public record BackupOptions(Path dataDir, Target target, String instance, FileSelector selector, Path secretKeyFile, int threads,
-                            Mode mode, CodecSettings codec) {
+                            Mode mode, CodecSettings codec, boolean full) {
 
     public static final String DEFAULT_INSTANCE = "open-webui";
     /** Where the secret key sits in a backup tree: outside the data directory's own layout, on purpose. */
@@ -78,18 +79,22 @@ public record BackupOptions(Path dataDir, Target target, String instance, FileSe
 
     /** A hot backup stored plain. */
     public BackupOptions(Path dataDir, Target target, String instance, FileSelector selector, Path secretKeyFile, int threads) {
-        this(dataDir, target, instance, selector, secretKeyFile, threads, Mode.HOT, CodecSettings.plain());
+        this(dataDir, target, instance, selector, secretKeyFile, threads, Mode.HOT, CodecSettings.plain(), false);
     }
 
     public BackupOptions withMode(Mode m) {
-        return new BackupOptions(dataDir, target, instance, selector, secretKeyFile, threads, m, codec);
+        return new BackupOptions(dataDir, target, instance, selector, secretKeyFile, threads, m, codec, full);
     }
 
     public BackupOptions withCodec(CodecSettings c) {
-        return new BackupOptions(dataDir, target, instance, selector, secretKeyFile, threads, mode, c);
+        return new BackupOptions(dataDir, target, instance, selector, secretKeyFile, threads, mode, c, full);
     }
 
     public BackupOptions withTarget(Target t) {
-        return new BackupOptions(dataDir, t, instance, selector, secretKeyFile, threads, mode, codec);
+        return new BackupOptions(dataDir, t, instance, selector, secretKeyFile, threads, mode, codec, full);
+    }
+
+    public BackupOptions withFull(boolean f) {
+        return new BackupOptions(dataDir, target, instance, selector, secretKeyFile, threads, mode, codec, f);
     }
 }

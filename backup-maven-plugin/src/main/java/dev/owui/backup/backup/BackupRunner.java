@@ -8,6 +8,7 @@ import dev.owui.backup.codec.Encoded;
 import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.codec.Storage;
 import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.InstanceFacts;
@@ -21,6 +22,7 @@ import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.BackupWriter.Stored;
+import dev.owui.backup.store.DamageRecords;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.LockInfo;
@@ -109,15 +111,25 @@ public final class BackupRunner {
                 previous = Previous.newest(target, instance, existing, warnings, log, o.codec()); // another run committed meanwhile
             }
             previous = Previous.forCodec(previous, target, instance, o.codec(), log);
+            // What verify found damaged here: read under the lock, so no backup made meanwhile shared it unseen.
+            DamageRecords.Known damage = DamageRecords.read(target, instance);
+            if (!damage.unreadable().isEmpty() && previous != null) {
+                warn(warnings, damage.unreadable().get(0) + ": what it names is unknown, so every file is stored anew this time");
+            }
+            boolean shareNothing = o.full() || !damage.unreadable().isEmpty();
+            String sharedWith = previous == null ? null : previous.id;
+            previous = shareNothing ? null : previous;
             phases.put("previous", System.nanoTime() - t);
             String id = BackupId.unique(BackupId.of(startedAt), existing);
             log.info((o.mode() == BackupOptions.Mode.HOT ? "backup " : o.mode().manifestName() + " backup ") + id + " of " + dataDir.root()
                     + " to " + target.location() + "/" + instance
-                    + (previous == null ? " (first backup: every file is stored)" : " (unchanged files shared with " + previous.id + ")")
+                    + (previous != null ? " (unchanged files shared with " + previous.id + ")"
+                            : sharedWith != null && o.full() ? " (owui.full: every file is stored anew)"
+                            : sharedWith != null ? " (every file is stored anew)" : " (first backup: every file is stored)")
                     + (o.codec().isPlain() ? "" : "; files stored with " + o.codec()));
 
             try (BackupWriter writer = target.begin(instance, id); WorkerPool pool = new WorkerPool(o.threads())) {
-                Run run = new Run(writer, previous, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool, o);
+                Run run = new Run(writer, previous, damage, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool, o);
                 t = System.nanoTime();
                 directories.forEach(d -> writer.directory(d.path())); // empty folders too: the tree is browsable as the data directory
                 List<Captured> databases = run.captureDatabases(files);
@@ -153,6 +165,13 @@ public final class BackupRunner {
                         storageSettings(o.codec()), entries, directories);
                 writer.commit(o.codec().encryptManifest() ? encryptManifest(writer, manifest, o.codec()) : manifest);
                 phases.put("commit", System.nanoTime() - t);
+                if (!damage.isEmpty() && (existing.isEmpty() || BackupId.compare(id, existing.get(existing.size() - 1)) > 0)) {
+                    // This backup honoured every record and is the newest, the one later runs share from.
+                    String failed = damage.consume(target, instance);
+                    if (failed != null) {
+                        warn(warnings, failed);
+                    }
+                }
                 return new BackupResult(manifest, phases, run.linkFallbacks.get(), List.copyOf(warnings));
             }
         }
@@ -304,6 +323,7 @@ public final class BackupRunner {
         final List<String> warnings;
         final Progress progress;
         final WorkerPool pool;
+        final DamageRecords.Known damage;
         final List<FileEntry> entries = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong bytesTotal = new AtomicLong();
         final AtomicLong bytesWritten = new AtomicLong();
@@ -313,8 +333,10 @@ public final class BackupRunner {
         final BackupOptions options;
         final CodecSettings codec;
 
-        Run(BackupWriter writer, Previous previous, List<String> warnings, Progress progress, WorkerPool pool, BackupOptions options) {
+        Run(BackupWriter writer, Previous previous, DamageRecords.Known damage, List<String> warnings, Progress progress, WorkerPool pool,
+            BackupOptions options) {
             this.options = options;
+            this.damage = damage;
             this.codec = options.codec();
             this.writer = writer;
             this.previous = previous;
@@ -383,7 +405,7 @@ public final class BackupRunner {
             }
             FileEntry before = previous == null ? null : previous.entry(f.rel());
             if (before != null && before.isSqlite() && s.sha256().equals(before.sha256()) && previous.storedAlike(before, codec)
-                    && writer.reuse(before.storedPath(), previous.id)) {
+                    && notRecordedDamaged(before) && storedCopyIntact(before) && share(before, false)) {
                 delete(staged); // identical to the previous backup's copy, which is now shared instead
                 add(new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(), before.storage(), previous.id, null,
                         before.storedSize(), before.storedSha256()), false);
@@ -430,18 +452,70 @@ public final class BackupRunner {
                 return;
             }
             FileEntry same = previous == null ? null : previous.sameFile(f, codec);
-            if (same != null) {
-                if (writer.reuse(same.storedPath(), previous.id)) {
-                    add(same.reused(previous.id), false);
-                    return;
-                }
-                linkFallbacks.incrementAndGet();
+            if (same != null && notRecordedDamaged(same) && share(same, true)) {
+                add(same.reused(previous.id), false);
+                return;
             }
             try {
                 copyStable(f);
             } catch (SourceVanishedException gone) {
                 log.info(gone.getMessage() + "; not in this backup");
             }
+        }
+
+        /** False (and says so) when verify recorded the previous backup's copy of this entry damaged. */
+        private boolean notRecordedDamaged(FileEntry before) {
+            DamageRecord.Damaged d = damage.find(before);
+            if (d == null) {
+                return true;
+            }
+            log.info(before.path() + ": stored anew: verify found the stored copy in " + d.backupId() + " damaged");
+            return false;
+        }
+
+        /**
+         * On a local target, whether the previous backup's stored copy of a database still has the
+         * content its manifest records: an unchanged database is shared only after this check, as
+         * the capture matched the manifest's hash, not the stored bytes. Reading the copy once more
+         * is cheap beside the capture, which read the whole database. Elsewhere re-reading would
+         * cost a download per run; there verify's damage records stand for it.
+         */
+        private boolean storedCopyIntact(FileEntry before) {
+            if (!(options.target() instanceof LocalTarget local)) {
+                return true;
+            }
+            String expected = before.isStoredPlain() ? before.sha256() : before.storedSha256();
+            Path stored = local.localFile(options.instance(), previous.id, before.storedPath());
+            try {
+                if (expected == null || hash(stored).sha256().equals(expected)) {
+                    return true;
+                }
+            } catch (java.nio.file.NoSuchFileException missing) {
+                return true; // share() says it is missing
+            } catch (IOException e) {
+                warn(warnings, before.path() + ": stored anew: its stored copy in " + previous.id + " cannot be read (" + e.getMessage()
+                        + "); run owui:verify on " + previous.id);
+                return false;
+            }
+            warn(warnings, before.path() + ": stored anew: its stored copy in " + previous.id + " differs from the SHA-256 its manifest records"
+                    + " (damaged); run owui:verify on " + previous.id);
+            return false;
+        }
+
+        /**
+         * Shares the previous backup's stored copy; false when the file must be stored anew (said
+         * why). {@code countRefused}: a refused link is counted as a "link refused" copy (files;
+         * a database is captured anyway, so its refused link costs nothing extra).
+         */
+        private boolean share(FileEntry before, boolean countRefused) {
+            long storedSize = before.isStoredPlain() ? before.size() : before.storedSize() == null ? -1 : before.storedSize();
+            BackupWriter.Reuse r = writer.reuse(before.storedPath(), previous.id, storedSize);
+            if (r.damaged()) {
+                warn(warnings, r.describe(before.storedPath(), previous.id, options.target().location()));
+            } else if (r == BackupWriter.Reuse.REFUSED && countRefused) {
+                linkFallbacks.incrementAndGet();
+            }
+            return r.shared();
         }
 
         /** Copies a live file, again if it changed while we read it, so what we store is one version of it. */

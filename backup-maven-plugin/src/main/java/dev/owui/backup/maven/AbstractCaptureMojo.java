@@ -93,10 +93,17 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.commandTimeout", defaultValue = "120")
     protected int commandTimeout;
 
+    /**
+     * Store every file anew, sharing nothing with earlier backups (no hard links, no server-side
+     * copies): a backup that owes nothing to stored copies that may be damaged. Costs a full backup's space.
+     */
+    @Parameter(property = "owui.full", defaultValue = "false")
+    protected boolean full;
+
     protected BackupOptions options(Target target) {
         FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
         return new BackupOptions(resolve(dataDir), target, instance, selector, resolve(secretKeyFile), threads)
-                .withCodec(codecSettings());
+                .withCodec(codecSettings()).withFull(full);
     }
 
     /** Compression and encryption as configured; the passphrase from settings.xml or the environment. */

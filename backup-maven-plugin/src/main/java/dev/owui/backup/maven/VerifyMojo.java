@@ -14,7 +14,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Re-reads stored backups: every file against its SHA-256, integrity_check on every database, the
- * file rows against the uploads. Fails listing every damage found.
+ * file rows against the uploads. Fails listing every damage found, and records the damaged files at
+ * the target (damage/) so the next backup stores them anew rather than sharing the damaged copies.
  */
 @Mojo(name = "verify", requiresProject = false, threadSafe = true)
 public class VerifyMojo extends AbstractTargetMojo {
@@ -49,7 +50,8 @@ public class VerifyMojo extends AbstractTargetMojo {
         table.printTo(log);
         if (damaged > 0) {
             throw new OwuiException(damaged + " of " + results.size() + " backup(s) damaged at " + t.location() + " (listed above)",
-                    "do not rely on them: take a fresh backup now, and restore only from a backup that verifies");
+                    "do not rely on them: take a fresh backup now (it stores the damaged files anew instead of sharing them;"
+                            + " -Dowui.full=true stores every file anew), and restore only from a backup that verifies");
         }
         log.info(results.size() == 1 ? "backup " + results.get(0).backupId() + " is whole" : "all " + results.size() + " backups are whole");
     }

@@ -119,8 +119,8 @@ public final class PlanRunner {
         List<TargetOutcome> outcomes = new ArrayList<>();
         for (TargetSpec spec : r.targets()) {
             try (Target target = r.opener().apply(spec)) {
-                BackupCopier.Copied c = new BackupCopier(log, stagingOptions.threads(), copyListener, readKeys(stagingOptions))
-                        .copy(staging, target, instance, made.manifest());
+                BackupCopier copier = new BackupCopier(log, stagingOptions.threads(), copyListener, readKeys(stagingOptions));
+                BackupCopier.Copied c = (stagingOptions.full() ? copier.sharingNothing() : copier).copy(staging, target, instance, made.manifest());
                 outcomes.add(retain(spec, target, r, instance, id, c.bytesSent(), c.bytesShared()));
             } catch (OwuiException e) {
                 log.warn("target " + spec.id() + ": " + e.getMessage());

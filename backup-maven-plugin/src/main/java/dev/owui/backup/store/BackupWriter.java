@@ -32,12 +32,41 @@ public interface BackupWriter extends AutoCloseable {
      */
     Stored copy(String path, Path source, Instant mtime, String mode);
 
+    /** What became of a {@link #reuse}. */
+    enum Reuse {
+        /** The stored copy is shared (hard link, server-side copy). */
+        SHARED,
+        /** The earlier backup has no stored copy at that path (damaged, or removed by hand): store anew, and say so. */
+        MISSING,
+        /** The earlier backup's stored copy has another size than its manifest records (damaged): store anew, and say so. */
+        WRONG_SIZE,
+        /** The target refused to share it (no hard links, a link count limit): store anew; counted as a "link refused". */
+        REFUSED;
+
+        public boolean shared() {
+            return this == SHARED;
+        }
+
+        /** True when the earlier backup's copy is missing or damaged, not merely unshareable. */
+        public boolean damaged() {
+            return this == MISSING || this == WRONG_SIZE;
+        }
+
+        /** The operator's line for a damaged outcome: what is wrong, where, what to do. */
+        public String describe(String path, String fromBackupId, String location) {
+            return path + (this == MISSING ? " is missing from backup " : " has another size than its manifest records in backup ")
+                    + fromBackupId + " at the target " + location + ": stored anew; run owui:verify on " + fromBackupId;
+        }
+    }
+
     /**
      * Makes {@code path} share the stored copy of the same path in backup {@code fromBackupId}
-     * (a hard link on a filesystem). Returns false when the target refuses (no hard links, link
-     * count limit), in which case the caller stores the file anew.
+     * (a hard link on a filesystem, a server-side copy on S3). {@code storedSize} is the size the
+     * manifest records for that stored copy, checked where it costs no extra round trip (a local
+     * stat, S3's listing), or -1 not to check. Anything but {@link Reuse#SHARED} means the caller
+     * stores the file anew.
      */
-    boolean reuse(String path, String fromBackupId);
+    Reuse reuse(String path, String fromBackupId, long storedSize);
 
     /**
      * Makes sure the folder {@code path} is in the tree, so an empty folder of the data directory

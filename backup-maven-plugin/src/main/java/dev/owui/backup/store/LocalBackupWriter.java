@@ -121,20 +121,23 @@ final class LocalBackupWriter implements BackupWriter {
     }
 
     @Override
-    public boolean reuse(String path, String fromBackupId) {
+    public Reuse reuse(String path, String fromBackupId, long storedSize) {
         Path existing = target.backupDir(instance, fromBackupId).resolve(path);
         Path d = dest(path);
         try {
-            linker.link(d, existing);
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        } catch (IOException e) {
-            if (LocalTarget.isLinkRefused(e)) {
-                return false;
+            if (storedSize >= 0 && Files.size(existing) != storedSize) {
+                return Reuse.WRONG_SIZE; // a link would carry the damage into this backup
             }
+            linker.link(d, existing);
+            return Reuse.SHARED;
+        } catch (UnsupportedOperationException e) {
+            return Reuse.REFUSED;
+        } catch (IOException e) {
             if (e instanceof NoSuchFileException) {
-                return false; // the earlier copy is gone (damaged or pruned by hand): store anew
+                return Reuse.MISSING; // the earlier copy is gone (damaged or removed by hand), which is no refused link
+            }
+            if (LocalTarget.isLinkRefused(e)) {
+                return Reuse.REFUSED;
             }
             throw OwuiIo.targetFailure(target.location(), d, e);
         }

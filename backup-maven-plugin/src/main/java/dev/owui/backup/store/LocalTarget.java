@@ -193,6 +193,68 @@ public final class LocalTarget implements Target {
         return removed;
     }
 
+    @Override
+    public void writeDamageRecord(String instance, String name, byte[] json) {
+        Path dir = instanceDir(instance).resolve(dev.owui.backup.format.DamageRecord.DIR);
+        createDirectories(dir);
+        Path file = dir.resolve(name);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        try {
+            // Created private, so the paths it names (upload names) are never readable by others, not even briefly.
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
+                ch.write(java.nio.ByteBuffer.wrap(json));
+                if (sync) {
+                    ch.force(true);
+                }
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a hidden leftover; readers skip names starting with a dot
+            }
+            throw e instanceof IOException io ? OwuiIo.targetFailure(location, file, io)
+                    : new OwuiException("cannot write " + file + " privately: the filesystem has no POSIX permissions", "choose a POSIX filesystem as target", e);
+        }
+    }
+
+    @Override
+    public java.util.Map<String, byte[]> damageRecords(String instance) {
+        Path dir = instanceDir(instance).resolve(dev.owui.backup.format.DamageRecord.DIR);
+        java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(".") && name.endsWith(".json") && Files.isRegularFile(p)) {
+                    try {
+                        out.put(name, Files.readAllBytes(p));
+                    } catch (NoSuchFileException gone) {
+                        // consumed meanwhile by another run (it stored the content anew): nothing to honour
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new OwuiException("cannot read the damage records in " + dir + ": " + e.getMessage(), "check the target's permissions", e);
+        }
+        return out;
+    }
+
+    @Override
+    public void removeDamageRecord(String instance, String name) {
+        Path file = instanceDir(instance).resolve(dev.owui.backup.format.DamageRecord.DIR).resolve(name);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw OwuiIo.targetFailure(location, file, e);
+        }
+    }
+
     void createDirectories(Path dir) {
         try {
             PrivateFiles.createDirectories(dir); // 0700: the target holds upload names and contents

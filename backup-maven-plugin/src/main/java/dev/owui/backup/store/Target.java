@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where backups are kept. Every target holds the same tree per backup,
@@ -55,6 +56,20 @@ public interface Target extends AutoCloseable {
      * only while holding the lock, when no other run can be writing one. Returns what it removed.
      */
     List<String> removeIncomplete(String instance);
+
+    /**
+     * Stores one damage record (what a verify found damaged, see
+     * {@link dev.owui.backup.format.DamageRecord}) as {@code <instance>/damage/<name>}: written
+     * whole or not at all (temporary name then rename, or one PUT), private (0600). Needs no lock:
+     * every record has a name of its own.
+     */
+    void writeDamageRecord(String instance, String name, byte[] json);
+
+    /** The damage records of an instance, name → bytes; empty when there are none. */
+    Map<String, byte[]> damageRecords(String instance);
+
+    /** Removes one damage record; one already gone is fine. */
+    void removeDamageRecord(String instance, String name);
 
     /** Releases connections and local copies made by {@link #localFile}; a local target holds none. */
     @Override

@@ -5,11 +5,13 @@ import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Manifests;
+import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.DamageRecords;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
 import dev.owui.backup.store.Target;
@@ -47,6 +49,7 @@ public final class BackupCopier {
     private final int threads;
     private final BackupRunner.Listener listener;
     private final DecryptionKeys keys;
+    private final boolean full;
 
     public BackupCopier(EngineLog log, int threads) {
         this(log, threads, BackupRunner.Listener.NONE, null);
@@ -58,10 +61,20 @@ public final class BackupCopier {
      *                 Files are copied as stored, compressed or encrypted, and never decoded.
      */
     public BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener, DecryptionKeys keys) {
+        this(log, threads, listener, keys, false);
+    }
+
+    private BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener, DecryptionKeys keys, boolean full) {
         this.log = log;
         this.threads = Math.max(1, threads);
         this.listener = listener;
         this.keys = keys;
+        this.full = full;
+    }
+
+    /** A copier that sends every file and shares nothing at the destination (owui.full). */
+    public BackupCopier sharingNothing() {
+        return new BackupCopier(log, threads, listener, keys, true);
     }
 
     /** One backup's outcome at the destination. */
@@ -118,7 +131,12 @@ public final class BackupCopier {
     private Copied copyOne(Target from, Target to, String instance, String id, Manifest known) {
         Manifest header = from.manifest(instance, id);
         Manifest source = known != null ? known : Manifests.full(header, from, instance, keys);
-        Base base = Base.newest(to, instance, keys, log);
+        // What verify found damaged at the destination: never shared into this copy.
+        DamageRecords.Known damage = DamageRecords.read(to, instance);
+        if (!damage.unreadable().isEmpty()) {
+            log.warn(damage.unreadable().get(0) + ": what it names is unknown, so every file is sent anew");
+        }
+        Base base = full || !damage.unreadable().isEmpty() ? null : Base.newest(to, instance, keys, log);
         log.info("copying " + id + " from " + from.location() + " to " + to.location()
                 + (base == null ? " (every file is sent)" : " (files unchanged since " + base.id + " are shared there)"));
         List<FileEntry> entries = Collections.synchronizedList(new ArrayList<>());
@@ -130,7 +148,7 @@ public final class BackupCopier {
             List<Future<?>> futures = new ArrayList<>();
             for (FileEntry e : source.files()) {
                 futures.add(pool.submit(() -> {
-                    FileEntry done = copyEntry(from, writer, instance, id, e, base);
+                    FileEntry done = copyEntry(from, writer, instance, id, e, base, damage, to.location());
                     entries.add(done);
                     (done.reusedFrom() != null ? shared : sent).addAndGet(e.size());
                     progress.advance(e.size());
@@ -155,20 +173,43 @@ public final class BackupCopier {
                         List.copyOf(entries), source.directories()));
             }
         }
+        if (!damage.isEmpty()) {
+            List<String> ids = to.backups(instance);
+            if (ids.get(ids.size() - 1).equals(id)) {
+                // The newest backup there honoured every record: later runs share from it.
+                String failed = damage.consume(to, instance);
+                if (failed != null) {
+                    log.warn(failed);
+                }
+            }
+        }
         log.info("copied " + id + " to " + to.location() + ": " + dev.owui.backup.report.Sizes.bytes(sent.get()) + " sent, "
                 + dev.owui.backup.report.Sizes.bytes(shared.get()) + " shared with earlier backups there");
         return new Copied(id, false, entries.size(), sent.get(), shared.get());
     }
 
     /** Shares the destination's copy when it holds the same content at the same path, else sends and checks the bytes. */
-    private FileEntry copyEntry(Target from, BackupWriter writer, String instance, String id, FileEntry e, Base base) {
+    private FileEntry copyEntry(Target from, BackupWriter writer, String instance, String id, FileEntry e, Base base,
+                                DamageRecords.Known damage, String toLocation) {
         if (!e.hasContent()) {
             writer.symlink(e.path(), e.linkTarget());
             return e.reused(null);
         }
         FileEntry there = base == null ? null : base.byPath.get(e.path());
-        if (there != null && sameStoredContent(there, e) && writer.reuse(e.storedPath(), base.id)) {
-            return e.reused(base.id);
+        if (there != null && sameStoredContent(there, e)) {
+            DamageRecord.Damaged d = damage.find(there);
+            if (d != null) {
+                log.info(e.path() + ": sent anew: verify found the stored copy in " + d.backupId() + " at " + toLocation + " damaged");
+            } else {
+                long storedSize = there.isStoredPlain() ? there.size() : there.storedSize() == null ? -1 : there.storedSize();
+                BackupWriter.Reuse r = writer.reuse(e.storedPath(), base.id, storedSize);
+                if (r.shared()) {
+                    return e.reused(base.id);
+                }
+                if (r.damaged()) {
+                    log.warn(r.describe(e.storedPath(), base.id, toLocation));
+                }
+            }
         }
         // Stored bytes are copied as they are (compressed, encrypted), so they are checked against
         // the stored SHA-256 when the file is not plain: no key is needed to copy.

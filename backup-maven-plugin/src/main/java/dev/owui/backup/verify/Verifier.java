@@ -6,6 +6,7 @@ import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Storage;
 import dev.owui.backup.codec.StoredContent;
+import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;
@@ -15,6 +16,7 @@ import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter.Stored;
+import dev.owui.backup.store.DamageRecords;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.Target;
 import java.io.IOException;
@@ -56,10 +58,32 @@ public final class Verifier {
         for (String id : catalog.select(choice)) {
             results.add(verify(target, instance, id));
         }
+        record(target, instance, results);
         return results;
     }
 
+    /**
+     * Keeps what was found damaged at the target, so the next backup from any host stores that
+     * content anew instead of sharing the damaged copy. A target that refuses the record (read-only
+     * access) does not fail the verify: the damage is still reported.
+     */
+    private void record(Target target, String instance, List<VerifyResult> results) {
+        List<DamageRecord.Damaged> found = results.stream().flatMap(r -> r.damagedFiles().stream()).toList();
+        if (found.isEmpty()) {
+            return;
+        }
+        try {
+            String name = DamageRecords.record(target, instance, found);
+            log.info("recorded " + found.size() + " damaged file(s) at " + target.location() + "/" + instance + "/" + DamageRecord.DIR + "/" + name
+                    + ": the next backup stores their content anew instead of sharing the damaged copies");
+        } catch (OwuiException e) {
+            log.warn("could not record the damage at " + target.location() + " (" + e.getMessage()
+                    + "): the next backup may share the damaged copies; run it with -Dowui.full=true");
+        }
+    }
+
     VerifyResult verify(Target target, String instance, String id) {
+        List<DamageRecord.Damaged> damaged = new ArrayList<>();
         List<String> damages = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Manifest m;
@@ -90,7 +114,7 @@ public final class Verifier {
             if (StoredContent.needsKey(e, keys)) {
                 storedOnly++;
                 files++;
-                bytes += checkStoredBytes(target, instance, id, e, damages, progress);
+                bytes += checkStoredBytes(target, instance, id, e, damages, damaged, progress);
                 continue;
             }
             StoredHash stored = new StoredHash();
@@ -105,19 +129,21 @@ public final class Verifier {
                 bytes += s.size();
                 progress.advance(s.size());
                 if (s.size() != e.size() || !s.sha256().equals(e.sha256())) {
-                    damages.add(e.path() + ": content differs from the manifest (size " + s.size() + ", expected " + e.size()
-                            + "; SHA-256 " + s.sha256() + ", expected " + e.sha256() + ")");
+                    damage(id, e, s.size() != e.size() ? DamageRecord.SIZE : DamageRecord.SHA256,
+                            e.path() + ": content differs from the manifest (size " + s.size() + ", expected " + e.size()
+                            + "; SHA-256 " + s.sha256() + ", expected " + e.sha256() + ")", damages, damaged);
                     continue;
                 }
                 if (raw != null && e.storedSha256() != null && !stored.matches(e)) {
-                    damages.add(e.storedPath() + ": stored bytes differ from the manifest's storedSha256 (" + stored.hex() + ")");
+                    damage(id, e, DamageRecord.STORED_SHA256,
+                            e.storedPath() + ": stored bytes differ from the manifest's storedSha256 (" + stored.hex() + ")", damages, damaged);
                     continue;
                 }
             } catch (NoSuchFileException missing) {
-                damages.add(e.storedPath() + ": missing");
+                damage(id, e, DamageRecord.MISSING, e.storedPath() + ": missing", damages, damaged);
                 continue;
             } catch (IOException ex) {
-                damages.add(e.storedPath() + ": unreadable (" + ex.getMessage() + ")");
+                damage(id, e, DamageRecord.UNREADABLE, e.storedPath() + ": unreadable (" + ex.getMessage() + ")", damages, damaged);
                 continue;
             }
             if (e.isSqlite()) {
@@ -128,7 +154,13 @@ public final class Verifier {
             notes.add(storedOnly + " encrypted file(s) checked as stored bytes only (size and storedSha256): their content was not decrypted,"
                     + " nor the databases checked; give the passphrase or secret key for a full verify");
         }
-        return new VerifyResult(id, files, bytes, damages, notes);
+        return new VerifyResult(id, files, bytes, damages, notes, List.copyOf(damaged));
+    }
+
+    /** One damaged stored copy: reported, and kept for the damage record. */
+    private static void damage(String id, FileEntry e, String problem, String line, List<String> damages, List<DamageRecord.Damaged> damaged) {
+        damages.add(line);
+        damaged.add(new DamageRecord.Damaged(id, e.path(), e.sha256(), e.storedSha256(), problem, line));
     }
 
     /** Without the key, a backup whose manifest is encrypted: only the encrypted manifest's stored bytes can be checked. */
@@ -152,21 +184,23 @@ public final class Verifier {
     }
 
     /** Without the key: the stored object against its recorded size and SHA-256. Returns the bytes read. */
-    private long checkStoredBytes(Target target, String instance, String id, FileEntry e, List<String> damages, Progress progress) {
+    private long checkStoredBytes(Target target, String instance, String id, FileEntry e, List<String> damages,
+                                  List<DamageRecord.Damaged> damaged, Progress progress) {
         try (InputStream in = target.open(instance, id, e.storedPath())) {
             Stored s = Hashing.sha256(in);
             progress.advance(e.size());
             if (e.storedSha256() == null || e.storedSize() == null) {
                 damages.add(e.storedPath() + ": the manifest records no storedSha256 to check it against");
             } else if (s.size() != e.storedSize() || !s.sha256().equals(e.storedSha256())) {
-                damages.add(e.storedPath() + ": stored bytes differ from the manifest (size " + s.size() + ", expected " + e.storedSize()
-                        + "; SHA-256 " + s.sha256() + ", expected " + e.storedSha256() + ")");
+                damage(id, e, s.size() != e.storedSize() ? DamageRecord.SIZE : DamageRecord.STORED_SHA256,
+                        e.storedPath() + ": stored bytes differ from the manifest (size " + s.size() + ", expected " + e.storedSize()
+                        + "; SHA-256 " + s.sha256() + ", expected " + e.storedSha256() + ")", damages, damaged);
             }
             return s.size();
         } catch (NoSuchFileException missing) {
-            damages.add(e.storedPath() + ": missing");
+            damage(id, e, DamageRecord.MISSING, e.storedPath() + ": missing", damages, damaged);
         } catch (IOException ex) {
-            damages.add(e.storedPath() + ": unreadable (" + ex.getMessage() + ")");
+            damage(id, e, DamageRecord.UNREADABLE, e.storedPath() + ": unreadable (" + ex.getMessage() + ")", damages, damaged);
         }
         return 0;
     }

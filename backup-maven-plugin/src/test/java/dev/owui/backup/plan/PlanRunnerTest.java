@@ -147,4 +147,20 @@ class PlanRunnerTest {
             assertTrue(!Files.exists(tmp.resolve(t)) || TestSupport.target(tmp.resolve(t)).backups("test").isEmpty(), t);
         }
     }
+
+    @Test
+    void fullOverAPlanSharesNothingAtAnyTarget() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        List<TargetSpec> targets = List.of(local("cloud", tmp.resolve("cloud")), local("nas", tmp.resolve("nas")));
+        new PlanRunner(new RecordingLog()).run(request(f, targets, null)).throwIfFailed();
+        PlanRunner.Request full = new PlanRunner.Request(t -> TestSupport.options(f.dataDir(), t).withFull(true), targets,
+                s -> Targets.open(s, context()), tmp.resolve("staging"), null, ZoneOffset.UTC, null);
+        PlanRunner.Result r = new PlanRunner(new RecordingLog()).run(full);
+        r.throwIfFailed();
+        for (PlanRunner.TargetOutcome o : r.targets()) {
+            LocalTarget target = TestSupport.target(Path.of(o.location()));
+            String id = r.backup().manifest().backupId();
+            assertTrue(target.manifest("test", id).files().stream().allMatch(e -> e.reusedFrom() == null), "every file sent anew to " + o.id());
+        }
+    }
 }

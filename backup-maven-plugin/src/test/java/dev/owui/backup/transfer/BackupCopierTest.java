@@ -168,4 +168,33 @@ class BackupCopierTest {
                     TestSupport.sha256(nas.root().resolve("test").resolve(m.backupId()).resolve(upload)), upload);
         }
     }
+
+    @Test
+    void aCopyNeverSharesWhatVerifyFoundDamagedAtTheDestination() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget source = TestSupport.target(tmp.resolve("cloud"));
+        LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
+        Manifest first = TestSupport.backup(f.dataDir(), source).manifest();
+        new BackupCopier(new RecordingLog(), 2).copy(source, nas, "test", List.of(first.backupId()));
+        Manifest second = TestSupport.backup(f.dataDir(), source).manifest();
+        String upload = first.files().stream().filter(e -> e.path().startsWith("uploads/") && e.size() > 100).findFirst().orElseThrow().path();
+        Path damaged = nas.root().resolve("test").resolve(first.backupId()).resolve(upload);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(damaged);
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(damaged, bytes);
+        Files.setLastModifiedTime(damaged, mtime);
+        assertFalse(new Verifier(new RecordingLog()).run(nas, "test", null).get(0).whole());
+        assertEquals(1, nas.damageRecords("test").size());
+
+        RecordingLog log = new RecordingLog();
+        new BackupCopier(log, 2).copy(source, nas, "test", List.of(second.backupId()));
+        Path copy = nas.root().resolve("test").resolve(second.backupId()).resolve(upload);
+        FileEntry e = nas.manifest("test", second.backupId()).files().stream().filter(x -> x.path().equals(upload)).findFirst().orElseThrow();
+        assertEquals(null, e.reusedFrom(), "sent anew");
+        assertFalse(inode(damaged).equals(inode(copy)), "not linked to the damaged copy");
+        assertTrue(log.saidAnywhere(upload + ": sent anew: verify found the stored copy in " + first.backupId()), log.infos.toString());
+        assertEquals(java.util.Map.of(), nas.damageRecords("test"), "the newest backup there honoured the record");
+        assertTrue(new Verifier(new RecordingLog()).run(nas, "test", second.backupId()).get(0).whole());
+    }
 }

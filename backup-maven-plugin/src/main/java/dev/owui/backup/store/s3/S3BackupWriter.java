@@ -235,19 +235,23 @@ final class S3BackupWriter implements BackupWriter {
     }
 
     /**
-     * A server-side copy of the same path of backup {@code fromBackupId}: no bytes travel. False
-     * when that backup holds no such object (the caller uploads the file). The copy itself is
+     * A server-side copy of the same path of backup {@code fromBackupId}: no bytes travel. MISSING
+     * when that backup holds no such object, WRONG_SIZE when its size is not the manifest's (the
+     * caller uploads the file). The copy itself is
      * queued: copies are latency-bound requests that cost the client nothing, so they run
      * {@value #COPY_THREADS} at a time beside the uploads, and {@link #commit} waits for all of
      * them before the manifest goes in.
      */
     @Override
-    public boolean reuse(String path, String fromBackupId) {
+    public Reuse reuse(String path, String fromBackupId, long storedSize) {
         rethrowCopyFailure();
         String from = loc.key(instance, fromBackupId, path);
         Long size = sizes(fromBackupId).get(from);
         if (size == null) {
-            return false;
+            return Reuse.MISSING;
+        }
+        if (storedSize >= 0 && size != storedSize) {
+            return Reuse.WRONG_SIZE; // a copy would carry the damage into this backup
         }
         String key = loc.key(instance, backupId, path);
         copies.add(copier().submit(() -> {
@@ -269,7 +273,7 @@ final class S3BackupWriter implements BackupWriter {
                 copyFailure = e;
             }
         }));
-        return true;
+        return Reuse.SHARED;
     }
 
     private synchronized ExecutorService copier() {

@@ -319,6 +319,36 @@ public final class S3Target implements Target {
         return removed;
     }
 
+    /** One PUT is atomic on S3: a record is there whole or not at all. Objects are private unless the bucket says otherwise. */
+    @Override
+    public void writeDamageRecord(String instance, String name, byte[] json) {
+        put(damagePrefix(instance) + name, json);
+    }
+
+    @Override
+    public Map<String, byte[]> damageRecords(String instance) {
+        String prefix = damagePrefix(instance);
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        for (S3Object o : objects(prefix)) {
+            String name = o.key().substring(prefix.length());
+            byte[] bytes = name.endsWith(".json") && !name.contains("/") ? readIfThere(o.key()) : null;
+            if (bytes != null) {
+                out.put(name, bytes);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void removeDamageRecord(String instance, String name) {
+        deleteKeys(List.of(damagePrefix(instance) + name));
+    }
+
+    /** {@code <prefix>/<instance>/damage/}: not a backup id, so listing and removeIncomplete pass it by. */
+    private String damagePrefix(String instance) {
+        return loc.instancePrefix(instance) + dev.owui.backup.format.DamageRecord.DIR + "/";
+    }
+
     @Override
     public Manifest manifest(String instance, String backupId) {
         return readManifest(instance, backupId, false);

@@ -157,28 +157,31 @@ final class SftpBackupWriter implements BackupWriter {
     }
 
     /**
-     * A hard link on the server to the same file of backup {@code fromBackupId}. False when the
-     * server has no hardlink@openssh.com, refuses the link (EMLINK, a filesystem without links)
-     * or the earlier copy is gone: the caller then uploads the file.
+     * A hard link on the server to the same file of backup {@code fromBackupId}. REFUSED when the
+     * server has no hardlink@openssh.com or refuses the link (EMLINK, a filesystem without links),
+     * MISSING when the earlier copy is gone: the caller then uploads the file. The size is not
+     * checked here (that would cost a round trip per file); verify's damage records cover it.
      */
     @Override
-    public boolean reuse(String path, String fromBackupId) {
+    public Reuse reuse(String path, String fromBackupId, long storedSize) {
         if (!hardlinks) {
-            return false;
+            return Reuse.REFUSED;
         }
         String existing = RemotePaths.under(target.backupDir(instance, fromBackupId), path);
         return conn.call(session, "linking " + path + " to backup " + fromBackupId, f -> {
             String d = dest(f, path);
             try {
                 f.hardlink(existing, d);
-                return true;
+                return Reuse.SHARED;
             } catch (SftpException e) {
                 if (!f.usable() || f.session().stalled() != null) {
                     throw e;
                 }
-                if (e.id == ChannelSftp.SSH_FX_FAILURE || e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE
-                        || e.id == ChannelSftp.SSH_FX_OP_UNSUPPORTED || e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
-                    return false;
+                if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                    return Reuse.MISSING;
+                }
+                if (e.id == ChannelSftp.SSH_FX_FAILURE || e.id == ChannelSftp.SSH_FX_OP_UNSUPPORTED || e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
+                    return Reuse.REFUSED;
                 }
                 throw e;
             }

@@ -147,6 +147,47 @@ public final class SftpTarget implements Target {
     }
 
     @Override
+    public void writeDamageRecord(String instance, String name, byte[] json) {
+        String dir = RemotePaths.join(instanceDir(instance), dev.owui.backup.format.DamageRecord.DIR);
+        String file = RemotePaths.join(dir, name);
+        String tmp = RemotePaths.join(dir, "." + name + ".tmp");
+        conn.call("writing " + file, f -> {
+            f.mkdirs(dir);
+            f.writeAll(tmp, json);
+            f.setModeAndTime(tmp, 0600, java.time.Instant.now().getEpochSecond()); // private before it gets its name
+            f.rename(tmp, file); // a fresh name: plain SFTP rename suffices
+            return null;
+        });
+    }
+
+    @Override
+    public java.util.Map<String, byte[]> damageRecords(String instance) {
+        String dir = RemotePaths.join(instanceDir(instance), dev.owui.backup.format.DamageRecord.DIR);
+        return conn.call("reading the damage records in " + dir, f -> {
+            java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+            for (RemoteFiles.Entry e : f.list(dir)) {
+                String name = e.name();
+                if (!e.isDir() && !name.startsWith(".") && name.endsWith(".json")) {
+                    try {
+                        out.put(name, f.readAll(RemotePaths.join(dir, name)));
+                    } catch (SftpException gone) {
+                        if (gone.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                            throw gone;
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void removeDamageRecord(String instance, String name) {
+        String file = RemotePaths.join(RemotePaths.join(instanceDir(instance), dev.owui.backup.format.DamageRecord.DIR), name);
+        conn.call("removing " + file, f -> f.removeIfExists(file));
+    }
+
+    @Override
     public Manifest manifest(String instance, String backupId) {
         return readManifest(instance, backupId, false);
     }

@@ -230,4 +230,34 @@ class S3BackupRunTest {
             assertNotNull(t.manifest("test", before.get(2)));
         }
     }
+
+    @Test
+    void damageVerifyFindsIsRecordedInTheBucketAndTheNextBackupUploadsItAnewInsteadOfCopyingIt() throws Exception {
+        try (S3Target t = S3Target.open(server.spec("s3://backups/owui"), S3Server.context())) {
+            Manifest first = new BackupRunner(new RecordingLog()).run(options(fixture.dataDir(), t)).manifest();
+            FileEntry victim = first.files().stream().filter(e -> e.path().startsWith("uploads/") && e.size() > 100).findFirst().orElseThrow();
+            String key = "owui/test/" + first.backupId() + "/" + victim.path();
+            byte[] bytes = t.client().getObjectAsBytes(b -> b.bucket("backups").key(key)).asByteArray();
+            bytes[bytes.length / 2] ^= 1;
+            t.client().putObject(b -> b.bucket("backups").key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+
+            assertFalse(new Verifier(new RecordingLog()).run(t, "test", null).get(0).whole());
+            List<String> records = t.objects("owui/test/damage/").stream().map(o -> o.key()).toList();
+            assertEquals(1, records.size(), "one object per verify run that found damage: " + records);
+            assertTrue(records.get(0).matches("owui/test/damage/[0-9a-f-]{36}\\.json"), records.get(0));
+            assertEquals(1, t.damageRecords("test").size(), "read back");
+            assertEquals(List.of(first.backupId()), t.backups("test"), "damage/ is no backup");
+            assertEquals(List.of(), t.incomplete("test"), "nor an interrupted one");
+            assertEquals(List.of(), t.removeIncomplete("test"));
+            assertEquals(1, t.damageRecords("test").size(), "removeIncomplete leaves it");
+
+            RecordingLog log = new RecordingLog();
+            Manifest second = new BackupRunner(log).run(options(fixture.dataDir(), t)).manifest();
+            FileEntry again = second.files().stream().filter(e -> e.path().equals(victim.path())).findFirst().orElseThrow();
+            assertEquals(null, again.reusedFrom(), "uploaded anew, not copied server-side from the damaged object");
+            assertTrue(log.infos.contains(victim.path() + ": stored anew: verify found the stored copy in " + first.backupId() + " damaged"), log.infos.toString());
+            assertEquals(java.util.Map.of(), t.damageRecords("test"), "honoured by the newest backup, then removed");
+            assertTrue(new Verifier(new RecordingLog()).run(t, "test", second.backupId()).get(0).whole());
+        }
+    }
 }

@@ -132,10 +132,11 @@ class S3TargetTest {
 
         requests.clear();
         try (TargetLock lock = target.lock("test"); BackupWriter w = target.begin("test", id2)) {
-            for (String p : paths) {
-                assertTrue(w.reuse(p, id1), "server-side copy of " + p);
+            for (int i = 0; i < paths.length; i++) {
+                assertEquals(BackupWriter.Reuse.SHARED, w.reuse(paths[i], id1, first.get(i).size()), "server-side copy of " + paths[i]);
             }
-            assertFalse(w.reuse("uploads/gone.bin", id1), "an earlier copy that is missing: store anew");
+            assertEquals(BackupWriter.Reuse.MISSING, w.reuse("uploads/gone.bin", id1, 1), "an earlier copy that is missing: store anew, not a refused link");
+            assertEquals(BackupWriter.Reuse.WRONG_SIZE, w.reuse(paths[0], id1, first.get(0).size() + 1), "a copy of another size than recorded: store anew");
             w.commit(manifest(id2, first.stream().map(e -> e.reused(id1)).toList()));
         }
         assertEquals(2, requests.count("PutObject"), "only the lock and the manifest were uploaded: " + requests);

@@ -153,4 +153,43 @@ class SftpBackupRunTest {
             sshd.thawSessions();
         }
     }
+
+    @Test
+    void damageVerifyFindsIsRecordedOnTheServerAndTheNextBackupStoresItAnewInsteadOfLinkingIt() throws Exception {
+        try (SftpTarget t = target()) {
+            Manifest first = new BackupRunner(new RecordingLog()).run(options(fixture.dataDir(), t)).manifest();
+            FileEntry victim = first.files().stream().filter(e -> e.path().startsWith("uploads/") && e.size() > 100).findFirst().orElseThrow();
+            Path stored = root.resolve("test").resolve(first.backupId()).resolve(victim.path());
+            java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(stored);
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(stored.toFile(), "rw")) {
+                raf.seek(raf.length() / 2);
+                int b = raf.read();
+                raf.seek(raf.length() / 2);
+                raf.write(~b);
+            }
+            Files.setLastModifiedTime(stored, mtime);
+
+            assertFalse(new Verifier(new RecordingLog()).run(t, "test", null).get(0).whole());
+            Path damage = root.resolve("test").resolve(dev.owui.backup.format.DamageRecord.DIR);
+            List<Path> records;
+            try (var s = Files.list(damage)) {
+                records = s.toList();
+            }
+            assertEquals(1, records.size(), "written on the server over SFTP: " + records);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(records.get(0))));
+            assertEquals(records.get(0).getFileName().toString(), t.damageRecords("test").keySet().iterator().next(), "read back over SFTP");
+            assertEquals(List.of(first.backupId()), t.backups("test"), "damage/ is no backup");
+            assertEquals(List.of(), t.incomplete("test"));
+            assertEquals(List.of(), t.removeIncomplete("test"));
+
+            RecordingLog log = new RecordingLog();
+            Manifest second = new BackupRunner(log).run(options(fixture.dataDir(), t)).manifest();
+            FileEntry again = second.files().stream().filter(e -> e.path().equals(victim.path())).findFirst().orElseThrow();
+            assertEquals(null, again.reusedFrom(), "uploaded anew");
+            assertFalse(inode(stored).equals(inode(root.resolve("test").resolve(second.backupId()).resolve(victim.path()))), "not a link to the damaged inode");
+            assertTrue(log.infos.contains(victim.path() + ": stored anew: verify found the stored copy in " + first.backupId() + " damaged"), log.infos.toString());
+            assertEquals(java.util.Map.of(), t.damageRecords("test"), "honoured by the newest backup, then removed");
+            assertTrue(new Verifier(new RecordingLog()).run(t, "test", second.backupId()).get(0).whole());
+        }
+    }
 }

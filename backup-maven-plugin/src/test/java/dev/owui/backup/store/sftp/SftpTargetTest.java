@@ -121,9 +121,9 @@ class SftpTargetTest {
         }
 
         try (TargetLock lock = target.lock("test"); BackupWriter w = target.begin("test", id2)) {
-            assertTrue(w.reuse("uploads/a.bin", id1), "OpenSSH offers hardlink@openssh.com");
-            assertTrue(w.reuse("uploads/" + AWKWARD, id1));
-            assertFalse(w.reuse("uploads/gone.bin", id1), "an earlier copy that is missing: store anew");
+            assertEquals(BackupWriter.Reuse.SHARED, w.reuse("uploads/a.bin", id1, -1), "OpenSSH offers hardlink@openssh.com");
+            assertEquals(BackupWriter.Reuse.SHARED, w.reuse("uploads/" + AWKWARD, id1, -1));
+            assertEquals(BackupWriter.Reuse.MISSING, w.reuse("uploads/gone.bin", id1, -1), "an earlier copy that is missing: store anew, not a refused link");
             w.commit(manifest(id2, List.of(first.get(0).reused(id1), first.get(1).reused(id1))));
         }
         Path b2 = root.resolve("test").resolve(id2);
