@@ -22,6 +22,7 @@ import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.BackupWriter.Stored;
+import dev.owui.backup.store.Cleanup;
 import dev.owui.backup.store.DamageRecords;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.LocalTarget;
@@ -101,9 +102,11 @@ public final class BackupRunner {
             if (lock.clearedStale() != null) {
                 warn(warnings, lock.clearedStale());
             }
-            for (String gone : target.removeIncomplete(instance)) {
+            Cleanup cleanup = target.removeIncomplete(instance);
+            for (String gone : cleanup.removed()) {
                 log.info("removed " + gone + ", left by an interrupted run (it never counted as a backup)");
             }
+            cleanup.left().forEach(w -> warn(warnings, w));
             t = System.nanoTime();
             List<String> existing = target.backups(instance);
             Previous previous = prefetched.exceptionally(e -> null).join();

@@ -118,11 +118,17 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.notify.when", defaultValue = "failure")
     protected String notifyWhen;
 
-    /** A webhook that receives each reported run as JSON (HTTP POST). */
+    /**
+     * A webhook that receives each reported run as JSON (HTTP POST). A URL that carries a token
+     * belongs in settings.xml instead (owui.notify.webhookServerId): mvn -X prints parameters.
+     */
     @Parameter(property = "owui.notify.webhook")
     protected String notifyWebhook;
 
-    /** A settings.xml server whose password is sent as the webhook's bearer token. */
+    /**
+     * A settings.xml server for the webhook: its {@code <configuration><url>} is the webhook's URL
+     * (kept out of the pom and the command line), its password, if any, is sent as the bearer token.
+     */
     @Parameter(property = "owui.notify.webhookServerId")
     protected String notifyWebhookServerId;
 
@@ -277,7 +283,8 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     /** The configured notifiers (none by default); bad settings fail here, before any work. */
     protected dev.owui.backup.notify.Notifications notifications(EngineLog log) {
         return NotifyParameters.build(new NotifyParameters.Values(notifyWhen, notifyWebhook, notifyWebhookServerId, notifyMailTo,
-                notifyMailFrom, notifySmtpHost, notifySmtpPort, notifySmtpServerId, notifyStarttls), this::credentials, log);
+                notifyMailFrom, notifySmtpHost, notifySmtpPort, notifySmtpServerId, notifyStarttls), this::credentials,
+                id -> NotifyParameters.serverUrl(settings, settingsDecrypter, id), log);
     }
 
     /** The pom's targets and plans, checked together. */

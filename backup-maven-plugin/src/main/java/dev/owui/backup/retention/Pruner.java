@@ -27,8 +27,9 @@ public final class Pruner {
             if (!dryRun) {
                 for (Decision d : decisions) {
                     if (!d.keep()) {
-                        target.delete(instance, d.backupId());
+                        var leftover = target.delete(instance, d.backupId());
                         log.info("removed " + d.backupId() + " (policy: " + policy + ")");
+                        leftover.ifPresent(log::warn);
                     }
                 }
             }

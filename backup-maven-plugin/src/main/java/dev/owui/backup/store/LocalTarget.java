@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -164,7 +165,7 @@ public final class LocalTarget implements Target {
     }
 
     @Override
-    public void delete(String instance, String backupId) {
+    public Optional<String> delete(String instance, String backupId) {
         if (!BackupId.isValid(backupId)) {
             throw new IllegalArgumentException("not a backup id: " + backupId);
         }
@@ -177,20 +178,32 @@ public final class LocalTarget implements Target {
         } catch (IOException e) {
             throw OwuiIo.targetFailure(location, dir, e);
         }
-        removeTree(doomed);
+        // From here the backup no longer counts: what cannot be removed is a leftover like any other.
+        try {
+            deleteTree(doomed);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(Cleanup.leftover(doomed.toString(), "cannot remove " + e.getMessage()));
+        }
     }
 
     @Override
-    public List<String> removeIncomplete(String instance) {
+    public Cleanup removeIncomplete(String instance) {
         List<String> removed = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        // children() still fails on an unreadable instance folder: it is the listing backups() needs too.
         for (Path p : children(instanceDir(instance))) {
             String name = p.getFileName().toString();
             if (TreeNames.isPartial(name)) {
-                removeTree(p);
-                removed.add(name);
+                try {
+                    deleteTree(p);
+                    removed.add(name);
+                } catch (IOException e) {
+                    left.add(Cleanup.leftover(p.toString(), "cannot remove " + e.getMessage()));
+                }
             }
         }
-        return removed;
+        return new Cleanup(removed, left);
     }
 
     @Override
@@ -274,6 +287,15 @@ public final class LocalTarget implements Target {
     }
 
     static void removeTree(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            throw new OwuiException("cannot remove " + dir + ": " + e.getMessage(), "remove it by hand; it is not a complete backup", e);
+        }
+    }
+
+    /** Deletes a tree, deepest first; the exception names the path that could not go. */
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -281,8 +303,8 @@ public final class LocalTarget implements Target {
             for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            throw new OwuiException("cannot remove " + dir + ": " + e.getMessage(), "remove it by hand; it is not a complete backup", e);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // a folder in the tree that cannot be read
         }
     }
 

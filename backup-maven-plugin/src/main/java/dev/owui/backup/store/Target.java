@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where backups are kept. Every target holds the same tree per backup,
@@ -47,15 +48,22 @@ public interface Target extends AutoCloseable {
 
     /**
      * Removes a complete backup (retention). Call only while holding the lock. Files it shares
-     * with other backups stay with them: a backup never depends on another's folder.
+     * with other backups stay with them: a backup never depends on another's folder. Fails only
+     * while the backup still counts; once it no longer does (hidden, or its manifest gone), what
+     * cannot be removed stays as an incomplete tree for the next clean-up, and the warning saying
+     * so is returned.
      */
-    void delete(String instance, String backupId);
+    Optional<String> delete(String instance, String backupId);
 
     /**
-     * Removes the trees that interrupted runs left behind (they never counted as backups). Call
-     * only while holding the lock, when no other run can be writing one. Returns what it removed.
+     * Removes the trees that interrupted runs (and interrupted removals) left behind; they never
+     * counted as backups. Call only while holding the lock, when no other run can be writing one.
+     * A tree it cannot remove is left with a warning in the result, never an exception: a
+     * clean-up that cannot finish must not block the next backup. Failing to list the instance's
+     * trees still fails, as listing its backups does: what exists decides the new id and the
+     * previous backup, and a guess there could be wrong.
      */
-    List<String> removeIncomplete(String instance);
+    Cleanup removeIncomplete(String instance);
 
     /**
      * Stores one damage record (what a verify found damaged, see

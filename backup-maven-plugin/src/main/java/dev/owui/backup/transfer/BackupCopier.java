@@ -11,6 +11,7 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.Cleanup;
 import dev.owui.backup.store.DamageRecords;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
@@ -112,9 +113,11 @@ public final class BackupCopier {
             if (lock.clearedStale() != null) {
                 log.warn(lock.clearedStale());
             }
-            for (String gone : to.removeIncomplete(instance)) {
+            Cleanup cleanup = to.removeIncomplete(instance);
+            for (String gone : cleanup.removed()) {
                 log.info("removed " + gone + " at " + to.location() + ", left by an interrupted run (it never counted as a backup)");
             }
+            cleanup.left().forEach(log::warn);
             return work.get();
         }
     }

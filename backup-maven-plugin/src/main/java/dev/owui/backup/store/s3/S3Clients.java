@@ -52,6 +52,11 @@ final class S3Clients {
     static final int MAX_CONNECTIONS = 64;
     static final int MAX_ATTEMPTS = 5;
 
+    static {
+        // before the first SDK or HttpClient class loads and creates its loggers (see SdkLogging)
+        SdkLogging.quiet();
+    }
+
     private S3Clients() {
     }
 

@@ -5,6 +5,7 @@ import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.format.ManifestCodec;
 import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.Cleanup;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.store.TargetContext;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -309,14 +311,36 @@ public final class S3Target implements Target {
         }
     }
 
+    /**
+     * Removes the id prefixes without a manifest. Finding them ({@link #incomplete}: the listing
+     * of the instance and a HEAD per id) still fails as {@link #backups} would: that is what
+     * exists, and the new id and the previous backup are chosen from it. Emptying one of them is
+     * clean-up: a prefix the service cannot list or delete now (a 500 after a crash of the S3
+     * server) stays, with a warning, and the next run tries again.
+     */
     @Override
-    public List<String> removeIncomplete(String instance) {
+    public Cleanup removeIncomplete(String instance) {
         List<String> removed = new ArrayList<>();
+        List<String> left = new ArrayList<>();
         for (String id : incomplete(instance)) {
-            deletePrefix(loc.backupPrefix(instance, id));
-            removed.add(id);
+            String refused = removeLeftover(loc.backupPrefix(instance, id));
+            if (refused == null) {
+                removed.add(id);
+            } else {
+                left.add(refused);
+            }
         }
-        return removed;
+        return new Cleanup(removed, left);
+    }
+
+    /** Empties a prefix that no longer counts as a backup; null when done, else the warning naming it and the failure. */
+    private String removeLeftover(String prefix) {
+        try {
+            deletePrefix(prefix);
+            return null;
+        } catch (OwuiException e) {
+            return Cleanup.leftover("s3://" + loc.bucket() + "/" + prefix, e.problem());
+        }
     }
 
     /** One PUT is atomic on S3: a record is there whole or not at all. Objects are private unless the bucket says otherwise. */
@@ -410,13 +434,13 @@ public final class S3Target implements Target {
      * with files missing. Copies shared with later backups are separate objects and stay.
      */
     @Override
-    public void delete(String instance, String backupId) {
+    public Optional<String> delete(String instance, String backupId) {
         if (!BackupId.isValid(backupId)) {
             throw new IllegalArgumentException("not a backup id: " + backupId);
         }
         String prefix = loc.backupPrefix(instance, backupId);
-        deleteKeys(List.of(prefix + Manifest.FILE_NAME));
-        deletePrefix(prefix);
+        deleteKeys(List.of(prefix + Manifest.FILE_NAME)); // fails while the backup still counts
+        return Optional.ofNullable(removeLeftover(prefix));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.owui.backup.ssh.SftpUrl;
 import dev.owui.backup.ssh.SshOptions;
 import dev.owui.backup.ssh.SshSession;
 import dev.owui.backup.store.BackupWriter;
+import dev.owui.backup.store.Cleanup;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.store.TargetLock;
@@ -22,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A target on an SFTP server, {@code sftp://[user@]host[:port]/path}, with the same tree and
@@ -132,18 +134,43 @@ public final class SftpTarget implements Target {
     }
 
     @Override
-    public List<String> removeIncomplete(String instance) {
+    public Cleanup removeIncomplete(String instance) {
         String dir = instanceDir(instance);
-        return conn.call("removing interrupted backups in " + dir, f -> {
+        // Listing the folder still fails as it would for backups(): it is what exists. Removing a
+        // leftover that the server refuses only warns.
+        return conn.call("listing " + dir + " for interrupted backups", f -> {
             List<String> removed = new ArrayList<>();
+            List<String> left = new ArrayList<>();
             for (RemoteFiles.Entry e : f.list(dir)) {
                 if (e.isDir() && TreeNames.isPartial(e.name())) {
-                    f.removeTree(RemotePaths.join(dir, e.name()));
-                    removed.add(e.name());
+                    String tree = RemotePaths.join(dir, e.name());
+                    String refused = removeLeftover(f, tree);
+                    if (refused == null) {
+                        removed.add(e.name());
+                    } else {
+                        left.add(refused);
+                    }
                 }
             }
-            return removed;
+            return new Cleanup(removed, left);
         });
+    }
+
+    /**
+     * Removes a tree that no longer counts as a backup; null when it is gone, else the warning
+     * naming it and what the server said. A lost or stalled connection still throws: the run
+     * cannot go on without it anyway, and its message says so better.
+     */
+    private String removeLeftover(RemoteFiles f, String tree) throws SftpException {
+        try {
+            f.removeTree(tree);
+            return null;
+        } catch (SftpException e) {
+            if (!f.usable() || f.session().stalled() != null || (e.getCause() != null && !(e.getCause() instanceof SftpException))) {
+                throw e;
+            }
+            return Cleanup.leftover(url.withPath(tree).toString(), SftpFailures.of(f, url, "removing " + tree, e).problem());
+        }
     }
 
     @Override
@@ -331,18 +358,18 @@ public final class SftpTarget implements Target {
     }
 
     @Override
-    public void delete(String instance, String backupId) {
+    public Optional<String> delete(String instance, String backupId) {
         if (!BackupId.isValid(backupId)) {
             throw new IllegalArgumentException("not a backup id: " + backupId);
         }
         String dir = backupDir(instance, backupId);
         // Hidden first (one rename), so a crash halfway leaves a partial tree, never a
-        // complete-looking backup with files missing.
+        // complete-looking backup with files missing. After the rename it no longer counts:
+        // what the server refuses to remove is a leftover for the next clean-up.
         String doomed = RemotePaths.join(instanceDir(instance), TreeNames.deleting(backupId));
-        conn.call("removing backup " + backupId, f -> {
+        return conn.call("removing backup " + backupId, f -> {
             f.rename(dir, doomed);
-            f.removeTree(doomed);
-            return null;
+            return Optional.ofNullable(removeLeftover(f, doomed));
         });
     }
 

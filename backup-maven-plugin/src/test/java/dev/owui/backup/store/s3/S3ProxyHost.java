@@ -15,6 +15,7 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jclouds.io.Payload;
 
 /**
@@ -31,6 +32,8 @@ public final class S3ProxyHost {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong bytesIn = new AtomicLong();
     private int port;
+    private volatile String refusedPrefix;
+    private volatile boolean refuseRemovals;
     private S3Proxy proxy;
 
     public S3ProxyHost(String dir, int port, String access, String secret) {
@@ -44,6 +47,10 @@ public final class S3ProxyHost {
         BlobStore real = context.getBlobStore();
         InvocationHandler counting = (p, m, args) -> {
             calls.computeIfAbsent(m.getName(), k -> new AtomicLong()).incrementAndGet();
+            if (refused(m.getName(), args)) {
+                // not a jclouds exception S3Proxy maps to an S3 error: the request fails as a crashed store would, HTTP 500
+                throw new IllegalMonitorStateException("injected fault: the store cannot serve " + m.getName() + " under " + refusedPrefix);
+            }
             if (args != null) {
                 for (Object a : args) {
                     Payload pl = a instanceof Blob b ? b.getPayload() : a instanceof Payload x ? x : null;
@@ -59,6 +66,40 @@ public final class S3ProxyHost {
             }
         };
         counted = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class}, counting);
+    }
+
+    /**
+     * From now on, listings under {@code prefix} fail (and, with {@code removals}, deleting keys
+     * under it), as after a crash of the S3 server's store; null serves everything again.
+     */
+    public void refuse(String prefix, boolean removals) {
+        refusedPrefix = prefix;
+        refuseRemovals = removals;
+    }
+
+    private boolean refused(String method, Object[] args) {
+        String prefix = refusedPrefix;
+        if (prefix == null || args == null) {
+            return false;
+        }
+        if (method.equals("list") && args.length == 2 && args[1] instanceof ListContainerOptions o) {
+            return (o.getPrefix() != null && (o.getPrefix() + "/").startsWith(prefix))
+                    || (o.getDir() != null && (o.getDir() + "/").startsWith(prefix));
+        }
+        if (!refuseRemovals) {
+            return false;
+        }
+        if (method.equals("removeBlob") && args.length == 2 && args[1] instanceof String key) {
+            return key.startsWith(prefix);
+        }
+        if (method.equals("removeBlobs") && args.length == 2 && args[1] instanceof Iterable<?> keys) {
+            for (Object k : keys) {
+                if (String.valueOf(k).startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public void start() throws Exception {

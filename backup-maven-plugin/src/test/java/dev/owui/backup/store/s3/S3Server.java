@@ -130,6 +130,19 @@ public final class S3Server implements AutoCloseable {
         return (Long) call("bytesIn");
     }
 
+    /**
+     * Makes the server fail (HTTP 500) every listing under {@code prefix}, and with
+     * {@code removals} every delete of a key under it, as a store broken by a crash does.
+     */
+    public void refuse(String prefix, boolean removals) {
+        call("refuse", prefix, removals);
+    }
+
+    /** Serves everything again after {@link #refuse}. */
+    public void heal() {
+        call("refuse", null, false);
+    }
+
     public void resetCounters() {
         call("reset");
     }

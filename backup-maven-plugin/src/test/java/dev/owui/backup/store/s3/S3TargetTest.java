@@ -300,7 +300,7 @@ class S3TargetTest {
         target.put("owui/test/20261126T074902Z/uploads/a", "x".getBytes(StandardCharsets.UTF_8));
         target.put("owui/test/20261126T074902Z/manifest.json", dev.owui.backup.format.ManifestCodec.write(manifest("20261126T074902Z", List.of())));
         assertEquals(List.of("20261126T074802Z"), target.incomplete("test"));
-        assertEquals(List.of("20261126T074802Z"), target.removeIncomplete("test"));
+        assertEquals(List.of("20261126T074802Z"), target.removeIncomplete("test").removed());
         assertEquals(List.of(), target.incomplete("test"));
         assertEquals(List.of("20261126T074902Z"), target.backups("test"));
     }
