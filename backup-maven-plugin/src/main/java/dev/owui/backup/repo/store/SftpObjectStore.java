@@ -329,7 +329,7 @@ public final class SftpObjectStore implements ObjectStore {
         Watchdog.Activity a = c.session.watch("reading " + key);
         InputStream in;
         try {
-            in = offset == 0 ? c.sftp.get(path) : c.sftp.get(path, null, offset);
+            in = offset == 0 ? c.sftp.get(q(path)) : c.sftp.get(q(path), null, offset);
         } catch (SftpException e) {
             a.close();
             c.broken = true;
