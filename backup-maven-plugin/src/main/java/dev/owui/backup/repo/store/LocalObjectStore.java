@@ -311,7 +311,7 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public int removeStaleTemps(String prefix, Duration olderThan) {
         Keys.checkPrefix(prefix);
-        Instant cutoff = Instant.now().minus(olderThan);
+        Instant cutoff = olderThan.isZero() ? null : Instant.now().minus(olderThan); // null: every temp
         int slash = prefix.lastIndexOf('/');
         String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
         try {
@@ -337,7 +337,7 @@ public final class LocalObjectStore implements ObjectStore {
                     continue;
                 }
                 if (Keys.isTemp(name) && a.isRegularFile()) {
-                    if (a.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(p)) {
+                    if ((cutoff == null || a.lastModifiedTime().toInstant().isBefore(cutoff)) && Files.deleteIfExists(p)) {
                         removed++;
                     }
                 } else if (a.isDirectory() && Keys.isComponent(name)) {

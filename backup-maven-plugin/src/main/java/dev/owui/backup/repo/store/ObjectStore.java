@@ -79,6 +79,7 @@ public interface ObjectStore extends AutoCloseable {
      * {@code olderThan}: temp files on disk and over SFTP, unfinished multipart uploads on S3.
      * Call it under the repository's exclusive lock (prune does), with an age well above any
      * write's duration (FORMAT.md: a day), so a running write is never cut short.
+     * {@link Duration#ZERO} removes every one whatever its time (for when no write can be running).
      *
      * @return how many were removed
      */

@@ -400,8 +400,9 @@ public final class S3ObjectStore implements ObjectStore {
         int removed = 0;
         try {
             for (MultipartUpload u : s3.client().listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(root + prefix)).uploads()) {
-                // a service that does not say when an upload began: only an age of zero takes it
-                boolean stale = u.initiated() != null ? u.initiated().isBefore(cutoff) : olderThan.isZero();
+                // S3 reports when an upload began; S3Proxy reports the listing's own time (so there
+                // only an age of zero takes any: the safe side)
+                boolean stale = olderThan.isZero() || u.initiated() != null && u.initiated().isBefore(cutoff);
                 if (stale) {
                     s3.client().abortMultipartUpload(b -> b.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
                     removed++;

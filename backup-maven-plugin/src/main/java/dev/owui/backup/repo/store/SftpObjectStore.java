@@ -550,7 +550,7 @@ public final class SftpObjectStore implements ObjectStore {
     @Override
     public int removeStaleTemps(String prefix, Duration olderThan) {
         Keys.checkPrefix(prefix);
-        Instant cutoff = Instant.now().minus(olderThan);
+        Instant cutoff = olderThan.isZero() ? null : Instant.now().minus(olderThan); // null: every temp
         int slash = prefix.lastIndexOf('/');
         String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
         return call("removing stale temp files under " + (prefix.isEmpty() ? "the root" : prefix),
@@ -563,7 +563,7 @@ public final class SftpObjectStore implements ObjectStore {
             String p = dir.equals("/") ? "/" + f.name() : dir + "/" + f.name();
             if (f.attrs().isDir()) {
                 removed += removeTemps(c, p, "", cutoff);
-            } else if (mtime(f.attrs()).isBefore(cutoff)) {
+            } else if (cutoff == null || mtime(f.attrs()).isBefore(cutoff)) {
                 removeIfExists(c, p);
                 c.activity.progress();
                 removed++;

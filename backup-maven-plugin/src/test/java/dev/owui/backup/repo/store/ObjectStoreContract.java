@@ -273,9 +273,20 @@ abstract class ObjectStoreContract {
         assertThrows(NoSuchObjectException.class, () -> store.read("objects/ab/ab02"));
 
         assertEquals(0, store.removeStaleTemps(Duration.ofDays(1)), "a fresh temp may be a running write: kept");
-        Thread.sleep(1100); // second-granular times (SFTP, S3) must fall before the cut-off
-        assertEquals(1, store.removeStaleTemps("objects/", Duration.ZERO), "only under the prefix");
-        assertEquals(1, store.removeStaleTemps(Duration.ZERO));
+        if (fileOf("k") != null) {
+            Path root = fileOf("objects").getParent();
+            try (var s = Files.walk(root)) {
+                for (Path p : s.filter(p -> p.getFileName().toString().contains("~")).toList()) {
+                    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+                }
+            }
+            assertEquals(1, store.removeStaleTemps("objects/", Duration.ofDays(1)), "a temp two days old is stale; only under the prefix");
+            assertEquals(1, store.removeStaleTemps(Duration.ofDays(1)));
+        } else {
+            // S3Proxy gives no upload's real start time: an age of zero takes every one
+            assertEquals(1, store.removeStaleTemps("objects/", Duration.ZERO), "only under the prefix");
+            assertEquals(1, store.removeStaleTemps(Duration.ZERO));
+        }
         assertEquals(0, store.removeStaleTemps(Duration.ZERO));
         assertArrayEquals("kept".getBytes(), readAll("objects/ab/ab01"), "objects are never temps");
         if (fileOf("k") != null) {
@@ -315,7 +326,6 @@ abstract class ObjectStoreContract {
         assertEquals(List.of(), keys(""));
         assertTrue(store.writeIfAbsent("objects/cu/cut", src), "the next write stores it");
         assertArrayEquals(large, readAll("objects/cu/cut"));
-        Thread.sleep(1100); // second-granular times (SFTP, S3) must fall before the cut-off
         assertEquals(1, store.removeStaleTemps(Duration.ZERO), "the cut write's leftover is collected");
         assertArrayEquals(large, readAll("objects/cu/cut"));
     }
