@@ -55,23 +55,34 @@ public final class SftpObjectStore implements ObjectStore {
     private final SftpUrl url;
     private final SshOptions options;
     private final String root;
+    /** False: act as with a server without hardlink@openssh.com (tests run the rename fallback against OpenSSH). */
+    private final boolean useHardlinks;
     private final KeyLocks keyLocks = new KeyLocks();
     private final Deque<Channel> idle = new ArrayDeque<>();
     private SshSession session;
     private int inUse;
     private boolean closed;
 
-    private SftpObjectStore(SftpUrl url, SshOptions options) {
+    private SftpObjectStore(SftpUrl url, SshOptions options, boolean useHardlinks) {
         this.url = url;
         this.options = options;
         this.root = url.path();
+        this.useHardlinks = useHardlinks;
     }
 
     /** Connects to the server (an OwuiException names what is wrong: host key, login, network). */
     public static SftpObjectStore open(SftpUrl url, SshOptions options) {
-        SftpObjectStore s = new SftpObjectStore(url, options);
+        return open(url, options, true);
+    }
+
+    static SftpObjectStore open(SftpUrl url, SshOptions options, boolean useHardlinks) {
+        SftpObjectStore s = new SftpObjectStore(url, options, useHardlinks);
         s.session();
         return s;
+    }
+
+    private boolean hardlinksOffered(Channel c) {
+        return useHardlinks && "1".equals(c.sftp.getExtension("hardlink@openssh.com"));
     }
 
     @Override
@@ -446,7 +457,7 @@ public final class SftpObjectStore implements ObjectStore {
 
     /** Gives the uploaded temp file its key's name, unless that name exists. */
     private boolean publish(Channel c, String key, String temp, String path) throws SftpException {
-        if ("1".equals(c.sftp.getExtension("hardlink@openssh.com"))) {
+        if (hardlinksOffered(c)) {
             try {
                 c.sftp.hardlink(q(temp), q(path));
                 return true;
@@ -522,7 +533,7 @@ public final class SftpObjectStore implements ObjectStore {
 
     @Override
     public Optional<HardLinks> hardLinks() {
-        boolean offered = call("asking for the server's extensions", c -> "1".equals(c.sftp.getExtension("hardlink@openssh.com")));
+        boolean offered = call("asking for the server's extensions", this::hardlinksOffered);
         return offered ? Optional.of(this::link) : Optional.empty();
     }
 

@@ -36,7 +36,7 @@ class SftpObjectStoreTest extends ObjectStoreContract {
     ObjectStore open() throws Exception {
         // a root with glob characters in its name: JSch must take it literally
         root = Files.createDirectories(tmp.resolve("repo*[x] \\\\ it"));
-        return SftpObjectStore.open(SftpUrl.parse(sshd.url(root.toString())), sshd.options());
+        return SftpObjectStore.open(SftpUrl.parse(sshd.url(root.toString())), sshd.options(), hasHardLinks());
     }
 
     @Override
