@@ -15,7 +15,8 @@ import java.util.List;
 
 /** Reads and writes manifest.json. Jackson, because JSON is not our core. */
 public final class ManifestCodec {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The JSON settings of every file the format writes (manifests, damage records). */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)

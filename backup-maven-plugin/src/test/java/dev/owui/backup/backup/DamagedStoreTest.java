@@ -229,7 +229,7 @@ class DamagedStoreTest {
         flipOneByte(stored(first, upload(first)));
         new Verifier(new RecordingLog()).run(target, "test", null);
         assertEquals(1, records().size());
-        assertEquals(List.of(), target.removeIncomplete("test"));
+        assertEquals(List.of(), target.removeIncomplete("test").removed());
         Pruner.apply(target, "test", Policy.keepLast(1), java.time.ZoneOffset.UTC, null, false, new RecordingLog());
         assertEquals(List.of(first.backupId()), target.backups("test"));
         assertEquals(1, records().size(), "still there for the next backup");

@@ -248,7 +248,7 @@ class S3BackupRunTest {
             assertEquals(1, t.damageRecords("test").size(), "read back");
             assertEquals(List.of(first.backupId()), t.backups("test"), "damage/ is no backup");
             assertEquals(List.of(), t.incomplete("test"), "nor an interrupted one");
-            assertEquals(List.of(), t.removeIncomplete("test"));
+            assertEquals(List.of(), t.removeIncomplete("test").removed());
             assertEquals(1, t.damageRecords("test").size(), "removeIncomplete leaves it");
 
             RecordingLog log = new RecordingLog();

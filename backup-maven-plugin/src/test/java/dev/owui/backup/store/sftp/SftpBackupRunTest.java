@@ -180,7 +180,7 @@ class SftpBackupRunTest {
             assertEquals(records.get(0).getFileName().toString(), t.damageRecords("test").keySet().iterator().next(), "read back over SFTP");
             assertEquals(List.of(first.backupId()), t.backups("test"), "damage/ is no backup");
             assertEquals(List.of(), t.incomplete("test"));
-            assertEquals(List.of(), t.removeIncomplete("test"));
+            assertEquals(List.of(), t.removeIncomplete("test").removed());
 
             RecordingLog log = new RecordingLog();
             Manifest second = new BackupRunner(log).run(options(fixture.dataDir(), t)).manifest();
