@@ -59,7 +59,7 @@ final class DiffReport {
             long n = r.folders().added() + r.folders().removed() + r.folders().modeChanged();
             files(log, "folders", n, r.folderChanges(), r.limit(), c -> new Object[] {
                     (c.change().equals("added") ? "+ " : c.change().equals("removed") ? "- " : "  ") + c.path() + "/",
-                    c.change().equals("mode") ? c.modeBefore() + " → " + c.modeAfter() : c.change()});
+                    c.change().equals("mode") ? "mode " + c.modeBefore() + " → " + c.modeAfter() : ""});
         }
     }
 
