@@ -20,9 +20,9 @@ final class DiffReport {
     static void print(DiffResult r, EngineLog log) {
         log.info("backup " + r.oldId() + " → " + r.newId() + " of instance '" + r.instance() + "' at " + r.location() + apart(r.oldStarted(), r.newStarted()));
         FileCounts f = r.files();
-        log.info("files: " + Sizes.count(f.added()) + " added (" + signed(f.bytesAdded()) + "), "
-                + Sizes.count(f.removed()) + " removed (" + signed(-f.bytesRemoved()) + "), "
-                + Sizes.count(f.changed()) + " changed (" + signed(f.changedAfter() - f.changedBefore()) + "), "
+        log.info("files: " + Sizes.count(f.added()) + " added" + bytes(f.added(), f.bytesAdded()) + ", "
+                + Sizes.count(f.removed()) + " removed" + bytes(f.removed(), -f.bytesRemoved()) + ", "
+                + Sizes.count(f.changed()) + " changed" + bytes(f.changed(), f.changedAfter() - f.changedBefore()) + ", "
                 + Sizes.count(f.modeChanged()) + " with a new mode, " + Sizes.count(f.touched()) + " with only a new time, "
                 + Sizes.count(f.unchanged()) + " unchanged");
         log.info("size: " + Sizes.bytes(f.bytesBefore()) + " → " + Sizes.bytes(f.bytesAfter()) + " (" + signed(f.delta()) + ")");
@@ -32,7 +32,7 @@ final class DiffReport {
             log.info("folders: " + Sizes.count(r.folders().added()) + " added, " + Sizes.count(r.folders().removed()) + " removed, "
                     + Sizes.count(r.folders().modeChanged()) + " with a new mode");
         }
-        Table counts = new Table("webui.db", "before", "after", "delta").right(1, 2, 3);
+        Table counts = new Table("webui.db rows", "before", "after", "delta").right(1, 2, 3);
         for (TableCount t : r.tables()) {
             counts.row(t.name(), count(t.before()), count(t.after()), delta(t.delta()));
         }
@@ -108,6 +108,10 @@ final class DiffReport {
             return d.toMinutes() + " min " + d.toSecondsPart() + " s";
         }
         return d.toSeconds() + " s";
+    }
+
+    private static String bytes(long n, long delta) {
+        return n == 0 ? "" : " (" + signed(delta) + ")";
     }
 
     static String signed(long bytes) {
