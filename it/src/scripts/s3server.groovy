@@ -23,12 +23,16 @@ jclouds.filesystem.basedir=${store}
     def proc = new ProcessBuilder(java, '-Xmx256m', '-cp', cp, 'org.gaul.s3proxy.Main', '--properties', conf.toString())
             .redirectErrorStream(true).redirectOutput(log).start()
     Files.writeString(base.resolve('s3proxy.pid'), proc.pid().toString())
-    for (int i = 0; i < 200; i++) {
-        try { new Socket('127.0.0.1', port).close(); break } catch (IOException e) {
+    // A cold JVM on a loaded 2-core machine can take tens of seconds to listen: wait up to 90 s,
+    // and fail here, not later with 'connection refused' from the plugin.
+    boolean up = false
+    for (int i = 0; i < 900 && !up; i++) {
+        try { new Socket('127.0.0.1', port).close(); up = true } catch (IOException e) {
             assert proc.isAlive() : "S3Proxy exited: ${log.text}"
             Thread.sleep(100)
         }
     }
+    assert up : "S3Proxy did not listen on port ${port} within 90 s: ${log.text}"
     Files.createDirectories(base.resolve('.mvn'))
     Files.writeString(base.resolve('.mvn/maven.config'), "-Dit.s3.endpoint=http://127.0.0.1:${port}\n")
     return "http://127.0.0.1:${port}"

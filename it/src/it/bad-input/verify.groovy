@@ -9,7 +9,7 @@ def log = new File(basedir, 'build.log').text
 assert log.contains('no-such-dir does not exist — set owui.dataDir')
 assert log =~ /empty is empty — point owui.dataDir/
 assert log.contains('is not an SQLite database')
-assert log =~ /webui\.db (fails SQLite's quick_check|with SQLite's backup API: .*malformed)/
+assert log =~ /webui\.db (fails SQLite's quick_check|with SQLite's backup API: .*malformed|\(with its -wal\) cannot be opened: .*malformed)/
 assert log.contains('a file is in the way')
 assert log.contains('no backup 20990101T000000Z of instance')
 assert log =~ /data is not empty .* -Dowui.force=true/
