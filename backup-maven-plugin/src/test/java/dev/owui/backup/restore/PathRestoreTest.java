@@ -51,6 +51,7 @@ class PathRestoreTest {
     @BeforeEach
     void backUp() throws Exception {
         f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        Files.writeString(f.dataDir().resolve("uploads/notes [v2].txt"), "a name with glob characters");
         upload = f.uploads().stream().filter(u -> u.endsWith(".pdf")).findFirst().orElseThrow();
         Files.setPosixFilePermissions(f.dataDir().resolve(upload), PosixFilePermissions.fromString("rw-r-----"));
         Files.setLastModifiedTime(f.dataDir().resolve(upload), FileTime.from(Instant.parse("2024-02-03T04:05:06.123456789Z")));
@@ -116,6 +117,13 @@ class PathRestoreTest {
         Path key = tmp.resolve("key");
         restore(key, false, BackupOptions.SECRET_KEY_PATH);
         assertEquals("the-key", Files.readString(key.resolve(BackupOptions.SECRET_KEY_PATH)), "its exact path does");
+    }
+
+    @Test
+    void aNameHoldingGlobCharactersIsNameableAsItIs() throws Exception {
+        Path out = tmp.resolve("brackets");
+        restore(out, false, "uploads/notes [v2].txt");
+        assertEquals(Set.of("uploads/notes [v2].txt"), files(out));
     }
 
     @Test
