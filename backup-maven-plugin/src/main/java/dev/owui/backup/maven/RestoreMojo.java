@@ -1,17 +1,21 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.report.Sizes;
+import dev.owui.backup.restore.PathRestore;
+import dev.owui.backup.restore.PathRestoreOptions;
 import dev.owui.backup.restore.RestoreOptions;
 import dev.owui.backup.restore.RestoreResult;
 import dev.owui.backup.restore.RestoreRunner;
 import dev.owui.backup.store.Target;
 import java.io.File;
+import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Restores a backup into a stopped instance's data directory, checking every file's SHA-256. A
  * non-empty directory needs owui.force, and its contents are then moved aside, never deleted.
+ * With owui.paths it restores only the chosen files, into owui.output, while the instance runs.
  */
 @Mojo(name = "restore", requiresProject = false, threadSafe = true)
 public class RestoreMojo extends AbstractTargetMojo {
@@ -28,6 +32,21 @@ public class RestoreMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.force", defaultValue = "false")
     private boolean force;
 
+    /**
+     * Restore only these files: comma-separated paths or globs relative to the backup root
+     * ({@code uploads/abc_report.pdf}, {@code uploads/*.pdf}, {@code vector_db/**}). They are
+     * written into owui.output, not the data directory; a pattern that matches nothing fails.
+     */
+    @Parameter(property = "owui.paths")
+    private List<String> paths;
+
+    /**
+     * With owui.paths: the directory the chosen files are written into (created if absent),
+     * keeping their paths relative to the backup root. Existing files are kept unless owui.force.
+     */
+    @Parameter(property = "owui.output")
+    private File output;
+
     /** Where to write the backup's .webui_secret_key, if it holds one; unset leaves it in the backup. */
     @Parameter(property = "owui.secretKeyFile")
     private File secretKeyFile;
@@ -40,6 +59,14 @@ public class RestoreMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         RestoreResult r;
+        if (paths != null && !paths.isEmpty()) {
+            try (Target t = target()) {
+                r = new PathRestore(engineLog()).run(new PathRestoreOptions(t, instance, backupId, paths, resolve(output), force, decryptionKeys()));
+            }
+            getLog().info("restored " + Sizes.count(r.files()) + " file(s) of backup " + r.backupId() + ", " + Sizes.bytes(r.bytes())
+                    + ", each checked against its SHA-256, into " + resolve(output) + (r.setAside() == null ? "" : "; the files they replaced are in " + r.setAside()));
+            return;
+        }
         try (Target t = target()) {
             r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile), decryptionKeys()));
         }

@@ -15,26 +15,21 @@ import dev.owui.backup.instance.InstanceInspector;
 import dev.owui.backup.instance.SqliteFiles;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
-import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
 import dev.owui.backup.store.Target;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -151,27 +146,7 @@ public final class RestoreRunner {
                 Files.createSymbolicLink(d, Path.of(e.linkTarget()));
                 continue;
             }
-            MessageDigest sha = Hashing.newSha256();
-            long n;
-            try (InputStream in = StoredContent.open(target, instance, m.backupId(), e, keys);
-                 OutputStream out = new DigestOutputStream(Files.newOutputStream(d), sha)) {
-                n = in.transferTo(out);
-            } catch (java.nio.file.NoSuchFileException missing) {
-                throw damaged(m, e, "is missing from the backup" + (e.isStoredPlain() ? "" : " (stored as " + e.storedPath() + ")"));
-            } catch (IOException unreadable) {
-                if (e.isStoredPlain()) {
-                    throw unreadable;
-                }
-                throw damaged(m, e, "cannot be decoded: " + unreadable.getMessage());
-            }
-            String got = HexFormat.of().formatHex(sha.digest());
-            if (n != e.size() || !got.equals(e.sha256())) {
-                throw damaged(m, e, "does not match its manifest (size " + n + " vs " + e.size() + ", SHA-256 " + got + " vs " + e.sha256() + ")");
-            }
-            if (e.mode() != null) {
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(e.mode()));
-            }
-            Files.setLastModifiedTime(d, FileTime.from(e.mtime()));
+            long n = EntryWriter.write(target, instance, m, e, keys, d, "the data directory");
             files++;
             bytes += n;
             progress.advance(n);
@@ -213,12 +188,7 @@ public final class RestoreRunner {
         }
     }
 
-    private static OwuiException damaged(Manifest m, FileEntry e, String what) {
-        return new OwuiException("backup " + m.backupId() + " is damaged: " + e.path() + " " + what,
-                "nothing was changed in the data directory; run owui:verify, and restore another backup (owui:list)");
-    }
-
-    private static Path safeResolve(Path root, String rel) {
+    static Path safeResolve(Path root, String rel) {
         Path p = root.resolve(rel).normalize();
         if (!p.startsWith(root) || p.equals(root)) {
             throw new OwuiException("the manifest names a path outside the data directory: " + rel, "the backup is damaged or not ours; do not restore it");

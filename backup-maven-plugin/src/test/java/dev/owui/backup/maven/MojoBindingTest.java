@@ -97,6 +97,50 @@ class MojoBindingTest {
     }
 
     @Test
+    @InjectMojo(goal = "export-chats")
+    void exportChatsBindsItsParametersAndWritesTheChosenChat(ExportChatsMojo mojo) throws Exception {
+        assertEquals((Object) null, getVariableValueFromObject(mojo, "backupId"));
+        assertEquals(Boolean.FALSE, getVariableValueFromObject(mojo, "force"));
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).users(2).chatsPerUser(2).build();
+        dev.owui.backup.store.LocalTarget target = dev.owui.backup.TestSupport.target(tmp.resolve("b"));
+        new dev.owui.backup.backup.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
+                .run(new dev.owui.backup.backup.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1));
+        String id;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + f.webuiDb() + "?immutable=1");
+             var r = c.createStatement().executeQuery("SELECT id FROM chat ORDER BY id LIMIT 1")) {
+            r.next();
+            id = r.getString(1);
+        }
+        setVariableValueToObject(mojo, "target", tmp.resolve("b").toString());
+        setVariableValueToObject(mojo, "chats", List.of(id));
+        setVariableValueToObject(mojo, "output", tmp.resolve("chat.json").toString());
+        mojo.execute();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("chat.json").toFile());
+        assertEquals(1, json.size());
+        assertEquals(id, json.get(0).get("id").asText());
+
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("exists"), "a second run does not overwrite: " + e.getMessage());
+    }
+
+    @Test
+    @InjectMojo(goal = "restore")
+    void restoreWithPathsNeedsAnOutputDirectory(RestoreMojo mojo) throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        dev.owui.backup.store.LocalTarget target = dev.owui.backup.TestSupport.target(tmp.resolve("b"));
+        new dev.owui.backup.backup.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
+                .run(new dev.owui.backup.backup.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1));
+        setVariableValueToObject(mojo, "target", tmp.resolve("b").toString());
+        setVariableValueToObject(mojo, "paths", List.of(f.uploads().get(0)));
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("needs an output directory"), e.getMessage());
+        setVariableValueToObject(mojo, "output", tmp.resolve("one").toFile());
+        mojo.execute();
+        assertTrue(Files.exists(tmp.resolve("one").resolve(f.uploads().get(0))));
+        assertFalse(Files.exists(tmp.resolve("one/webui.db")), "only the chosen path");
+    }
+
+    @Test
     @InjectMojo(goal = "list")
     void anUnsupportedTargetSchemeIsNamed(ListMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "target", "gopher://nas/backups");

@@ -1,0 +1,339 @@
+package dev.owui.backup.chats;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.catalog.Catalog;
+import dev.owui.backup.codec.Manifests;
+import dev.owui.backup.codec.Storage;
+import dev.owui.backup.codec.StoredContent;
+import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.instance.DataDirectory;
+import dev.owui.backup.instance.Sqlite;
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.store.Hashing;
+import dev.owui.backup.store.PrivateFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes chosen chats of a backup's webui.db as the JSON array that Open WebUI's "Import Chats"
+ * (Settings › Data Controls) reads: the shape of its own export ({@code ChatResponse}: id,
+ * user_id, title, chat, updated_at, created_at, share_id, archived, pinned, meta, folder_id, and
+ * variables, tasks, summary, current_message_id where the backup's schema has them), so a deleted
+ * chat comes back through the UI without touching the running instance or its database.
+ *
+ * <p>The stored database is never modified: a plain one on a local target is opened in place with
+ * {@code immutable=1} (read-only, no locks, no -wal/-shm), a remote or encoded one is decoded into a
+ * private temporary copy; either is first checked against the manifest's SHA-256.
+ */
+public final class ChatExporter {
+    /** {@code ChatResponse}'s fields present in every schema, in its order. */
+    private static final List<String> FIELDS = List.of("id", "user_id", "title", "chat", "updated_at", "created_at", "share_id",
+            "archived", "pinned", "meta", "folder_id");
+    /** Fields newer {@code ChatResponse}s add; written when the backup's chat table has the column. */
+    private static final List<String> NEWER_FIELDS = List.of("variables", "tasks", "summary", "current_message_id");
+    private static final Set<String> JSON_COLUMNS = Set.of("chat", "meta", "variables", "tasks");
+    private static final Set<String> BOOLEAN_COLUMNS = Set.of("archived", "pinned");
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final EngineLog log;
+
+    public ChatExporter(EngineLog log) {
+        this.log = log;
+    }
+
+    /** Exports to {@code o.output()}, or to {@code stream} (left open) when that is null. */
+    public ChatExportResult run(ChatExportOptions o, OutputStream stream) {
+        String instance = InstanceNames.check(o.instance());
+        ChatSelection sel = o.selection();
+        if (sel == null || sel.isEmpty()) {
+            throw new OwuiException("no chats chosen",
+                    "choose them with owui.chats=<id>[,<id>…], owui.chatTitle=<part of the title>, owui.chatUser=<id, e-mail or name>, owui.since/owui.until=<ISO date>");
+        }
+        Path out = o.output() == null ? null : o.output().toAbsolutePath().normalize();
+        if (out != null) {
+            if (Files.isDirectory(out)) {
+                throw new OwuiException(out + " is a directory", "set owui.output to the JSON file to write (or - for standard output)");
+            }
+            if (Files.exists(out) && !o.force()) {
+                throw new OwuiException(out + " exists", "choose another owui.output, or add -Dowui.force=true to replace it");
+            }
+        }
+
+        Catalog catalog = new Catalog(o.target(), instance);
+        String id = catalog.selectOne(o.backupId());
+        Manifest m = Manifests.full(catalog.manifest(id), o.target(), instance, o.keys());
+        FileEntry db = m.files().stream().filter(e -> e.path().equals(DataDirectory.MAIN_DB)).findFirst()
+                .orElseThrow(() -> new OwuiException("backup " + id + " holds no " + DataDirectory.MAIN_DB,
+                        "an instance on PostgreSQL (DATABASE_URL) keeps its chats there; export them with that database's tools"));
+        if (!Storage.isKnown(db.storage())) {
+            throw new OwuiException("backup " + id + " stores " + db.path() + " as '" + db.storage() + "', which this tool does not know",
+                    "export with the owui backup version that wrote it (" + m.toolVersion() + ") or newer");
+        }
+        if (StoredContent.needsKey(db, o.keys())) {
+            throw new OwuiException("backup " + id + " is encrypted (" + db.storedPath() + ") and no passphrase or secret key was given",
+                    "set owui.encryption.serverId or owui.passphraseEnv (and owui.secretKeyRing for a key pair)");
+        }
+
+        Path scratch = null;
+        try {
+            if (!db.isStoredPlain()) {
+                // Decoded into a private temporary file: the stored object stays as it is.
+                Path dir = Files.createTempDirectory("owui-chats-");
+                PrivateFiles.makePrivate(dir);
+                scratch = dir.resolve(DataDirectory.MAIN_DB);
+            }
+            Path local = StoredContent.localFile(o.target(), instance, id, db, o.keys(), scratch);
+            check(m, db, local);
+            List<ObjectNode> chats;
+            int total;
+            try (Connection c = Sqlite.openFrozen(local)) {
+                total = count(c);
+                List<String> chosen = choose(c, sel, id, total);
+                chats = rows(c, chosen);
+            }
+            write(chats, out, stream);
+            List<String> ids = chats.stream().map(n -> n.get("id").asText()).toList();
+            log.info("exported " + ids.size() + " of the " + total + " chats of backup " + id + (out == null ? "" : " to " + out) + ":");
+            for (ObjectNode n : chats.subList(0, Math.min(10, chats.size()))) {
+                log.info("  " + n.get("id").asText() + "  " + n.get("title").asText(""));
+            }
+            if (chats.size() > 10) {
+                log.info("  … and " + (chats.size() - 10) + " more");
+            }
+            return new ChatExportResult(id, ids, total, out);
+        } catch (SQLException e) {
+            throw new OwuiException("cannot read the chats of backup " + id + "'s webui.db: " + e.getMessage(),
+                    "run owui:verify on it, and export from another backup (owui:list)", e);
+        } catch (IOException e) {
+            throw new OwuiException("cannot export chats of backup " + id + ": " + e.getMessage(),
+                    "check the target, free space in the temporary directory and owui.output's folder", e);
+        } finally {
+            if (scratch != null) {
+                deleteQuietly(scratch);
+                deleteQuietly(scratch.getParent());
+            }
+        }
+    }
+
+    /** The database must be the one the manifest describes, before anything is read from it. */
+    private static void check(Manifest m, FileEntry e, Path local) throws IOException {
+        MessageDigest sha = Hashing.newSha256();
+        long n = 0;
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = new DigestInputStream(Files.newInputStream(local), sha)) {
+            for (int r; (r = in.read(buf)) > 0; ) {
+                n += r;
+            }
+        }
+        String got = HexFormat.of().formatHex(sha.digest());
+        if (n != e.size() || !got.equals(e.sha256())) {
+            throw new OwuiException("backup " + m.backupId() + " is damaged: " + e.path() + " does not match its manifest (size " + n + " vs "
+                    + e.size() + ", SHA-256 " + got + " vs " + e.sha256() + ")", "run owui:verify, and export from another backup (owui:list)");
+        }
+    }
+
+    private static int count(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM chat")) {
+            r.next();
+            return r.getInt(1);
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+                throw new OwuiException("the webui.db of this backup has no chat table", "it is not an Open WebUI database, or a very old one");
+            }
+            throw e;
+        }
+    }
+
+    /** The ids of the chosen chats, newest update first, from a light pass over id, title, owner and time. */
+    private static List<String> choose(Connection c, ChatSelection sel, String backupId, int total) throws SQLException {
+        Set<String> owners = sel.user() == null ? null : owners(c, sel.user(), backupId);
+        Set<String> wanted = new LinkedHashSet<>(sel.ids());
+        Set<String> seen = new java.util.HashSet<>();
+        record Hit(String id, long updatedAt) {
+        }
+        List<Hit> hits = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id, title, user_id, updated_at FROM chat")) {
+            while (r.next()) {
+                String id = r.getString(1);
+                long updated = r.getLong(4);
+                if (!wanted.isEmpty()) {
+                    if (!wanted.contains(id)) {
+                        continue;
+                    }
+                    seen.add(id);
+                }
+                if (owners != null && !owners.contains(r.getString(3))) {
+                    continue;
+                }
+                if (sel.matchesTitleAndTime(r.getString(2), updated)) {
+                    hits.add(new Hit(id, updated));
+                }
+            }
+        }
+        List<String> missing = wanted.stream().filter(w -> !seen.contains(w)).toList();
+        if (!missing.isEmpty()) {
+            throw new OwuiException("no chat " + String.join(", ", missing) + " in backup " + backupId + " (it has " + total + " chats)",
+                    "check the id (the part after /c/ in the chat's address), or look in an older backup (owui:list, owui.backupId)");
+        }
+        if (hits.isEmpty()) {
+            throw new OwuiException("no chat in backup " + backupId + " matches " + sel.describe() + " (it has " + total + " chats)",
+                    "widen the criteria, or look in an older backup (owui:list, owui.backupId)");
+        }
+        hits.sort(Comparator.comparingLong(Hit::updatedAt).reversed().thenComparing(Hit::id));
+        return hits.stream().map(Hit::id).toList();
+    }
+
+    /** The user ids the operator's word names: an id, an e-mail (any case) or a name (any case); a name shared by several users fails. */
+    private static Set<String> owners(Connection c, String who, String backupId) throws SQLException {
+        List<String[]> users = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id, email, name FROM user")) {
+            while (r.next()) {
+                users.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
+            }
+        }
+        for (String[] u : users) {
+            if (who.equals(u[0])) {
+                return Set.of(u[0]);
+            }
+        }
+        List<String[]> byEmail = users.stream().filter(u -> who.equalsIgnoreCase(u[1])).toList();
+        List<String[]> matches = byEmail.isEmpty() ? users.stream().filter(u -> who.equalsIgnoreCase(u[2])).toList() : byEmail;
+        if (matches.isEmpty()) {
+            throw new OwuiException("no user '" + who + "' in backup " + backupId + " (it has " + users.size() + " users)",
+                    "give the user's id, e-mail or full name as Open WebUI shows it (Admin Panel › Users)");
+        }
+        if (matches.size() > 1) {
+            throw new OwuiException("'" + who + "' names " + matches.size() + " users in backup " + backupId + ": "
+                    + String.join(", ", matches.stream().map(u -> u[0] + " <" + u[1] + ">").toList()),
+                    "give one of them by id or e-mail in owui.chatUser");
+        }
+        return Set.of(matches.get(0)[0]);
+    }
+
+    /** The chosen rows as Open WebUI's export writes them, in the order of {@code ids}. */
+    private static List<ObjectNode> rows(Connection c, List<String> ids) throws SQLException {
+        Set<String> columns = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(chat)")) {
+            while (r.next()) {
+                columns.add(r.getString("name"));
+            }
+        }
+        List<String> fields = new ArrayList<>(FIELDS);
+        NEWER_FIELDS.stream().filter(columns::contains).forEach(fields::add);
+        Map<String, ObjectNode> byId = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + 500));
+            String sql = "SELECT * FROM chat WHERE id IN (" + String.join(",", java.util.Collections.nCopies(batch.size(), "?")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    ps.setString(i + 1, batch.get(i));
+                }
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        ObjectNode n = row(r, fields, columns);
+                        byId.put(n.get("id").asText(), n);
+                    }
+                }
+            }
+        }
+        return ids.stream().map(byId::get).toList();
+    }
+
+    private static ObjectNode row(ResultSet r, List<String> fields, Set<String> columns) throws SQLException {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        String id = r.getString("id");
+        for (String f : fields) {
+            Object v = columns.contains(f) ? r.getObject(f) : null;
+            if (JSON_COLUMNS.contains(f)) {
+                n.set(f, json(id, f, v));
+            } else if (BOOLEAN_COLUMNS.contains(f)) {
+                if (v == null) {
+                    n.put(f, f.equals("archived") ? Boolean.FALSE : null);
+                } else {
+                    n.put(f, v instanceof Number num ? num.longValue() != 0 : Boolean.parseBoolean(v.toString()));
+                }
+            } else if (v instanceof Number num) {
+                n.put(f, num.longValue());
+            } else if (v == null) {
+                n.putNull(f);
+            } else {
+                n.put(f, v.toString());
+            }
+        }
+        return n;
+    }
+
+    /** A JSON column as JSON; the defaults ChatResponse gives a missing one ({} for meta and variables). */
+    private static JsonNode json(String chatId, String column, Object v) {
+        if (v == null) {
+            return column.equals("tasks") ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            return JSON.readTree(v.toString());
+        } catch (IOException e) {
+            throw new OwuiException("chat " + chatId + " has unreadable JSON in its " + column + " column: " + e.getMessage(),
+                    "leave it out of owui.chats, or export it from another backup");
+        }
+    }
+
+    private static void write(List<ObjectNode> chats, Path out, OutputStream stream) throws IOException {
+        if (out == null) {
+            JsonGenerator g = JSON.getFactory().createGenerator(stream);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(g, chats);
+            stream.write('\n');
+            stream.flush();
+            return;
+        }
+        Path parent = out.getParent();
+        Files.createDirectories(parent);
+        // Written whole under a temporary name, then renamed: a failed export leaves no half file,
+        // and chats are private (0600) like everything else this tool writes.
+        Path tmp = parent.resolve("." + out.getFileName() + ".owui-tmp-" + UUID.randomUUID());
+        try {
+            try (OutputStream os = PrivateFiles.newOutputStream(tmp)) {
+                JSON.writerWithDefaultPrettyPrinter().writeValue(os, chats);
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException | UncheckedIOException ignored) {
+            // a private temporary file; the OS cleans its temp directory
+        }
+    }
+}
