@@ -82,8 +82,9 @@ public final class RestoreRunner {
         // Said before anything moves: where from, where into, and where the directory's contents go.
         log.info("restoring backup " + id + " of " + instance + " (" + manifest.totals().files() + " files, "
                 + dev.owui.backup.report.Sizes.bytes(manifest.totals().bytes()) + ") from " + o.target().location() + " into " + dest
-                + (existing.isEmpty() ? "" : " (its " + existing.size() + " entries are moved aside to " + asideDir(dest, stamp)
-                        + ", or into " + dest.resolve(".owui-before-restore-" + stamp) + " on a filesystem of its own; nothing is deleted)"));
+                + (existing.isEmpty() ? "" : " (its " + existing.size() + (existing.size() == 1 ? " entry is" : " entries are") + " moved aside to "
+                        + asideDir(dest, stamp) + ", or to " + dest.resolve(".owui-before-restore-" + stamp)
+                        + " if that cannot be on the same filesystem; nothing is deleted)"));
 
         Path staging = dest.resolve(".owui-restore-" + stamp);
         long[] totals;
