@@ -267,6 +267,22 @@ class CommandLineMojoTest {
 
     @Test
     @InjectMojo(goal = "prune")
+    void pruneNamesTheTargetAndThePolicyBeforeItRemovesAnything(PruneMojo mojo) throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget target = TestSupport.target(tmp.resolve("b"));
+        TestSupport.backup(f.dataDir(), target);
+        TestSupport.backup(f.dataDir(), target);
+        setVariableValueToObject(mojo, "target", tmp.resolve("b").toString());
+        setVariableValueToObject(mojo, "instance", "test");
+        setVariableValueToObject(mojo, "keepLast", 1);
+        Lines log = lines(mojo);
+        mojo.execute();
+        assertTrue(log.lines.get(0).startsWith("pruning instance 'test' at " + tmp.resolve("b") + " with policy "), log.lines.toString());
+        assertEquals(1, target.backups("test").size());
+    }
+
+    @Test
+    @InjectMojo(goal = "prune")
     void pruneOfAMissingTargetFails(PruneMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "keepLast", 1);
         assertMissingTargetFails(mojo);
