@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.codehaus.plexus.component.configurator.ComponentConfigurator;
 
 /**
  * What every goal shares: skip, the instance, durability, and the translation of engine outcomes
@@ -165,17 +167,27 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Component
     protected SettingsDecrypter settingsDecrypter;
 
+    /** This run of the goal: its descriptor (every parameter and its property) and the pom's configuration. */
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+    protected MojoExecution mojoExecution;
+
+    /** The configurator Maven configures Mojos with, to set a parameter from the command line the same way. */
+    @Component(role = ComponentConfigurator.class, hint = "basic")
+    protected ComponentConfigurator configurator;
+
     /** The project's directory, or the current directory without a pom. */
     @Parameter(defaultValue = "${basedir}", readonly = true)
     protected File basedir;
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("owui." + goal() + " skipped (owui.skip=true)");
-            return;
-        }
         try {
+            // Before skip and any work: a -D must win over the pom (owui.skip too), and a mistyped one must stop the run.
+            CommandLineProperties.apply(this, session, mojoExecution, configurator, getLog());
+            if (skip) {
+                getLog().info("owui." + goal() + " skipped (owui.skip=true)");
+                return;
+            }
             run();
         } catch (OwuiException e) {
             getLog().error(e.getMessage());

@@ -1,5 +1,6 @@
 package dev.owui.backup.maven;
 
+import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.plan.Plan;
@@ -22,8 +23,35 @@ abstract class AbstractTargetMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.target")
     protected String target;
 
+    /** The target of owui.target; fails when it is not there (see {@link #existing}). */
     protected Target target() {
-        return target(target);
+        return existing(target(target));
+    }
+
+    /**
+     * {@code t} when it exists, else closes it and fails: these goals only read a target, so a
+     * missing one is a mistyped path, an unmounted NAS or a wrong bucket/prefix, never "no backups"
+     * (owui:backup creates its target instead).
+     */
+    protected Target existing(Target t) {
+        boolean there;
+        try {
+            there = t.exists();
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        if (!there) {
+            String where = t.location();
+            if (t instanceof LocalTarget local && !local.root().toString().equals(where)) {
+                where += " (" + local.root() + ")";
+            }
+            t.close();
+            throw new OwuiException("target " + where + " does not exist",
+                    "check the path or URL for a typo, that the NAS is mounted, or the bucket and prefix;"
+                            + " owui:" + goal() + " only reads a target, owui:backup creates one");
+        }
+        return t;
     }
 
     /**
@@ -55,14 +83,14 @@ abstract class AbstractTargetMojo extends AbstractOwuiMojo {
     /** {@link #forEachTarget(BiConsumer)} over the given targets. */
     protected void forEachTarget(List<TargetSpec> specs, BiConsumer<TargetSpec, Target> work) {
         if (specs.size() == 1) {
-            try (Target t = Targets.open(specs.get(0), targetContext())) {
+            try (Target t = existing(Targets.open(specs.get(0), targetContext()))) {
                 work.accept(specs.get(0), t);
             }
             return;
         }
         List<String> failed = new ArrayList<>();
         for (TargetSpec spec : specs) {
-            try (Target t = Targets.open(spec, targetContext())) {
+            try (Target t = existing(Targets.open(spec, targetContext()))) {
                 engineLog().info("target " + spec.id() + " (" + t.location() + "):");
                 work.accept(spec, t);
             } catch (OwuiException e) {

@@ -136,7 +136,8 @@ public class InstallCronMojo extends AbstractOwuiMojo {
         ProvisionOptions o = new ProvisionOptions(ProvisionOptions.Scheduler.parse(scheduler), system, absent, check, diff, forks,
                 remoteDir, command, javaHome, path, seconds(randomizedDelay), readOpsPom(), readSettings());
         log.info("install-cron: " + (absent ? "removing" : "installing") + " " + plans.stream().map(ScheduledPlan::id).toList() + " with "
-                + o.scheduler().id() + (system ? " (system-wide)" : "") + " on " + selected.size() + " host(s)" + (check ? ", check mode" : ""));
+                + o.scheduler().id() + (system ? " (system-wide)" : "") + " on " + selected.size() + " host(s)" + (check ? ", check mode" : "")
+                + ": " + String.join(", ", selected.stream().map(h -> h.address().equals(h.name()) ? h.name() : h.name() + " (" + h.address() + ")").toList()));
         Provisioner p = new Provisioner(o, new Templates(resolve(templatesDir)), this::connect, log);
         List<HostResult> results = p.run(selected, plans);
 

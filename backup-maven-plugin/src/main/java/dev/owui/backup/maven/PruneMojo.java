@@ -83,6 +83,9 @@ public class PruneMojo extends AbstractTargetMojo {
     }
 
     private void prune(EngineLog log, Target t, String name, Policy policy, ZoneId zone) {
+        // Said before anything is removed: where, which instance, and by what policy.
+        log.info((dryRun ? "dry run: would prune " : "pruning ") + "instance '" + instance + "' at " + (name == null ? "" : name + " = ")
+                + t.location() + " with policy " + policy + " (" + zone + ")");
         List<Decision> decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
         Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
         for (Decision d : decisions) {

@@ -74,8 +74,12 @@ public final class RestoreRunner {
         }
         String currentRevision = currentSchemaRevision(dest);
         String stamp = STAMP.format(Instant.now());
+        // Said before anything moves: where from, where into, and where the directory's contents go.
         log.info("restoring backup " + id + " of " + instance + " (" + manifest.totals().files() + " files, "
-                + dev.owui.backup.report.Sizes.bytes(manifest.totals().bytes()) + ") into " + dest);
+                + dev.owui.backup.report.Sizes.bytes(manifest.totals().bytes()) + ") from " + o.target().location() + " into " + dest
+                + (existing.isEmpty() ? "" : " (its " + existing.size() + (existing.size() == 1 ? " entry is" : " entries are") + " moved aside to "
+                        + asideDir(dest, stamp) + ", or to " + dest.resolve(".owui-before-restore-" + stamp)
+                        + " if that cannot be on the same filesystem; nothing is deleted)"));
 
         Path staging = dest.resolve(".owui-restore-" + stamp);
         long[] totals;
@@ -196,13 +200,18 @@ public final class RestoreRunner {
         return p;
     }
 
+    /** The sibling folder the directory's entries are moved to (announced before the restore acts). */
+    private static Path asideDir(Path dest, String stamp) {
+        return dest.resolveSibling(dest.getFileName() + ".before-restore-" + stamp);
+    }
+
     /**
      * Moves the directory's current entries to a sibling folder, or to a folder inside it when the
      * sibling cannot be made on the same filesystem (the parent of a Docker volume's _data may be
      * read-only or another mount): a rename, never a copy-and-delete.
      */
     private Path moveAside(Path dest, List<Path> entries, String stamp) {
-        Path aside = dest.resolveSibling(dest.getFileName() + ".before-restore-" + stamp);
+        Path aside = asideDir(dest, stamp);
         try {
             Files.createDirectory(aside);
             if (!Files.getFileStore(aside).equals(Files.getFileStore(dest))) {

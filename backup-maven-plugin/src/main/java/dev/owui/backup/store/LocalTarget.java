@@ -66,6 +66,11 @@ public final class LocalTarget implements Target {
     }
 
     @Override
+    public boolean exists() {
+        return Files.isDirectory(root);
+    }
+
+    @Override
     public List<String> instances() {
         List<String> out = new ArrayList<>();
         for (Path p : children(root)) {

@@ -17,6 +17,14 @@ public interface Target extends AutoCloseable {
     /** The target as the operator wrote it, for messages. Never carries credentials. */
     String location();
 
+    /**
+     * Whether the target is there at all: its directory (local, SFTP) or, for S3, its bucket and
+     * at least one object under its prefix. Reading goals check it first, so a mistyped path
+     * fails instead of looking like an empty target; a backup creates a missing target instead.
+     * A bucket that is missing or denied fails with its own message rather than answering false.
+     */
+    boolean exists();
+
     /** Names of the instance folders at this target (each holds the backups of one instance). */
     List<String> instances();
 

@@ -101,8 +101,11 @@ class InstallCronMojoTest {
         setVariableValueToObject(mojo, "check", false);
         setVariableValueToObject(mojo, "state", "absent");
         setVariableValueToObject(mojo, "limit", "web");
+        CommandLineMojoTest.Lines log = new CommandLineMojoTest.Lines();
+        mojo.setLog(log);
         mojo.execute();
         assertEquals(null, HostUsers.crontab("owuim1"), "removed on web1");
+        assertTrue(log.lines.get(0).startsWith("install-cron: removing [daily] with cron on 1 host(s): web1"), "names the hosts first: " + log.lines);
         assertTrue(HostUsers.crontab("owuim2").contains("owui-daily.sh"), "db1 was not in the limit");
 
         // The plan is then deleted from the pom: absent still removes what was installed under its name.

@@ -77,6 +77,7 @@ class MojoBindingTest {
         assertEquals((Object) null, getVariableValueFromObject(mojo, "backupId"));
         assertEquals(Boolean.FALSE, getVariableValueFromObject(mojo, "force"));
         assertEquals("open-webui", getVariableValueFromObject(mojo, "instance"));
+        Files.createDirectories(tmp.resolve("empty-target")); // an existing but empty target (a missing one is an error of its own)
         setVariableValueToObject(mojo, "target", tmp.resolve("empty-target").toString());
         setVariableValueToObject(mojo, "dataDir", tmp.resolve("into").toFile());
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);

@@ -52,6 +52,7 @@ class PruneMojoTest {
     @Test
     @InjectMojo(goal = "prune")
     void aPolicyThatKeepsNothingIsRefused(PruneMojo mojo) throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("b"));
         setVariableValueToObject(mojo, "target", tmp.resolve("b").toString());
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("keeps nothing"), e.getMessage());

@@ -124,6 +124,18 @@ public final class S3Target implements Target {
                 + (where.endpoint() != null ? " --endpoint-url " + where.endpoint() : "");
     }
 
+    /**
+     * S3 has no folders: a prefix exists once an object is under it. One listing of at most one
+     * key; a missing bucket fails here with S3Failures' message (it names the bucket and the endpoint).
+     */
+    @Override
+    public boolean exists() {
+        return call("listing s3://" + loc.bucket() + "/" + loc.root(), () -> {
+            ListObjectsV2Response r = s3.listObjectsV2(b -> b.bucket(loc.bucket()).prefix(loc.root()).maxKeys(1));
+            return loc.root().isEmpty() || !r.contents().isEmpty();
+        });
+    }
+
     @Override
     public List<String> instances() {
         List<String> out = new ArrayList<>();

@@ -84,6 +84,14 @@ public final class SftpTarget implements Target {
     }
 
     @Override
+    public boolean exists() {
+        return conn.call("reading the attributes of " + url.path(), f -> {
+            com.jcraft.jsch.SftpATTRS a = f.stat(url.path());
+            return a != null && a.isDir();
+        });
+    }
+
+    @Override
     public List<String> instances() {
         return conn.call("listing " + url.path(), f -> {
             List<String> out = new ArrayList<>();
