@@ -12,11 +12,11 @@ import java.util.HexFormat;
 public final class ObjectNameSet {
     private long[] values = new long[1024];
     private int size;
-    private boolean sealed;
+    private boolean frozen;
 
     public void add(String name) {
-        if (sealed) {
-            throw new IllegalStateException("already sealed");
+        if (frozen) {
+            throw new IllegalStateException("already frozen");
         }
         if (size == values.length) {
             values = Arrays.copyOf(values, values.length * 2);
@@ -35,12 +35,12 @@ public final class ObjectNameSet {
         }
         size = n;
         values = Arrays.copyOf(values, n);
-        sealed = true;
+        frozen = true;
         return this;
     }
 
     public boolean contains(String name) {
-        if (!sealed) {
+        if (!frozen) {
             throw new IllegalStateException("seal() first");
         }
         return Arrays.binarySearch(values, 0, size, prefix(name)) >= 0;
