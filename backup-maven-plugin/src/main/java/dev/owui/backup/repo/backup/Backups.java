@@ -1,0 +1,79 @@
+package dev.owui.backup.repo.backup;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.codec.CodecSettings;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.format.InstanceFacts;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.repo.RepoJson;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.lock.RepoLock;
+import dev.owui.backup.repo.store.StoreStat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The backups of a repository: listing, heads, entries, and a writer for the next one. Readers take no lock. */
+public final class Backups {
+    public static final String DIR = "backups/";
+    private static final String SUFFIX = ".json";
+
+    private final Repository repo;
+
+    public Backups(Repository repo) {
+        this.repo = repo;
+    }
+
+    public static String headKey(String backupId) {
+        return DIR + backupId + SUFFIX;
+    }
+
+    /** The ids of every backup (every head), in key order (ids are times: oldest first). */
+    public List<String> list() {
+        List<String> ids = new ArrayList<>();
+        for (StoreStat s : repo.store().listAll(repo.key(DIR))) {
+            String rel = repo.relative(s.key());
+            if (rel.endsWith(SUFFIX) && rel.indexOf('/', DIR.length()) < 0) {
+                ids.add(rel.substring(DIR.length(), rel.length() - SUFFIX.length()));
+            }
+        }
+        return ids;
+    }
+
+    public BackupHead head(String backupId) {
+        String rel = headKey(backupId);
+        BackupHead h = RepoJson.read(repo.store().read(repo.key(rel)), BackupHead.class, repo.where(rel));
+        if (h.formatVersion() > BackupHead.FORMAT_VERSION) {
+            throw new OwuiException("backup " + backupId + " at " + repo.where(rel) + " has format version " + h.formatVersion()
+                    + ", newer than this tool reads (" + BackupHead.FORMAT_VERSION + ")", "use a newer version of the owui backup plugin");
+        }
+        if (h.chunks() == null || !backupId.equals(h.backupId())) {
+            throw new OwuiException("the head " + repo.where(rel) + " is incomplete or belongs to backup " + h.backupId(),
+                    "the backup is damaged; use another backup");
+        }
+        return h;
+    }
+
+    /** The backup's entries, one chunk decoded at a time; close it when stopping early. */
+    public EntryIterator entries(BackupHead head, DecryptionKeys keys) {
+        return new EntryIterator(repo, head, keys);
+    }
+
+    /** The findings of an encrypted-manifest head (decrypted), or the head's own. */
+    public InstanceFacts findings(BackupHead head, DecryptionKeys keys) {
+        if (head.findings() == null) {
+            return head.openWebUi();
+        }
+        byte[] json = repo.objectReader().readAll(head.findings(), head.chunkStorage(), keys);
+        return RepoJson.read(new java.io.ByteArrayInputStream(json), InstanceFacts.class, "findings of backup " + head.backupId());
+    }
+
+    /**
+     * A writer for the next backup, under {@code lock} (exclusive). {@code previous} (or null) is
+     * the last backup, whose chunks are reused where identical; {@code damaged} the object names
+     * recorded damaged, never reused.
+     */
+    public BackupWriter writer(RepoLock lock, CodecSettings settings, Manifest.StorageSettings storage, BackupHead previous, Set<String> damaged) {
+        return new BackupWriter(repo, lock, settings, storage, previous, damaged);
+    }
+}

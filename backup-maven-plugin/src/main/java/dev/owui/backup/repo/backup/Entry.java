@@ -1,0 +1,89 @@
+package dev.owui.backup.repo.backup;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One entry of a format 3 backup, one JSON line of a chunk (FORMAT.md, "A backup: the head and
+ * its entry chunks"). Fields a type does not use are absent from its line.
+ *
+ * @param path       relative, '/'-separated; entries of a backup are in PathOrder
+ * @param type       {@link #FILE}, {@link #DIR}, {@link #SYMLINK}, {@link #SQLITE} or {@link #SECRET_KEY}
+ * @param size       content size (file, sqlite, secret-key)
+ * @param sha256     plain SHA-256 of the content (for sqlite: of the whole database as captured)
+ * @param mtime      modification time, full precision
+ * @param mode       POSIX permissions, e.g. "rw-r--r--"
+ * @param storage    plain, zstd, pgp or zstd+pgp: how the entry's objects are encoded
+ * @param object     the content's object (file, secret-key)
+ * @param storedSize the stored size of {@code object}
+ * @param linkTarget a symlink's target
+ * @param pageSize   sqlite: page size in bytes
+ * @param pageCount  sqlite: pages in the database as captured
+ * @param pageMap    sqlite: the object holding the capture's page map
+ * @param layers     sqlite: the image, then the page sets to apply in order
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Entry(String path, String type, Long size, String sha256, Instant mtime, String mode, String storage,
+                    String object, Long storedSize, String linkTarget, Integer pageSize, Long pageCount, String pageMap,
+                    List<Layer> layers) {
+    public static final String FILE = "file";
+    public static final String DIR = "dir";
+    public static final String SYMLINK = "symlink";
+    public static final String SQLITE = "sqlite";
+    public static final String SECRET_KEY = "secret-key";
+
+    /**
+     * A layer of a database.
+     *
+     * @param kind   {@link #IMAGE} or {@link #PAGES}
+     * @param object the layer's object
+     * @param runs   for page sets: {@code [first page (1-based), count]} in ascending order
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Layer(String kind, String object, List<long[]> runs) {
+        public static final String IMAGE = "image";
+        public static final String PAGES = "pages";
+    }
+
+    public static Entry file(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
+        return new Entry(path, FILE, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null);
+    }
+
+    public static Entry secretKey(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
+        return new Entry(path, SECRET_KEY, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null);
+    }
+
+    public static Entry dir(String path, Instant mtime, String mode) {
+        return new Entry(path, DIR, null, null, mtime, mode, null, null, null, null, null, null, null, null);
+    }
+
+    public static Entry symlink(String path, String linkTarget, Instant mtime, String mode) {
+        return new Entry(path, SYMLINK, null, null, mtime, mode, null, null, null, linkTarget, null, null, null, null);
+    }
+
+    public static Entry sqlite(String path, long size, String sha256, Instant mtime, String mode, String storage,
+                               int pageSize, long pageCount, String pageMap, List<Layer> layers) {
+        return new Entry(path, SQLITE, size, sha256, mtime, mode, storage, null, null, null, pageSize, pageCount, pageMap, List.copyOf(layers));
+    }
+
+    /** Every object this entry needs: its content, or a database's page map and layers. */
+    @JsonIgnore
+    public List<String> objects() {
+        List<String> out = new ArrayList<>(2);
+        if (object != null) {
+            out.add(object);
+        }
+        if (pageMap != null) {
+            out.add(pageMap);
+        }
+        if (layers != null) {
+            for (Layer l : layers) {
+                out.add(l.object());
+            }
+        }
+        return out;
+    }
+}
