@@ -32,5 +32,5 @@ assert !Files.list(restored).anyMatch { it.fileName.toString().startsWith('.owui
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('restored backup ' + ids[1])
-assert log.contains('This plugin has 9 goals') : 'the generated help goal lists the goals'
+assert log.contains('This plugin has 11 goals') : 'the generated help goal lists the goals'
 return true
