@@ -153,7 +153,7 @@ public final class RestoreRunner {
             }
             MessageDigest sha = Hashing.newSha256();
             long n;
-            try (InputStream in = StoredContent.open(target, instance, m.backupId(), e, keys);
+            try (InputStream in = progress.counting(StoredContent.open(target, instance, m.backupId(), e, keys));
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(d), sha)) {
                 n = in.transferTo(out);
             } catch (java.nio.file.NoSuchFileException missing) {
@@ -174,7 +174,6 @@ public final class RestoreRunner {
             Files.setLastModifiedTime(d, FileTime.from(e.mtime()));
             files++;
             bytes += n;
-            progress.advance(n);
         }
         return new long[] {files, bytes};
     }
