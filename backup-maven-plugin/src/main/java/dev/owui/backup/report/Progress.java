@@ -92,7 +92,9 @@ public final class Progress {
         if (elapsed > 0 && d > 0) {
             double perSecond = d * 1e9 / elapsed;
             s.append(", ").append(Sizes.bytes((long) perSecond)).append("/s");
-            s.append(", about ").append(duration((long) Math.ceil((t - d) / perSecond))).append(" left");
+            if (d < t) {
+                s.append(", about ").append(duration((long) Math.ceil((t - d) / perSecond))).append(" left");
+            }
         }
         return s.toString();
     }
