@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  * level ERROR) silences them with the rest of the run's info.
  *
  * <p>Thread-safe: files are stored in parallel. The count is a {@link LongAdder}; whichever thread
- * first finds the interval elapsed writes the line (one compare-and-set decides), so there is one
- * reporter however many threads count. Work that moves no bytes we can see (SQLite's backup API
+ * first finds the interval elapsed writes the line (a lock tried, never waited for), so there is
+ * one reporter however many threads count, and lines come out in order. Work that moves no bytes we can see (SQLite's backup API
  * copies a database in one call) is a {@link #phase}: a timer thread says it is still running.
  */
 public final class Progress {
@@ -43,7 +43,9 @@ public final class Progress {
     private final LongAdder done = new LongAdder();
     /** Adjusted when a file turns out another size than scanned (or vanished), so the total stays honest. */
     private final AtomicLong total;
-    private final AtomicLong lastLogged;
+    /** Held by the thread writing a line, so lines come out in the order their numbers were taken. */
+    private final java.util.concurrent.locks.ReentrantLock reporting = new java.util.concurrent.locks.ReentrantLock();
+    private volatile long lastLogged;
 
     public Progress(EngineLog log, String what, long totalBytes) {
         this(log, what, totalBytes, DEFAULT_INTERVAL, System::nanoTime);
@@ -61,7 +63,7 @@ public final class Progress {
         this.clock = nanoClock;
         this.started = nanoClock.getAsLong();
         this.total = new AtomicLong(totalBytes);
-        this.lastLogged = new AtomicLong(started);
+        this.lastLogged = started;
     }
 
     /** Counts bytes done (negative to take back a count) and logs a line if the interval has passed. */
@@ -69,10 +71,17 @@ public final class Progress {
         if (bytes != 0) {
             done.add(bytes);
         }
-        long now = clock.getAsLong();
-        long last = lastLogged.get();
-        if (now - last >= intervalNanos && lastLogged.compareAndSet(last, now)) {
-            log.info(line(now));
+        // Cheap when no line is due; a thread finding another one writing goes on copying.
+        if (clock.getAsLong() - lastLogged >= intervalNanos && reporting.tryLock()) {
+            try {
+                long now = clock.getAsLong();
+                if (now - lastLogged >= intervalNanos) {
+                    lastLogged = now;
+                    log.info(line(now));
+                }
+            } finally {
+                reporting.unlock();
+            }
         }
     }
 
