@@ -3,6 +3,7 @@ package dev.owui.backup.report;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.function.LongConsumer;
 
 /**
@@ -50,6 +51,19 @@ public final class CountingInputStream extends FilterInputStream {
             sink.accept(s);
         }
         return s;
+    }
+
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        // Through read(byte[], int, int), so every byte is counted even where a JDK passes transferTo to the wrapped stream.
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = read(buf, 0, buf.length)) >= 0) {
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
     }
 
     @Override
