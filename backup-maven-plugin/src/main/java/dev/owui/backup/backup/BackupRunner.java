@@ -19,7 +19,9 @@ import dev.owui.backup.instance.SourceFile;
 import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.quiesce.DatabaseFileCopy;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.CountingInputStream;
 import dev.owui.backup.report.Progress;
+import dev.owui.backup.report.Sizes;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.BackupWriter.Stored;
 import dev.owui.backup.store.Cleanup;
@@ -34,6 +36,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,6 +47,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * One backup: capture → store → manifest. Databases go through SQLite's backup API (hot) or are
@@ -59,10 +63,15 @@ public final class BackupRunner {
 
     private final EngineLog log;
     private final Listener listener;
+    private Duration progressInterval = Progress.DEFAULT_INTERVAL;
 
     /** Observes stored files; tests use it to slow a run down or stop it at a chosen point. */
     public interface Listener {
         void stored(FileEntry entry);
+
+        /** A database's capture begins (on the capturing thread). */
+        default void capturing(String rel) {
+        }
 
         Listener NONE = e -> { };
     }
@@ -74,6 +83,12 @@ public final class BackupRunner {
     public BackupRunner(EngineLog log, Listener listener) {
         this.log = log;
         this.listener = listener;
+    }
+
+    /** How often a progress line is logged at most (tests use a short interval to see lines in a short run). */
+    public BackupRunner progressEvery(Duration interval) {
+        this.progressInterval = interval;
+        return this;
     }
 
     public BackupResult run(BackupOptions o) {
@@ -132,7 +147,7 @@ public final class BackupRunner {
                     + (o.codec().isPlain() ? "" : "; files stored with " + o.codec()));
 
             try (BackupWriter writer = target.begin(instance, id); WorkerPool pool = new WorkerPool(o.threads())) {
-                Run run = new Run(writer, previous, damage, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum()), pool, o);
+                Run run = new Run(writer, previous, damage, warnings, new Progress(log, "backup", files.stream().mapToLong(SourceFile::size).sum(), progressInterval), pool, o);
                 t = System.nanoTime();
                 directories.forEach(d -> writer.directory(d.path())); // empty folders too: the tree is browsable as the data directory
                 List<Captured> databases = run.captureDatabases(files);
@@ -358,10 +373,14 @@ public final class BackupRunner {
                 if (f.type().equals(FileEntry.SQLITE)) {
                     futures.add(pool.submit(() -> {
                         Path staged = writer.stagingFile(f.rel());
-                        if (options.mode().copiesDatabaseFiles()) {
-                            DatabaseFileCopy.capture(f.abs(), staged, f.rel());
-                        } else {
-                            SqliteCapture.capture(f.abs(), staged, f.rel());
+                        // One call copies the whole database and reports nothing meanwhile: the phase says it still runs.
+                        try (Progress.Phase p = progress.phase("capturing " + f.rel() + " (" + Sizes.bytes(f.size()) + ")")) {
+                            listener.capturing(f.rel());
+                            if (options.mode().copiesDatabaseFiles()) {
+                                DatabaseFileCopy.capture(f.abs(), staged, f.rel());
+                            } else {
+                                SqliteCapture.capture(f.abs(), staged, f.rel());
+                            }
                         }
                         return new Captured(f, staged);
                     }));
@@ -400,6 +419,7 @@ public final class BackupRunner {
                             "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
                 }
             }
+            Progress.Meter meter = progress.file(f.size());
             Stored s;
             try {
                 s = hash(staged);
@@ -411,28 +431,29 @@ public final class BackupRunner {
                     && notRecordedDamaged(before) && storedCopyIntact(before) && share(before, false)) {
                 delete(staged); // identical to the previous backup's copy, which is now shared instead
                 add(new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(), before.storage(), previous.id, null,
-                        before.storedSize(), before.storedSha256()), false);
+                        before.storedSize(), before.storedSha256()), false, meter);
                 return facts;
             }
             String storage = codec.storageFor(f.rel());
             if (Storage.isPlain(storage)) {
-                writer.putStaged(f.rel(), staged, f.mtime(), f.mode());
-                add(new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true);
+                writer.putStaged(f.rel(), staged, f.mtime(), f.mode(), meter.whole());
+                add(new FileEntry(f.rel(), FileEntry.SQLITE, s.size(), s.sha256(), f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true, meter);
                 return facts;
             }
             String storedPath = Storage.storedPath(f.rel(), storage);
             Path encoded = writer.stagingFile(storedPath);
             Encoded e;
-            try {
-                e = Codec.encode(staged, encoded, storage, codec);
+            long encodeShare = encodeShare(s.size());
+            try (java.io.InputStream in = CountingInputStream.of(Files.newInputStream(staged), meter.part(s.size(), encodeShare))) {
+                e = Codec.encode(in, encoded, storage, codec, staged.getFileName().toString());
             } catch (IOException ex) {
                 delete(encoded);
                 throw new OwuiException("cannot encode the captured " + f.rel() + " into " + encoded + ": " + ex.getMessage(),
                         "check the free space where the backup is staged", ex);
             }
             delete(staged);
-            writer.putStaged(storedPath, encoded, f.mtime(), f.mode());
-            add(entry(f.rel(), FileEntry.SQLITE, e, f.mtime(), f.mode()), true);
+            writer.putStaged(storedPath, encoded, f.mtime(), f.mode(), meter.part(e.storedSize(), s.size() - encodeShare));
+            add(entry(f.rel(), FileEntry.SQLITE, e, f.mtime(), f.mode()), true, meter);
             return facts;
         }
 
@@ -449,19 +470,21 @@ public final class BackupRunner {
         }
 
         private void storeFile(SourceFile f) {
+            Progress.Meter meter = progress.file(f.size());
             if (f.type().equals(FileEntry.SYMLINK)) {
                 writer.symlink(f.rel(), f.linkTarget());
-                add(new FileEntry(f.rel(), FileEntry.SYMLINK, 0, null, f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, f.linkTarget()), false);
+                add(new FileEntry(f.rel(), FileEntry.SYMLINK, 0, null, f.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, f.linkTarget()), false, meter);
                 return;
             }
             FileEntry same = previous == null ? null : previous.sameFile(f, codec);
             if (same != null && notRecordedDamaged(same) && share(same, true)) {
-                add(same.reused(previous.id), false);
+                add(same.reused(previous.id), false, meter);
                 return;
             }
             try {
-                copyStable(f);
+                copyStable(f, meter);
             } catch (SourceVanishedException gone) {
+                meter.finish(0); // out of the total too
                 log.info(gone.getMessage() + "; not in this backup");
             }
         }
@@ -522,35 +545,51 @@ public final class BackupRunner {
         }
 
         /** Copies a live file, again if it changed while we read it, so what we store is one version of it. */
-        private void copyStable(SourceFile f) {
+        /**
+         * Copies a live file, again if it changed while we read it, so what we store is one version
+         * of it. Its bytes count as they are read; a second reading takes the first one's count back.
+         */
+        private void copyStable(SourceFile f, Progress.Meter meter) {
             String storage = codec.storageFor(f.rel());
             for (int attempt = 1; ; attempt++) {
+                meter.restart();
                 DataDirectory.Stat before = DataDirectory.stat(f.abs());
                 if (before == null) {
                     throw new SourceVanishedException(f.rel());
                 }
                 if (!Storage.isPlain(storage)) {
                     Path staged = writer.stagingFile(Storage.storedPath(f.rel(), storage));
-                    Encoded e = encode(f.rel(), f.abs(), staged, storage);
+                    long encodeShare = encodeShare(before.size());
+                    Encoded e = encode(f.rel(), f.abs(), staged, storage, meter.part(before.size(), encodeShare));
                     DataDirectory.Stat after = DataDirectory.stat(f.abs());
                     boolean stable = before.equals(after) && e.size() == before.size();
                     if (stable || attempt == STABLE_COPY_ATTEMPTS) {
                         warnIfUnstable(f, stable);
-                        writer.putStaged(Storage.storedPath(f.rel(), storage), staged, before.mtime(), f.mode());
-                        add(entry(f.rel(), FileEntry.FILE, e, before.mtime(), f.mode()), true);
+                        writer.putStaged(Storage.storedPath(f.rel(), storage), staged, before.mtime(), f.mode(),
+                                meter.part(e.storedSize(), before.size() - encodeShare));
+                        add(entry(f.rel(), FileEntry.FILE, e, before.mtime(), f.mode()), true, meter);
                         return;
                     }
                     continue;
                 }
-                Stored s = writer.copy(f.rel(), f.abs(), before.mtime(), f.mode());
+                Stored s = writer.copy(f.rel(), f.abs(), before.mtime(), f.mode(), meter.whole());
                 DataDirectory.Stat after = DataDirectory.stat(f.abs());
                 boolean stable = before.equals(after) && s.size() == before.size();
                 if (stable || attempt == STABLE_COPY_ATTEMPTS) {
                     warnIfUnstable(f, stable);
-                    add(new FileEntry(f.rel(), FileEntry.FILE, s.size(), s.sha256(), before.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true);
+                    add(new FileEntry(f.rel(), FileEntry.FILE, s.size(), s.sha256(), before.mtime(), f.mode(), FileEntry.STORED_PLAIN, null, null), true,
+                            meter);
                     return;
                 }
             }
+        }
+
+        /**
+         * The share of a file's count its encoding carries: all of it when the hand-over is a
+         * rename (a local target), else half, the upload of the encoded file carrying the rest.
+         */
+        private long encodeShare(long size) {
+            return writer.putStagedMovesBytes() ? size / 2 : size;
         }
 
         private void warnIfUnstable(SourceFile f, boolean stable) {
@@ -559,10 +598,10 @@ public final class BackupRunner {
             }
         }
 
-        /** Encodes a source file into a staging file; a vanished source is reported as such. */
-        private Encoded encode(String rel, Path source, Path staged, String storage) {
-            try {
-                return Codec.encode(source, staged, storage, codec);
+        /** Encodes a source file into a staging file, telling {@code moved} what is read; a vanished source is reported as such. */
+        private Encoded encode(String rel, Path source, Path staged, String storage, LongConsumer moved) {
+            try (java.io.InputStream in = CountingInputStream.of(Files.newInputStream(source), moved)) {
+                return Codec.encode(in, staged, storage, codec, source.getFileName().toString());
             } catch (java.nio.file.NoSuchFileException e) {
                 delete(staged);
                 if (source.toString().equals(e.getFile())) {
@@ -584,27 +623,28 @@ public final class BackupRunner {
             java.time.Instant mtime = DataDirectory.stat(key).mtime();
             String path = BackupOptions.SECRET_KEY_PATH;
             String storage = codec.storageFor(path);
+            Progress.Meter meter = progress.file(0); // a few bytes, outside the scanned files: counted when stored
             if (!Storage.isPlain(storage)) {
                 Path staged = writer.stagingFile(Storage.storedPath(path, storage));
-                Encoded e = encode(path, key, staged, storage);
+                Encoded e = encode(path, key, staged, storage, CountingInputStream.NONE);
                 writer.putStaged(Storage.storedPath(path, storage), staged, mtime, mode);
-                add(entry(path, FileEntry.SECRET_KEY, e, mtime, mode), true);
+                add(entry(path, FileEntry.SECRET_KEY, e, mtime, mode), true, meter);
                 return;
             }
             Stored s = writer.copy(path, key, mtime, mode);
             add(new FileEntry(path, FileEntry.SECRET_KEY, s.size(), s.sha256(), mtime, mode,
-                    FileEntry.STORED_PLAIN, null, null), true);
+                    FileEntry.STORED_PLAIN, null, null), true, meter);
         }
 
         private FileEntry entry(String path, String type, Encoded e, Instant mtime, String mode) {
             return new FileEntry(path, type, e.size(), e.sha256(), mtime, mode, e.storage(), null, null, e.storedSize(), e.storedSha256());
         }
 
-        private void add(FileEntry e, boolean written) {
+        private void add(FileEntry e, boolean written, Progress.Meter meter) {
             entries.add(e);
             bytesTotal.addAndGet(e.size());
             (written ? bytesWritten : bytesReused).addAndGet(e.size());
-            progress.advance(e.size());
+            meter.finish(e.size());
             listener.stored(e);
         }
     }

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes one file of a backup to a local path, decoded from whatever storage it has, checked
@@ -29,9 +30,15 @@ final class EntryWriter {
 
     /** Writes {@code e} (a file, not a symbolic link) to {@code dest}; returns the bytes written. */
     static long write(Target target, String instance, Manifest m, FileEntry e, DecryptionKeys keys, Path dest, String where) throws IOException {
+        return write(target, instance, m, e, keys, dest, where, UnaryOperator.identity());
+    }
+
+    /** The same, reading through {@code counted} (live progress counts the bytes as they pass). */
+    static long write(Target target, String instance, Manifest m, FileEntry e, DecryptionKeys keys, Path dest, String where,
+                      UnaryOperator<InputStream> counted) throws IOException {
         MessageDigest sha = Hashing.newSha256();
         long n;
-        try (InputStream in = StoredContent.open(target, instance, m.backupId(), e, keys);
+        try (InputStream in = counted.apply(StoredContent.open(target, instance, m.backupId(), e, keys));
              OutputStream out = new DigestOutputStream(Files.newOutputStream(dest), sha)) {
             n = in.transferTo(out);
         } catch (java.nio.file.NoSuchFileException missing) {

@@ -150,10 +150,9 @@ public final class RestoreRunner {
                 Files.createSymbolicLink(d, Path.of(e.linkTarget()));
                 continue;
             }
-            long n = EntryWriter.write(target, instance, m, e, keys, d, "the data directory");
+            long n = EntryWriter.write(target, instance, m, e, keys, d, "the data directory", progress::counting);
             files++;
             bytes += n;
-            progress.advance(n);
         }
         return new long[] {files, bytes};
     }

@@ -1,8 +1,10 @@
 package dev.owui.backup.store;
 
 import dev.owui.backup.format.Manifest;
+import dev.owui.backup.report.CountingInputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.function.LongConsumer;
 
 /**
  * Writes one backup tree. Thread-safe for distinct paths, so files can be stored in parallel.
@@ -23,14 +25,29 @@ public interface BackupWriter extends AutoCloseable {
     Path stagingFile(String path);
 
     /** Stores a staged file under {@code path}; the staged file is consumed. */
-    void putStaged(String path, Path staged, Instant mtime, String mode);
+    default void putStaged(String path, Path staged, Instant mtime, String mode) {
+        putStaged(path, staged, mtime, mode, CountingInputStream.NONE);
+    }
+
+    /** {@link #putStaged}, telling {@code moved} how many staged bytes were read as they are sent (nothing for a rename). */
+    void putStaged(String path, Path staged, Instant mtime, String mode, LongConsumer moved);
+
+    /** False when {@link #putStaged} is a rename (a local target): then staging, not the hand-over, is where bytes move. */
+    default boolean putStagedMovesBytes() {
+        return true;
+    }
 
     /**
      * Copies {@code source} into the backup as {@code path}, hashing what it reads. Calling it again
      * for the same path replaces the first copy (used when the source changed while it was read).
      * Throws {@link SourceVanishedException} when the source is gone.
      */
-    Stored copy(String path, Path source, Instant mtime, String mode);
+    default Stored copy(String path, Path source, Instant mtime, String mode) {
+        return copy(path, source, mtime, mode, CountingInputStream.NONE);
+    }
+
+    /** {@link #copy}, telling {@code moved} how many bytes of the source were read as they are read (for progress). */
+    Stored copy(String path, Path source, Instant mtime, String mode, LongConsumer moved);
 
     /** What became of a {@link #reuse}. */
     enum Reuse {

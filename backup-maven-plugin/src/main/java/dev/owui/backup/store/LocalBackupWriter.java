@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a backup into a hidden partial directory ({@code .<id>.partial}) and renames it to its id
@@ -69,8 +70,8 @@ final class LocalBackupWriter implements BackupWriter {
     }
 
     @Override
-    public void putStaged(String path, Path staged, Instant mtime, String mode) {
-        Path d = dest(path);
+    public void putStaged(String path, Path staged, Instant mtime, String mode, LongConsumer moved) {
+        Path d = dest(path); // a rename: no bytes move, so nothing is counted
         try {
             Files.move(staged, d, StandardCopyOption.ATOMIC_MOVE);
             written.add(d);
@@ -81,7 +82,12 @@ final class LocalBackupWriter implements BackupWriter {
     }
 
     @Override
-    public Stored copy(String path, Path source, Instant mtime, String mode) {
+    public boolean putStagedMovesBytes() {
+        return false;
+    }
+
+    @Override
+    public Stored copy(String path, Path source, Instant mtime, String mode, LongConsumer moved) {
         Path d = dest(path);
         MessageDigest sha = Hashing.newSha256();
         long size = 0;
@@ -99,6 +105,7 @@ final class LocalBackupWriter implements BackupWriter {
                     out.write(buf);
                 }
                 size += n;
+                moved.accept(n);
             }
         } catch (NoSuchFileException e) {
             if (e.getFile() != null && e.getFile().equals(source.toString())) {

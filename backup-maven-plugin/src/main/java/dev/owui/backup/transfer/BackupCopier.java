@@ -8,6 +8,7 @@ import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
+import dev.owui.backup.report.CountingInputStream;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Copies complete backups from one target to another, keeping their ids. Every stored file is
@@ -151,10 +153,11 @@ public final class BackupCopier {
             List<Future<?>> futures = new ArrayList<>();
             for (FileEntry e : source.files()) {
                 futures.add(pool.submit(() -> {
-                    FileEntry done = copyEntry(from, writer, instance, id, e, base, damage, to.location());
+                    Progress.Meter meter = progress.file(e.size());
+                    FileEntry done = copyEntry(from, writer, instance, id, e, base, damage, to.location(), meter);
                     entries.add(done);
                     (done.reusedFrom() != null ? shared : sent).addAndGet(e.size());
-                    progress.advance(e.size());
+                    meter.finish(e.size());
                     listener.stored(done);
                 }));
             }
@@ -166,7 +169,8 @@ public final class BackupCopier {
                 // The full list is sealed to keys this copy may not hold (it only decrypts): the
                 // encrypted manifest travels as stored, checked against the header's SHA-256.
                 String name = header.storage().encryptedManifest();
-                sendChecked(from, writer, instance, id, name, name, header.storage().encryptedManifestSha256(), header.finishedAt(), "rw-------");
+                sendChecked(from, writer, instance, id, name, name, header.storage().encryptedManifestSha256(), header.finishedAt(), "rw-------",
+                        CountingInputStream.NONE, CountingInputStream.NONE);
                 writer.commit(header);
             } else {
                 long bytes = entries.stream().mapToLong(FileEntry::size).sum();
@@ -193,7 +197,7 @@ public final class BackupCopier {
 
     /** Shares the destination's copy when it holds the same content at the same path, else sends and checks the bytes. */
     private FileEntry copyEntry(Target from, BackupWriter writer, String instance, String id, FileEntry e, Base base,
-                                DamageRecords.Known damage, String toLocation) {
+                                DamageRecords.Known damage, String toLocation, Progress.Meter meter) {
         if (!e.hasContent()) {
             writer.symlink(e.path(), e.linkTarget());
             return e.reused(null);
@@ -216,15 +220,19 @@ public final class BackupCopier {
         }
         // Stored bytes are copied as they are (compressed, encrypted), so they are checked against
         // the stored SHA-256 when the file is not plain: no key is needed to copy.
-        sendChecked(from, writer, instance, id, e.storedPath(), e.path(), e.isStoredPlain() ? e.sha256() : e.storedSha256(), e.mtime(), e.mode());
+        long stored = e.isStoredPlain() || e.storedSize() == null ? e.size() : e.storedSize();
+        long fetchShare = writer.putStagedMovesBytes() ? e.size() / 2 : e.size(); // a rename moves nothing
+        sendChecked(from, writer, instance, id, e.storedPath(), e.path(), e.isStoredPlain() ? e.sha256() : e.storedSha256(), e.mtime(), e.mode(),
+                meter.part(stored, fetchShare), meter.part(stored, e.size() - fetchShare));
         return e.reused(null);
     }
 
+    /** Fetches a stored file into staging, checks it, and hands it to the writer; {@code fetched} and {@code sent} count the bytes of each step. */
     private static void sendChecked(Target from, BackupWriter writer, String instance, String id, String storedPath, String shown,
-                                    String expected, java.time.Instant mtime, String mode) {
+                                    String expected, java.time.Instant mtime, String mode, LongConsumer fetched, LongConsumer sent) {
         Path staged = writer.stagingFile(storedPath);
         String got;
-        try (InputStream in = from.open(instance, id, storedPath); OutputStream out = PrivateFiles.newOutputStream(staged)) {
+        try (InputStream in = CountingInputStream.of(from.open(instance, id, storedPath), fetched); OutputStream out = PrivateFiles.newOutputStream(staged)) {
             got = copyHashing(in, out);
         } catch (IOException x) {
             throw new OwuiException("cannot read " + shown + " of backup " + id + " at " + from.location() + ": " + x.getMessage(),
@@ -235,7 +243,7 @@ public final class BackupCopier {
                     + " does not match its manifest (SHA-256 " + got + ", manifest " + expected + "); nothing of " + id + " was committed at the destination",
                     "run owui:verify on the source; copy another backup with -Dowui.backupId");
         }
-        writer.putStaged(storedPath, staged, mtime, mode);
+        writer.putStaged(storedPath, staged, mtime, mode, sent);
     }
 
     /** Same path, kind and stored bytes: the destination's file can stand for this one. */

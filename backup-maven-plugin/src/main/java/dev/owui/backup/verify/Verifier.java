@@ -14,6 +14,7 @@ import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.InstanceInspector;
 import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.CountingInputStream;
 import dev.owui.backup.report.Progress;
 import dev.owui.backup.store.BackupWriter.Stored;
 import dev.owui.backup.store.DamageRecords;
@@ -121,13 +122,12 @@ public final class Verifier {
             try (InputStream raw = e.isStoredPlain() ? null : stored.wrap(target.open(instance, id, e.storedPath()));
                  InputStream in = raw == null ? target.open(instance, id, e.path())
                          : dev.owui.backup.codec.Codec.decode(raw, e.storage(), keys, id + "/" + e.storedPath())) {
-                Stored s = Hashing.sha256(in);
+                Stored s = Hashing.sha256(progress.counting(in));
                 if (raw != null) {
                     raw.transferTo(java.io.OutputStream.nullOutputStream()); // the stored hash covers every stored byte
                 }
                 files++;
                 bytes += s.size();
-                progress.advance(s.size());
                 if (s.size() != e.size() || !s.sha256().equals(e.sha256())) {
                     damage(id, e, s.size() != e.size() ? DamageRecord.SIZE : DamageRecord.SHA256,
                             e.path() + ": content differs from the manifest (size " + s.size() + ", expected " + e.size()
@@ -186,9 +186,11 @@ public final class Verifier {
     /** Without the key: the stored object against its recorded size and SHA-256. Returns the bytes read. */
     private long checkStoredBytes(Target target, String instance, String id, FileEntry e, List<String> damages,
                                   List<DamageRecord.Damaged> damaged, Progress progress) {
-        try (InputStream in = target.open(instance, id, e.storedPath())) {
+        Progress.Meter meter = progress.file(e.size()); // stored bytes read stand for the file's
+        try (InputStream in = CountingInputStream.of(target.open(instance, id, e.storedPath()),
+                meter.part(e.storedSize() == null ? e.size() : e.storedSize(), e.size()))) {
             Stored s = Hashing.sha256(in);
-            progress.advance(e.size());
+            meter.finish(e.size());
             if (e.storedSha256() == null || e.storedSize() == null) {
                 damages.add(e.storedPath() + ": the manifest records no storedSha256 to check it against");
             } else if (s.size() != e.storedSize() || !s.sha256().equals(e.storedSha256())) {

@@ -3,6 +3,7 @@ package dev.owui.backup.store.s3;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.format.ManifestCodec;
+import dev.owui.backup.report.CountingInputStream;
 import dev.owui.backup.store.BackupWriter;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.SourceVanishedException;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -87,9 +89,9 @@ final class S3BackupWriter implements BackupWriter {
     }
 
     @Override
-    public void putStaged(String path, Path stagedFile, Instant mtime, String mode) {
+    public void putStaged(String path, Path stagedFile, Instant mtime, String mode, LongConsumer moved) {
         String key = loc.key(instance, backupId, path);
-        try (InputStream in = Files.newInputStream(stagedFile)) {
+        try (InputStream in = CountingInputStream.of(Files.newInputStream(stagedFile), moved)) {
             upload(key, path, in, Files.size(stagedFile), mtime, mode);
         } catch (IOException e) {
             throw new OwuiException("cannot read the staged copy of " + path + ": " + e.getMessage(),
@@ -103,13 +105,15 @@ final class S3BackupWriter implements BackupWriter {
     }
 
     @Override
-    public Stored copy(String path, Path source, Instant mtime, String mode) {
+    public Stored copy(String path, Path source, Instant mtime, String mode, LongConsumer moved) {
         rethrowCopyFailure();
         String key = loc.key(instance, backupId, path);
         InputStream in;
         long size;
         try {
-            in = Files.newInputStream(source); // before the upload starts: a vanished source leaves nothing behind
+            // before the upload starts: a vanished source leaves nothing behind. Bytes count as read
+            // into a part, so progress runs at most one part (8 MiB or more) ahead of what is sent.
+            in = CountingInputStream.of(Files.newInputStream(source), moved);
             size = Files.size(source);
         } catch (NoSuchFileException e) {
             throw new SourceVanishedException(path);

@@ -5,6 +5,7 @@ import com.jcraft.jsch.SftpException;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.format.ManifestCodec;
+import dev.owui.backup.report.CountingInputStream;
 import dev.owui.backup.ssh.ExecResult;
 import dev.owui.backup.ssh.SshSession;
 import dev.owui.backup.store.BackupWriter;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Writes one backup tree on an SFTP server under {@code .<id>.partial} and renames it to its id
@@ -86,11 +88,11 @@ final class SftpBackupWriter implements BackupWriter {
     }
 
     @Override
-    public void putStaged(String path, Path stagedFile, Instant mtime, String mode) {
+    public void putStaged(String path, Path stagedFile, Instant mtime, String mode, LongConsumer moved) {
         conn.call(session, "storing " + path, f -> {
             String d = dest(f, path);
             String tmp = temp(d);
-            try (InputStream in = Files.newInputStream(stagedFile); OutputStream out = f.create(tmp)) {
+            try (InputStream in = CountingInputStream.of(Files.newInputStream(stagedFile), moved); OutputStream out = f.create(tmp)) {
                 byte[] buf = BUFFERS.get();
                 int n;
                 while ((n = in.read(buf)) > 0) {
@@ -108,13 +110,14 @@ final class SftpBackupWriter implements BackupWriter {
     }
 
     @Override
-    public Stored copy(String path, Path source, Instant mtime, String mode) {
+    public Stored copy(String path, Path source, Instant mtime, String mode, LongConsumer moved) {
         return conn.call(session, "storing " + path, f -> {
             String d = dest(f, path);
             String tmp = temp(d);
             InputStream in;
             try {
-                in = Files.newInputStream(source); // before the upload starts: a vanished source leaves nothing behind
+                // before the upload starts: a vanished source leaves nothing behind
+                in = CountingInputStream.of(Files.newInputStream(source), moved);
             } catch (NoSuchFileException e) {
                 throw new SourceVanishedException(path);
             } catch (IOException e) {
