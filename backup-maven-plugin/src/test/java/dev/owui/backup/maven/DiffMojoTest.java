@@ -117,6 +117,7 @@ class DiffMojoTest {
     @InjectMojo(goal = "diff")
     void aPlanIsDiffedAtEachOfItsTargetsAndATargetWithoutTwoBackupsIsNamed(DiffMojo mojo) throws Exception {
         twoBackups(TestSupport.target(tmp.resolve("local")));
+        java.nio.file.Files.createDirectories(tmp.resolve("nas")); // it exists but holds no backup (a missing one is another error)
         TargetConfig local = new TargetConfig();
         local.id = "local";
         local.url = tmp.resolve("local").toString();
