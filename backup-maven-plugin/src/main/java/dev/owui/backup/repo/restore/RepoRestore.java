@@ -10,6 +10,7 @@ import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.repo.backup.EntryIterator;
 import dev.owui.backup.repo.pages.PageSets;
 import dev.owui.backup.repo.pages.Run;
+import dev.owui.backup.restore.PathPatterns;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
 import java.io.IOException;
@@ -52,8 +53,13 @@ public final class RepoRestore {
      * @param dest          an empty (or absent) directory
      * @param keys          decryption keys (none: only unencrypted backups restore)
      * @param secretKeyFile where to write the instance's secret key when the backup holds one (null: not written)
+     * @param paths         for a partial restore, paths or globs relative to the backup root as
+     *                      {@code owui.paths} takes them (a folder selects what is below it); null or empty: everything
      */
-    public record Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile) {
+    public record Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths) {
+        public Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile) {
+            this(backupId, dest, keys, secretKeyFile, null);
+        }
     }
 
     /** What was restored: regular files (databases included) and their bytes. */
@@ -84,6 +90,7 @@ public final class RepoRestore {
 
     public Result run(Options o) {
         DecryptionKeys keys = o.keys() == null ? DecryptionKeys.none() : o.keys();
+        PathPatterns patterns = o.paths() == null || o.paths().isEmpty() ? null : new PathPatterns(o.paths());
         String id = select(repo, o.backupId());
         BackupHead head = repo.backups().head(id);
         Path dest = o.dest().toAbsolutePath().normalize();
@@ -109,7 +116,7 @@ public final class RepoRestore {
         try {
             Files.createDirectories(dest);
             PrivateFiles.createDirectory(staging); // 0700 while the checked files gather there
-            staged = stage(head, keys, staging, secretOut != null);
+            staged = stage(head, keys, staging, secretOut != null, patterns);
             for (Path p : children(staging)) {
                 if (!p.getFileName().toString().equals(SECRET_NAME)) {
                     Files.move(p, dest.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -145,9 +152,10 @@ public final class RepoRestore {
         Path secretKey;
     }
 
-    private Staged stage(BackupHead head, DecryptionKeys keys, Path staging, boolean wantSecret) throws IOException {
+    private Staged stage(BackupHead head, DecryptionKeys keys, Path staging, boolean wantSecret, PathPatterns patterns) throws IOException {
         Staged s = new Staged();
         Set<String> links = new HashSet<>();
+        boolean[] matched = patterns == null ? null : new boolean[patterns.size()];
         try (EntryIterator it = repo.backups().entries(head, keys)) {
             while (it.hasNext()) {
                 Entry e = it.next();
@@ -159,6 +167,13 @@ public final class RepoRestore {
                         Files.setPosixFilePermissions(s.secretKey, PosixFilePermissions.fromString("rw-------"));
                     }
                     continue;
+                }
+                if (patterns != null) {
+                    int i = patterns.match(e.path());
+                    if (i < 0) {
+                        continue;
+                    }
+                    matched[i] = true;
                 }
                 Path p = resolve(staging, e.path(), links);
                 switch (e.type()) {
@@ -203,7 +218,37 @@ public final class RepoRestore {
                 }
             }
         }
+        if (patterns != null) {
+            unmatched(head, keys, patterns, matched);
+        }
         return s;
+    }
+
+    /** Fails naming the patterns that selected nothing and the backup's paths nearest the first. */
+    private void unmatched(BackupHead head, DecryptionKeys keys, PathPatterns patterns, boolean[] matched) {
+        List<String> unmatched = new ArrayList<>();
+        for (int i = 0; i < matched.length; i++) {
+            if (!matched[i]) {
+                unmatched.add(patterns.patterns().get(i));
+            }
+        }
+        if (unmatched.isEmpty()) {
+            return;
+        }
+        // only on failure: the paths are read again rather than held for every restore
+        List<String> all = new ArrayList<>();
+        try (EntryIterator it = repo.backups().entries(head, keys)) {
+            it.forEachRemaining(e -> {
+                if (!Entry.SECRET_KEY.equals(e.type())) {
+                    all.add(e.path());
+                }
+            });
+        }
+        String first = unmatched.get(0);
+        throw new OwuiException("owui.paths " + String.join(", ", unmatched) + (unmatched.size() == 1 ? " matches" : " match")
+                + " nothing in backup " + head.backupId() + " (" + all.size() + " entries)",
+                "nearest paths to " + first + ": " + String.join(", ", PathPatterns.nearest(first, all, 5))
+                        + "; paths are relative to the backup root; * stays within a folder, ** crosses folders; nothing was written");
     }
 
     /**
