@@ -262,6 +262,8 @@ public final class RepoRestore {
         try (InputStream in = repo.objectReader().open(e.object(), e.storage(), keys);
              OutputStream os = new DigestOutputStream(Files.newOutputStream(out), sha)) {
             n = in.transferTo(os);
+        } catch (OwuiException ex) {
+            throw named(what, ex);
         }
         String actual = HexFormat.of().formatHex(sha.digest());
         if (e.size() != null && n != e.size() || !actual.equals(e.sha256())) {
@@ -290,6 +292,8 @@ public final class RepoRestore {
         checkStorage(e, keys, what);
         try {
             PageSets.reassemble(layers(repo, e, keys, null, what), e.pageSize(), e.pageCount(), e.sha256(), out);
+        } catch (OwuiException ex) {
+            throw named(what, ex);
         } catch (IllegalArgumentException ex) {
             throw new OwuiException(what + " cannot be reassembled: " + ex.getMessage(), "the backup is damaged; restore another backup", ex);
         } catch (IOException ex) {
@@ -339,6 +343,11 @@ public final class RepoRestore {
             });
         }
         return layers;
+    }
+
+    /** The object reader's error (which names the object) with the entry it was read for. */
+    private static OwuiException named(String what, OwuiException ex) {
+        return new OwuiException("cannot restore " + what + ": " + ex.problem(), ex.remedy() + "; nothing was restored", ex);
     }
 
     /** Told which layer object a reassembly opens (verify names the damaged one). */

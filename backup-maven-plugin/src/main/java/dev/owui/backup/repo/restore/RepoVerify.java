@@ -238,7 +238,10 @@ public final class RepoVerify {
             if (chunk != null) {
                 damaged.putIfAbsent(chunk, e.getMessage());
             }
+            return true;
         }
+        // every chunk was read to its end and checked: a record naming one can be dropped
+        head.chunks().forEach(c -> intact.add(c.object()));
         return true;
     }
 

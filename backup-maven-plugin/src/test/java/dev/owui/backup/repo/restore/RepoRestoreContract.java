@@ -330,6 +330,11 @@ abstract class RepoRestoreContract {
         OwuiException e = assertThrows(OwuiException.class,
                 () -> new RepoRestore(repo).run(new RepoRestore.Options(null, out, DecryptionKeys.none(), null)));
         assertFalse(Files.exists(out), e.getMessage());
+
+        // without the key: heads and chunks are still checked to exist; the entries are said to be unchecked
+        RepoVerify.Result v = new RepoVerify(repo).run(new RepoVerify.Options(null, ReadData.all(), null, true));
+        assertEquals(List.of(), v.problems());
+        assertTrue(v.warnings().stream().anyMatch(w -> w.contains("encrypted manifest")), v.warnings().toString());
     }
 
     @Test
@@ -350,7 +355,7 @@ abstract class RepoRestoreContract {
 
         Path out = Files.createDirectories(tmp.resolve("out"));
         OwuiException e = assertThrows(OwuiException.class, () -> new RepoRestore(repo).run(new RepoRestore.Options(null, out, null, null)));
-        assertTrue(e.getMessage().contains(pageSet) || e.getMessage().contains("webui.db"), e.getMessage());
+        assertTrue(e.getMessage().contains(pageSet) && e.getMessage().contains("webui.db"), e.getMessage());
         assertEquals(List.of(), children(out), "nothing half-restored");
     }
 
@@ -374,7 +379,8 @@ abstract class RepoRestoreContract {
         assertEquals(Set.of(pdf), repo.damage().damagedNames());
 
         Path out = tmp.resolve("out");
-        assertThrows(OwuiException.class, () -> new RepoRestore(repo).run(new RepoRestore.Options(null, out, null, null)));
+        OwuiException e = assertThrows(OwuiException.class, () -> new RepoRestore(repo).run(new RepoRestore.Options(null, out, null, null)));
+        assertTrue(e.getMessage().contains(PDF) && e.getMessage().contains(pdf), e.getMessage());
         assertFalse(Files.exists(out), "nothing half-restored");
     }
 
