@@ -16,13 +16,13 @@ import java.util.regex.PatternSyntaxException;
  * {@code uploads/*.pdf}, {@code vector_db/**}); a pattern naming a folder selects everything
  * below it, as the backup's own excludes do.
  */
-final class PathPatterns {
+public final class PathPatterns {
     private static final String GLOB_CHARS = "*?[{";
 
     private final List<String> patterns = new ArrayList<>();
     private final List<PathMatcher> matchers = new ArrayList<>();
 
-    PathPatterns(List<String> raw) {
+    public PathPatterns(List<String> raw) {
         for (String r : raw == null ? List.<String>of() : raw) {
             String p = r == null ? "" : r.trim();
             while (p.startsWith("./")) {
@@ -54,11 +54,11 @@ final class PathPatterns {
         }
     }
 
-    List<String> patterns() {
+    public List<String> patterns() {
         return patterns;
     }
 
-    int size() {
+    public int size() {
         return patterns.size();
     }
 
@@ -67,7 +67,7 @@ final class PathPatterns {
      * pattern equal to the path selects it too: upload names such as {@code report [v2].pdf}
      * hold glob characters and must still be nameable as they are.
      */
-    int match(String rel) {
+    public int match(String rel) {
         if (rel.isEmpty()) {
             return -1;
         }
@@ -87,7 +87,7 @@ final class PathPatterns {
      * those sharing the longest prefix with the pattern's literal part, then by edit distance.
      * Computed only on failure; the prefix pass keeps it linear in the number of paths.
      */
-    static List<String> nearest(String pattern, List<String> paths, int limit) {
+    public static List<String> nearest(String pattern, List<String> paths, int limit) {
         int cut = pattern.length();
         for (int i = 0; i < pattern.length(); i++) {
             if (GLOB_CHARS.indexOf(pattern.charAt(i)) >= 0) {
