@@ -33,6 +33,10 @@ assert manifest(backupsRoot, backups[1]).files*.path.contains(added)
 has("backup ${backups[0]} → ${backups[1]} of instance 'sample'")
 assert log =~ /files: 1 added \(\+\d+ B\), 0 removed, 0 changed/ : 'diff: the one upload added, nothing else'
 has("+ ${added}")
+// owui:verify re-reads the newest; owui:prune -Dowui.dryRun says what it would remove and removes nothing.
+has("backup ${backups[1]} is whole")
+has('dry run: would prune ')
+assert log =~ /would remove \d+ of 2 backup\(s\)/ : 'the dry run counts both backups'
 // owui:restore -Dowui.paths -Dowui.output: that one file, byte for byte, beside the instance.
 def one = base.resolve('restored-one').resolve(added)
 assert Files.isRegularFile(one)
