@@ -34,6 +34,15 @@ final class ReportSections {
         r.phaseNanos().forEach((k, v) -> phases.put(k, v / 1_000_000));
         b.put("phasesMs", phases);
         b.put("warnings", r.warnings());
+        if (m.openWebUi() != null) {
+            // What the capture found in webui.db against uploads/: the checks an operator acts on.
+            b.put("tables", m.openWebUi().counts());
+            Map<String, Object> findings = new LinkedHashMap<>();
+            findings.put("rowsWithoutFile", m.openWebUi().rowsWithoutFile());
+            findings.put("filesWithoutRow", m.openWebUi().filesWithoutRow());
+            findings.put("externalFiles", m.openWebUi().externalFiles());
+            b.put("findings", findings);
+        }
         return b;
     }
 
