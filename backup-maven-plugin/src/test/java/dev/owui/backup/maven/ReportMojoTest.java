@@ -104,6 +104,13 @@ class ReportMojoTest {
         assertEquals("success", t.get("result").asText());
         assertEquals(ids.get(1), t.get("backups").get(0).get("backupId").asText(), "newest first");
         assertEquals(2, t.get("backups").size());
+
+        // A manifest that cannot be read is listed as such, not skipped.
+        Files.writeString(TestSupport.target(tmp.resolve("nas")).localFile("test", ids.get(0), "manifest.json"), "{broken");
+        mojo.execute();
+        JsonNode older = ReportSchema.validate(tmp.resolve("reports/list.json")).get("list").get("targets").get(0).get("backups").get(1);
+        assertEquals(ids.get(0), older.get("backupId").asText());
+        assertTrue(older.has("unreadable") && !older.has("files"), older.toString());
     }
 
     private Path run(AbstractOwuiMojo mojo, String name) throws Exception {
