@@ -83,6 +83,22 @@ class ReportMojoTest {
     }
 
     @Test
+    @InjectMojo(goal = "backup")
+    void aFailedBackupReportsTheFailureAndItsTargetWithoutABackupId(BackupMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "dataDir", tmp.resolve("no-such-data").toFile());
+        setVariableValueToObject(mojo, "target", tmp.resolve("nas").toString());
+        Path file = report(mojo, "backup.json");
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        JsonNode doc = ReportSchema.validate(file);
+        assertEquals("failure", doc.get("result").asText());
+        assertTrue(e.getMessage().startsWith(doc.get("error").get("message").asText()), doc + " vs " + e.getMessage());
+        JsonNode b = doc.get("backup");
+        assertFalse(b.has("backupId"), "no backup was made: " + b);
+        assertEquals("test", b.get("instance").asText());
+        assertEquals(tmp.resolve("nas").toString(), b.get("targets").get(0).get("url").asText());
+    }
+
+    @Test
     @InjectMojo(goal = "snapshot")
     void snapshotReportsTheSnapshotAndWhatItRemoved(SnapshotMojo mojo) throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
