@@ -236,6 +236,17 @@ class ReportMojoTest {
 
     @Test
     @InjectMojo(goal = "list")
+    void aReportThatCannotBeWrittenFailsTheRunNamingIt(ListMojo mojo) throws Exception {
+        twoBackups();
+        Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        setVariableValueToObject(mojo, "target", tmp.resolve("nas").toString());
+        setVariableValueToObject(mojo, "report", notADirectory.resolve("list.json").toString());
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("cannot write the report " + notADirectory.resolve("list.json")), e.getMessage());
+    }
+
+    @Test
+    @InjectMojo(goal = "list")
     void aSkippedGoalReportsSkipped(ListMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "skip", true);
         assertEquals("skipped", ReportSchema.validate(run(mojo, "list.json")).get("result").asText());
