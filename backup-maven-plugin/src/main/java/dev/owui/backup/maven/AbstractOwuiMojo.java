@@ -179,21 +179,86 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(defaultValue = "${basedir}", readonly = true)
     protected File basedir;
 
+    /**
+     * Writes a JSON report of the run (REPORT.md) to this file, replacing it atomically (mode 0600),
+     * or to standard output with {@code -} (run mvn -q so that nothing else is there). A failing run
+     * writes its report too (result failure, with the error), then fails.
+     */
+    @Parameter(property = "owui.report")
+    protected String report;
+
+    /** Where {@code owui.report=-} writes; null: the process's standard output (tests set a buffer). */
+    java.io.OutputStream reportStdout;
+
+    private dev.owui.backup.report.JsonReport jsonReport;
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
+        jsonReport = new dev.owui.backup.report.JsonReport(goal(), java.time.Instant.now());
         try {
             // Before skip and any work: a -D must win over the pom (owui.skip too), and a mistyped one must stop the run.
             CommandLineProperties.apply(this, session, mojoExecution, configurator, getLog());
             if (skip) {
                 getLog().info("owui." + goal() + " skipped (owui.skip=true)");
+                writeReport("skipped", null);
                 return;
             }
             run();
         } catch (OwuiException e) {
             getLog().error(e.getMessage());
+            writeReport("failure", e);
             throw new MojoFailureException(e.getMessage(), e);
         } catch (RuntimeException e) {
+            writeReport("failure", e);
             throw new MojoExecutionException("owui:" + goal() + " failed unexpectedly: " + e, e);
+        } catch (MojoFailureException e) {
+            writeReport("failure", e);
+            throw e;
+        }
+        writeReport("success", null); // outside the try: a report that cannot be written fails the run
+    }
+
+    /** The goal's section of the JSON report: goals put what they did there as they go. */
+    protected dev.owui.backup.report.JsonReport report() {
+        return jsonReport;
+    }
+
+    private void writeReport(String result, Throwable error) throws MojoFailureException {
+        if (report == null || report.isBlank()) {
+            return;
+        }
+        try {
+            String json = jsonReport.toJson(result, java.time.Instant.now(), error);
+            if (report.strip().equals("-")) {
+                toStdout(json);
+            } else {
+                dev.owui.backup.report.JsonReport.write(resolve(new File(report.strip())), json);
+            }
+        } catch (OwuiException e) {
+            if (error != null) {
+                getLog().warn(e.getMessage()); // the run's own failure is the one to fail with
+                return;
+            }
+            getLog().error(e.getMessage());
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The report on the process's standard output, not System.out: mvn -l (--log-file) points
+     * System.out at the log file, and the document must reach the pipe a CI step reads (with -q
+     * or -l nothing else is written there). Writing the output that owui.report=- asks for reads no
+     * global state, unlike System.getProperty, and ends nothing, unlike System.exit. Not closed:
+     * it is the process's file descriptor 1.
+     */
+    private void toStdout(String json) {
+        System.out.flush(); // Maven's lines so far first, then the whole document
+        try {
+            java.io.OutputStream out = reportStdout != null ? reportStdout : new java.io.FileOutputStream(java.io.FileDescriptor.out);
+            out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+        } catch (java.io.IOException e) {
+            throw new OwuiException("cannot write the report to standard output: " + e.getMessage(), "write it to a file instead (-Dowui.report=FILE)");
         }
     }
 

@@ -8,7 +8,9 @@ import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -83,24 +85,67 @@ abstract class AbstractTargetMojo extends AbstractOwuiMojo {
     /** {@link #forEachTarget(BiConsumer)} over the given targets. */
     protected void forEachTarget(List<TargetSpec> specs, BiConsumer<TargetSpec, Target> work) {
         if (specs.size() == 1) {
+            Map<String, Object> entry = reportTarget(specs.get(0));
             try (Target t = existing(Targets.open(specs.get(0), targetContext()))) {
                 work.accept(specs.get(0), t);
+            } catch (RuntimeException e) {
+                failed(entry, e);
+                throw e;
             }
             return;
         }
         List<String> failed = new ArrayList<>();
         for (TargetSpec spec : specs) {
+            Map<String, Object> entry = reportTarget(spec);
             try (Target t = existing(Targets.open(spec, targetContext()))) {
                 engineLog().info("target " + spec.id() + " (" + t.location() + "):");
                 work.accept(spec, t);
             } catch (OwuiException e) {
+                failed(entry, e);
                 engineLog().warn("target " + spec.id() + ": " + e.getMessage());
                 failed.add(spec.id() + " (" + e.problem() + ")");
+            } catch (RuntimeException e) {
+                failed(entry, e);
+                throw e;
             }
         }
         if (!failed.isEmpty()) {
             throw new OwuiException("owui:" + goal() + " failed at " + failed.size() + " of " + specs.size() + " target(s): " + String.join("; ", failed),
                     "see each target's lines above");
         }
+    }
+
+    private Map<String, Object> currentTarget;
+
+    /**
+     * The JSON report's entry of the target being worked on (its {@code targets} list, one entry
+     * per target even for one): id, url, result, and what the goal puts there.
+     */
+    protected Map<String, Object> targetReport() {
+        return currentTarget;
+    }
+
+    /** Starts the report entry of a target: success until its work fails. */
+    protected Map<String, Object> reportTarget(TargetSpec spec) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", spec.id());
+        entry.put("url", spec.url());
+        entry.put("result", "success");
+        report().list("targets").add(entry);
+        currentTarget = entry;
+        return entry;
+    }
+
+    /** Marks a target's report entry failed, with the error as the envelope has it. */
+    protected static void failed(Map<String, Object> entry, RuntimeException e) {
+        entry.put("result", "failure");
+        Map<String, Object> error = new LinkedHashMap<>();
+        if (e instanceof OwuiException o) {
+            error.put("message", o.problem());
+            error.put("advice", o.remedy());
+        } else {
+            error.put("message", "unexpected error: " + e);
+        }
+        entry.put("error", error);
     }
 }

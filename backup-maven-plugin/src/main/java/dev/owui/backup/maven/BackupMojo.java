@@ -87,6 +87,10 @@ public class BackupMojo extends AbstractCaptureMojo {
             } else {
                 specs = List.of(targetSpec(target));
             }
+            report().section().put("instance", instance);
+            report().section().put("plan", plan);
+            List<TargetSpec> chosen = specs;
+            report().section().put("targets", chosen.stream().map(s -> reportTarget(s, null)).toList());
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
             QuiesceCapture quiesce = quiesceCapture(m, log);
@@ -94,10 +98,15 @@ public class BackupMojo extends AbstractCaptureMojo {
             PlanRunner.Request request = new PlanRunner.Request(t -> options(t).withMode(m), specs, s -> Targets.open(s, ctx), staging(),
                     retention, zone(), quiesce == null ? CaptureWrapper.HOT : quiesce);
             PlanRunner.Result r = new PlanRunner(log).run(request);
+            report().section().putAll(ReportSections.backup(r.backup()));
+            report().section().put("staged", r.staged());
+            report().section().put("targets", java.util.stream.IntStream.range(0, chosen.size())
+                    .mapToObj(i -> reportTarget(chosen.get(i), r.targets().get(i))).toList());
             summarize(log, r.backup(), "backup");
             summarizeTargets(log, r);
             Duration downtime = quiesce == null ? null : quiesce.downtime();
             if (downtime != null) {
+                report().section().put("downtimeMs", downtime.toMillis());
                 log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for " + Sizes.seconds(downtime.toNanos())
                         + " (the capture only; transfers ran after the start command)");
             }
@@ -115,6 +124,25 @@ public class BackupMojo extends AbstractCaptureMojo {
                     runMode == null ? Plan.HOT : runMode, startedAt, Duration.between(startedAt, Instant.now()), error, 0));
             throw e;
         }
+    }
+
+    /** A target's report entry: its id and URL, and, once the backup ran, what it got there. */
+    private static Map<String, Object> reportTarget(TargetSpec spec, PlanRunner.TargetOutcome o) {
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("id", spec.id());
+        e.put("url", spec.url());
+        if (o != null) {
+            e.put("location", o.location());
+            e.put("result", o.ok() ? "success" : "failure");
+            e.put("stored", o.stored());
+            e.put("bytesSent", o.bytesSent());
+            e.put("bytesShared", o.bytesShared());
+            e.put("pruned", o.pruned());
+            if (o.error() != null) {
+                e.put("error", Map.of("message", o.error()));
+            }
+        }
+        return e;
     }
 
     private Path staging() {

@@ -102,6 +102,9 @@ public class CopyMojo extends AbstractOwuiMojo {
             destinations = List.of(targetSpec(to));
         }
         where.add(source.url());
+        report().section().put("instance", instance);
+        report().section().put("plan", plan);
+        report().section().put("from", ReportSections.ref(source.id(), source.url()));
         destinations.forEach(d -> where.add(d.url()));
         List<String> failed = new ArrayList<>();
         String newest = null;
@@ -111,11 +114,21 @@ public class CopyMojo extends AbstractOwuiMojo {
         Table table = new Table("destination", "backup", "result", "sent", "shared").right(3, 4);
         try (Target src = Targets.open(source, targetContext())) {
             List<String> ids = new Catalog(src, instance).select(backupId);
+            report().section().put("backupIds", ids);
             for (TargetSpec d : destinations) {
+                java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+                entry.put("id", d.id());
+                entry.put("url", d.url());
+                entry.put("result", "success");
+                List<Object> copied = new ArrayList<>();
+                entry.put("backups", copied);
+                report().list("destinations").add(entry);
                 try (Target dest = Targets.open(d, targetContext())) {
                     for (BackupCopier.Copied c : new BackupCopier(log, threads, dev.owui.backup.backup.BackupRunner.Listener.NONE, decryptionKeys()).copy(src, dest, instance, ids)) {
                         table.row(d.id(), c.backupId(), c.skipped() ? "already there" : "copied", Sizes.bytes(c.bytesSent()), Sizes.bytes(c.bytesShared()));
                         newest = c.backupId();
+                        copied.add(java.util.Map.of("backupId", c.backupId(), "action", c.skipped() ? "alreadyThere" : "copied",
+                                "files", c.files(), "bytesSent", c.bytesSent(), "bytesShared", c.bytesShared()));
                         files += c.files();
                         sent += c.bytesSent();
                         bytes += c.bytesSent() + c.bytesShared();
@@ -123,11 +136,13 @@ public class CopyMojo extends AbstractOwuiMojo {
                     if (retention != null) {
                         List<Decision> decisions = Pruner.apply(dest, instance, retention, zone(), null, false, log);
                         long removed = decisions.stream().filter(x -> !x.keep()).count();
+                        entry.put("retention", ReportSections.pruned(decisions, retention.toString(), false));
                         log.info(d.id() + ": kept " + (decisions.size() - removed) + ", removed " + removed + " (policy " + retention + ")");
                     }
                 } catch (OwuiException e) {
                     log.warn("destination " + d.id() + ": " + e.getMessage());
                     failed.add(d.id() + " (" + e.getMessage() + ")");
+                    AbstractTargetMojo.failed(entry, e);
                     table.row(d.id(), "-", "FAILED", "-", "-");
                 }
             }
@@ -137,6 +152,9 @@ public class CopyMojo extends AbstractOwuiMojo {
         if (!failed.isEmpty()) {
             throw new OwuiException("copy failed at " + String.join("; ", failed), "fix the named destination and run again: what arrived is shared, not sent again");
         }
+        report().section().put("files", files);
+        report().section().put("bytesTotal", bytes);
+        report().section().put("bytesSent", sent);
         return new Copy(newest, files, bytes, sent);
     }
 }

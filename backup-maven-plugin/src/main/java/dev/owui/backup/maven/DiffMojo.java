@@ -31,6 +31,6 @@ public class DiffMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         BackupDiff diff = new BackupDiff(engineLog(), decryptionKeys(), diffLimit);
-        forEachTarget((spec, t) -> diff.run(t, instance, backupIds));
+        forEachTarget((spec, t) -> targetReport().put("diff", diff.run(t, instance, backupIds)));
     }
 }

@@ -65,12 +65,21 @@ public class ExportChatsMojo extends AbstractTargetMojo {
         }
         ChatSelection selection = ChatSelection.of(chats, chatTitle, chatUser, since, until, zone());
         boolean toStdout = output.trim().equals("-");
+        if (toStdout && report != null && report.strip().equals("-")) {
+            throw new OwuiException("owui.output and owui.report both write to standard output",
+                    "write one of them to a file, e.g. -Dowui.report=export-report.json");
+        }
         Path file = toStdout ? null : resolve(new File(output.trim()));
         ChatExportResult r;
         try (Target t = target()) {
             PrintStream stdout = System.out;
             r = new ChatExporter(engineLog()).run(new ChatExportOptions(t, instance, backupId, selection, file, force, decryptionKeys()), stdout);
         }
+        report().section().put("instance", instance);
+        report().section().put("backupId", r.backupId());
+        report().section().put("chatIds", r.chatIds());
+        report().section().put("chatsInBackup", r.chatsInBackup());
+        report().section().put("output", r.output() == null ? "-" : r.output().toString());
         if (!toStdout) {
             getLog().info("wrote " + r.chatIds().size() + " chat(s) of backup " + r.backupId() + " to " + r.output()
                     + "; bring them back in Open WebUI as their owner: Settings > Data Controls > Import Chats (they get new ids)");

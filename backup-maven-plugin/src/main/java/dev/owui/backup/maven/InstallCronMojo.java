@@ -140,6 +140,28 @@ public class InstallCronMojo extends AbstractOwuiMojo {
                 + ": " + String.join(", ", selected.stream().map(h -> h.address().equals(h.name()) ? h.name() : h.name() + " (" + h.address() + ")").toList()));
         Provisioner p = new Provisioner(o, new Templates(resolve(templatesDir)), this::connect, log);
         List<HostResult> results = p.run(selected, plans);
+        java.util.Map<String, Object> section = report().section();
+        section.put("state", absent ? "absent" : "present");
+        section.put("scheduler", o.scheduler().id());
+        section.put("system", system);
+        section.put("check", check);
+        section.put("plans", plans.stream().map(ScheduledPlan::id).toList());
+        section.put("hosts", results.stream().map(r -> {
+            java.util.Map<String, Object> h = new java.util.LinkedHashMap<>();
+            h.put("host", r.host());
+            h.put("result", r.unreachable() ? "unreachable" : r.failed() ? "failed" : r.changed() > 0 ? "changed" : "ok");
+            h.put("ok", r.ok());
+            h.put("changed", r.changed());
+            h.put("error", r.error());
+            h.put("tasks", r.tasks().stream().map(t -> {
+                java.util.Map<String, Object> task = new java.util.LinkedHashMap<>();
+                task.put("name", t.name());
+                task.put("result", t.changed() ? "changed" : "ok");
+                task.put("diff", t.diff());
+                return task;
+            }).toList());
+            return h;
+        }).toList());
 
         List<String> bad = results.stream().filter(r -> r.failed() || r.unreachable())
                 .map(r -> r.host() + (r.unreachable() ? " (unreachable)" : " (failed)")).toList();

@@ -25,6 +25,9 @@ public class ListMojo extends AbstractTargetMojo {
         forEachTarget((spec, t) -> {
             Catalog catalog = new Catalog(t, instance);
             List<String> ids = catalog.ids();
+            List<Object> reported = new java.util.ArrayList<>();
+            targetReport().put("location", t.location());
+            targetReport().put("backups", reported);
             if (ids.isEmpty()) {
                 List<String> others = t.instances();
                 log.info("no backups of instance '" + instance + "' at " + t.location()
@@ -35,17 +38,20 @@ public class ListMojo extends AbstractTargetMojo {
                     String id = ids.get(i);
                     try {
                         Manifest m = catalog.summary(id);
+                        reported.add(ReportSections.summary(m));
                         table.row(id, m.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), m.mode(), Sizes.bytes(m.totals().bytes()), Sizes.bytes(m.totals().bytesWritten()),
                                 Sizes.count(m.totals().files()), m.openWebUi() == null ? "" : m.openWebUi().schemaRevision(),
                                 m.storage() == null ? "plain" : m.storage().describe());
                     } catch (OwuiException e) {
                         table.row(id, "unreadable manifest", "", "", "", "", "", "");
+                        reported.add(java.util.Map.of("backupId", id, "unreadable", e.problem()));
                     }
                 }
                 log.info("backups of instance '" + instance + "' at " + t.location() + ", newest first:");
                 table.printTo(log);
             }
             List<String> incomplete = t.incomplete(instance);
+            targetReport().put("incomplete", incomplete);
             if (!incomplete.isEmpty()) {
                 log.info(incomplete.size() + " incomplete tree(s), not backups (an interrupted run or one in progress): " + String.join(", ", incomplete));
             }

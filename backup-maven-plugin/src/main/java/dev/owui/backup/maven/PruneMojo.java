@@ -73,9 +73,7 @@ public class PruneMojo extends AbstractTargetMojo {
             forEachTarget(book.targetsOf(p), (spec, t) -> prune(log, t, spec.id(), policy, zone));
             return;
         }
-        try (Target t = target()) {
-            prune(log, t, null, policy(), zone);
-        }
+        forEachTarget((spec, t) -> prune(log, t, null, policy(), zone));
     }
 
     private Policy policy() {
@@ -87,6 +85,8 @@ public class PruneMojo extends AbstractTargetMojo {
         log.info((dryRun ? "dry run: would prune " : "pruning ") + "instance '" + instance + "' at " + (name == null ? "" : name + " = ")
                 + t.location() + " with policy " + policy + " (" + zone + ")");
         List<Decision> decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
+        targetReport().put("location", t.location());
+        targetReport().putAll(ReportSections.pruned(decisions, policy.toString(), dryRun));
         Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
         for (Decision d : decisions) {
             table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));

@@ -51,6 +51,22 @@ public class RestoreMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.secretKeyFile")
     private File secretKeyFile;
 
+    /** The report's restore section: what was restored, where to, and where the replaced contents went. */
+    private void restored(RestoreResult r, java.nio.file.Path into, String kind) {
+        java.util.Map<String, Object> s = report().section();
+        s.put("instance", instance);
+        s.put("backupId", r.backupId());
+        s.put("scope", kind);
+        s.put("into", into == null ? null : into.toString());
+        if (paths != null && !paths.isEmpty()) {
+            s.put("paths", paths);
+        }
+        s.put("files", r.files());
+        s.put("bytes", r.bytes());
+        s.put("setAside", r.setAside() == null ? null : r.setAside().toString());
+        s.put("warnings", r.warnings());
+    }
+
     @Override
     protected String goal() {
         return "restore";
@@ -63,6 +79,7 @@ public class RestoreMojo extends AbstractTargetMojo {
             try (Target t = target()) {
                 r = new PathRestore(engineLog()).run(new PathRestoreOptions(t, instance, backupId, paths, resolve(output), force, decryptionKeys()));
             }
+            restored(r, resolve(output), "paths");
             getLog().info("restored " + Sizes.count(r.files()) + " file(s) of backup " + r.backupId() + ", " + Sizes.bytes(r.bytes())
                     + ", each checked against its SHA-256, into " + resolve(output) + (r.setAside() == null ? "" : "; the files they replaced are in " + r.setAside()));
             return;
@@ -70,6 +87,7 @@ public class RestoreMojo extends AbstractTargetMojo {
         try (Target t = target()) {
             r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile), decryptionKeys()));
         }
+        restored(r, resolve(dataDir), "whole");
         getLog().info("restored backup " + r.backupId() + ": " + Sizes.count(r.files()) + " files, " + Sizes.bytes(r.bytes())
                 + ", every one decoded where needed and checked against its SHA-256" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));
     }

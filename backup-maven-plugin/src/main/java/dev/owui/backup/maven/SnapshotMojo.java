@@ -45,9 +45,12 @@ public class SnapshotMojo extends AbstractCaptureMojo {
             r = new SnapshotRunner(log).run(options(t).withMode(m), keep, quiesce == null ? CaptureWrapper.HOT : quiesce);
         }
         BackupMojo.summarize(log, r.snapshot(), "snapshot");
+        report().section().putAll(ReportSections.backup(r.snapshot()));
+        report().section().put("removed", r.removed());
         if (quiesce != null) {
             log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for "
                     + dev.owui.backup.report.Sizes.seconds(quiesce.downtime().toNanos()) + " (the snapshot's capture)");
+            report().section().put("downtimeMs", quiesce.downtime().toMillis());
             quiesce.throwIfStartFailed(r.snapshot().manifest().backupId());
         }
         log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));

@@ -37,6 +37,8 @@ public class VerifyMojo extends AbstractTargetMojo {
     private void verify(Target t) {
         EngineLog log = engineLog();
         List<VerifyResult> results = new Verifier(log, decryptionKeys()).run(t, instance, backupId);
+        targetReport().put("location", t.location());
+        targetReport().put("backups", results.stream().map(ReportSections::verified).toList());
         Table table = new Table("backup", "files", "read", "result").right(1, 2);
         long damaged = 0;
         for (VerifyResult r : results) {

@@ -30,6 +30,7 @@ final class HostRun {
     private final Templates templates;
     private final Function<Host, SshSession> connect;
     private final List<String> lines = new ArrayList<>();
+    private final List<HostResult.Task> tasks = new ArrayList<>();
     private int ok;
     private int changed;
 
@@ -46,16 +47,16 @@ final class HostRun {
         try {
             ssh = connect.apply(host);
         } catch (OwuiException e) {
-            return new HostResult(host.name(), ok, changed, true, false, e.getMessage(), lines);
+            return new HostResult(host.name(), ok, changed, true, false, e.getMessage(), lines, tasks);
         }
         try (ssh) {
             try {
                 work(ssh);
-                return new HostResult(host.name(), ok, changed, false, false, null, lines);
+                return new HostResult(host.name(), ok, changed, false, false, null, lines, tasks);
             } catch (OwuiException e) {
                 // Asked before the session is closed: a connection lost mid-way counts as unreachable, like Ansible's.
                 boolean lost = !ssh.isConnected();
-                return new HostResult(host.name(), ok, changed, lost, !lost, e.getMessage(), lines);
+                return new HostResult(host.name(), ok, changed, lost, !lost, e.getMessage(), lines, tasks);
             }
         }
     }
@@ -418,6 +419,7 @@ final class HostRun {
             changed++;
         }
         lines.add((changedIt ? "changed: " : "ok: ") + name);
+        tasks.add(new HostResult.Task(name, changedIt, diff == null || diff.isEmpty() ? null : diff));
         if (diff != null && !diff.isEmpty()) {
             diff.lines().forEach(lines::add);
         }

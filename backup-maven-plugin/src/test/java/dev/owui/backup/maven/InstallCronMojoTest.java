@@ -127,9 +127,32 @@ class InstallCronMojoTest {
         }
         List<HostConfig> hosts = getVariableValueFromObject(mojo, "hosts");
         hosts.get(1).port = closed;
+        Path report = sshd.dir().resolve("install-cron-report.json");
+        setVariableValueToObject(mojo, "report", report.toString());
+        setVariableValueToObject(mojo, "diff", true);
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("1 of 2 host(s): db1 (unreachable)"), e.getMessage());
         assertTrue(HostUsers.crontab("owuim1").contains("owui-daily.sh"), "web1 was installed all the same");
+
+        // The JSON report: per host and task, as data, with the diffs; the failure with its advice.
+        com.fasterxml.jackson.databind.JsonNode doc = dev.owui.backup.report.ReportSchema.validate(report);
+        assertEquals("failure", doc.get("result").asText());
+        assertTrue(doc.get("error").get("message").asText().contains("db1 (unreachable)"), doc.toString());
+        com.fasterxml.jackson.databind.JsonNode web1 = doc.get("installCron").get("hosts").get(0);
+        assertEquals("web1", web1.get("host").asText());
+        assertEquals("changed", web1.get("result").asText());
+        assertTrue(web1.get("changed").asInt() > 0);
+        com.fasterxml.jackson.databind.JsonNode crontab = null;
+        for (com.fasterxml.jackson.databind.JsonNode task : web1.get("tasks")) {
+            if (task.get("name").asText().startsWith("crontab block")) {
+                crontab = task;
+            }
+        }
+        assertTrue(crontab != null && crontab.get("result").asText().equals("changed") && crontab.get("diff").asText().contains("+30 2 * * *"),
+                web1.toString());
+        com.fasterxml.jackson.databind.JsonNode db1 = doc.get("installCron").get("hosts").get(1);
+        assertEquals("unreachable", db1.get("result").asText());
+        assertTrue(db1.has("error"), db1.toString());
     }
 
     @Test

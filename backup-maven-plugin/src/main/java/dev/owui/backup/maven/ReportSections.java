@@ -1,0 +1,103 @@
+package dev.owui.backup.maven;
+
+import dev.owui.backup.backup.BackupResult;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.retention.Retention.Decision;
+import dev.owui.backup.verify.VerifyResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's results as the JSON report's objects (REPORT.md, owui-report-1.schema.json): field
+ * names here are the report's published contract, so a rename is a new schema version.
+ */
+final class ReportSections {
+    private ReportSections() {
+    }
+
+    /** A target as the operator named it: its id (of the pom's targets, or none) and its URL. */
+    static Map<String, Object> ref(String id, String url) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("url", url);
+        return r;
+    }
+
+    /** A backup or snapshot just taken: the webhook body's names where they fit, plus phases and the warnings themselves. */
+    static Map<String, Object> backup(BackupResult r) {
+        Manifest m = r.manifest();
+        Map<String, Object> b = summary(m);
+        b.put("bytesShared", m.totals().bytesReused());
+        b.put("linkFallbacks", r.linkFallbacks());
+        Map<String, Long> phases = new LinkedHashMap<>();
+        r.phaseNanos().forEach((k, v) -> phases.put(k, v / 1_000_000));
+        b.put("phasesMs", phases);
+        b.put("warnings", r.warnings());
+        if (m.openWebUi() != null) {
+            // What the capture found in webui.db against uploads/: the checks an operator acts on.
+            b.put("tables", m.openWebUi().counts());
+            Map<String, Object> findings = new LinkedHashMap<>();
+            findings.put("rowsWithoutFile", m.openWebUi().rowsWithoutFile());
+            findings.put("filesWithoutRow", m.openWebUi().filesWithoutRow());
+            findings.put("externalFiles", m.openWebUi().externalFiles());
+            b.put("findings", findings);
+        }
+        return b;
+    }
+
+    /** What a manifest says of its backup (list, and the start of backup's section). */
+    static Map<String, Object> summary(Manifest m) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("backupId", m.backupId());
+        b.put("instance", m.instance());
+        b.put("host", m.host());
+        b.put("mode", m.mode());
+        b.put("startedAt", m.startedAt());
+        b.put("finishedAt", m.finishedAt());
+        b.put("schemaRevision", m.openWebUi() == null ? null : m.openWebUi().schemaRevision());
+        b.put("files", m.totals().files());
+        b.put("bytesTotal", m.totals().bytes());
+        b.put("bytesWritten", m.totals().bytesWritten());
+        b.put("storage", m.storage() == null ? "plain" : m.storage().describe());
+        b.put("encrypted", m.storage() != null && m.storage().encrypted());
+        return b;
+    }
+
+    /** One verified backup: whole or damaged, and each damaged file. */
+    static Map<String, Object> verified(VerifyResult r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("backupId", r.backupId());
+        v.put("result", r.whole() ? "whole" : "damaged");
+        v.put("files", r.files());
+        v.put("bytes", r.bytes());
+        v.put("damages", r.damages());
+        v.put("damagedFiles", r.damagedFiles().stream().map(d -> {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("path", d.path());
+            f.put("problem", d.problem());
+            f.put("detail", d.detail());
+            f.put("sha256", d.sha256());
+            return f;
+        }).toList());
+        v.put("notes", r.notes());
+        return v;
+    }
+
+    /** Retention's verdict on each backup: kept (and by which rules) or removed. */
+    static Map<String, Object> pruned(List<Decision> decisions, String policy, boolean dryRun) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("policy", policy);
+        p.put("dryRun", dryRun);
+        p.put("kept", decisions.stream().filter(Decision::keep).count());
+        p.put("removed", decisions.stream().filter(d -> !d.keep()).count());
+        p.put("backups", decisions.stream().map(d -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("backupId", d.backupId());
+            e.put("action", d.keep() ? "keep" : "remove");
+            e.put("reasons", d.reasons());
+            return e;
+        }).toList());
+        return p;
+    }
+}
