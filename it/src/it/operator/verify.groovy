@@ -84,4 +84,12 @@ assert extra.isEmpty() && gone.isEmpty() : "the live copy changed: added ${extra
 def changed = before.keySet().findAll { before[it] != after[it] }
 assert changed.isEmpty() : "the live copy's files changed (content or time): ${changed}"
 assert !Files.list(base.resolve('sample')).anyMatch { it.fileName.toString().contains('before-restore') }
+
+// 7, 8. The CI job's reports: one JSON document per goal, private, naming what was done.
+def backupReport = new JsonSlurper().parse(base.resolve('owui-backup-report.json').toFile())
+assert backupReport.schema == 'owui-report' && backupReport.schemaVersion == 1
+assert backupReport.goal == 'backup' && backupReport.result == 'success' : "backup report: ${backupReport}"
+def verifyReport = new JsonSlurper().parse(base.resolve('owui-verify-report.json').toFile())
+assert verifyReport.goal == 'verify' && verifyReport.result == 'success' : "verify report: ${verifyReport}"
+assert java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base.resolve('owui-backup-report.json'))) == 'rw-------'
 return true
