@@ -457,7 +457,7 @@ public final class RepoBackupRunner {
             } else {
                 pageMapObject = writePageMap(map, storageNow, f.rel());
             }
-            String why = d.why() != null ? d.why() : noPrevious;
+            String why = noPrevious != null ? noPrevious : d.why();
             if (d.kind() == LayerPolicy.Kind.IMAGE) {
                 log.info(f.rel() + ": new image (" + why + ")");
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.EncryptionKeys;
 import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
@@ -105,9 +106,13 @@ abstract class RepoEngineContract {
     }
 
     List<Entry> entries(String id) {
+        return entries(id, DecryptionKeys.none());
+    }
+
+    List<Entry> entries(String id, DecryptionKeys keys) {
         BackupHead h = repo.backups().head(id);
         List<Entry> out = new ArrayList<>();
-        try (EntryIterator it = repo.backups().entries(h, DecryptionKeys.none())) {
+        try (EntryIterator it = repo.backups().entries(h, keys)) {
             it.forEachRemaining(out::add);
         }
         return out;
@@ -119,15 +124,19 @@ abstract class RepoEngineContract {
 
     /** The database as the backup's layers rebuild it, compared with a fresh capture of the source now. */
     void assertReassemblesToSource(String id, String rel) throws Exception {
-        Entry e = entry(id, rel);
-        record L(List<Run> runs, String object, String storage, Repository repo) implements PageSets.Layer {
+        assertReassemblesToSource(id, rel, DecryptionKeys.none());
+    }
+
+    void assertReassemblesToSource(String id, String rel, DecryptionKeys keys) throws Exception {
+        Entry e = entries(id, keys).stream().filter(x -> x.path().equals(rel)).findFirst().orElseThrow();
+        record L(List<Run> runs, String object, String storage, Repository repo, DecryptionKeys keys) implements PageSets.Layer {
             @Override
             public InputStream open() {
-                return repo.objectReader().open(object, storage, DecryptionKeys.none());
+                return repo.objectReader().open(object, storage, keys);
             }
         }
         List<L> layers = e.layers().stream().map(l -> new L(l.runs() == null ? null
-                : l.runs().stream().map(r -> new Run(r[0], r[1])).toList(), l.object(), e.storage(), repo)).toList();
+                : l.runs().stream().map(r -> new Run(r[0], r[1])).toList(), l.object(), e.storage(), repo, keys)).toList();
         Path out = tmp.resolve("reassembled-" + rel.replace('/', '_'));
         PageSets.reassemble(layers, e.pageSize(), e.pageCount(), e.sha256(), out);
         Path fresh = tmp.resolve("fresh-" + rel.replace('/', '_'));
@@ -279,6 +288,49 @@ abstract class RepoEngineContract {
         assertEquals("APPEND", decision(second, "webui.db").kind());
         assertReassemblesToSource(second.backupId(), "webui.db");
         assertNotEquals(db.pageMap(), entry(second.backupId(), "webui.db").pageMap());
+    }
+
+    @Test
+    void encryptedContentsAreReusedThroughTheEntries() throws Exception {
+        String pass = "correct horse battery staple";
+        CodecSettings enc = new CodecSettings(true, 3, EncryptionKeys.of(pass.toCharArray(), List.of()), true);
+        DecryptionKeys keys = DecryptionKeys.of(pass.toCharArray(), null);
+        Path secret = Files.writeString(tmp.resolve(".webui_secret_key"), "s3cr3t");
+        RepoBackupRunner.Options o = new RepoBackupRunner.Options(data, "open-webui", null, secret, enc, keys, false, tmp.resolve("staging"), null);
+        RepoBackupRunner.Result first = backup(o);
+        Entry key = entries(first.backupId(), keys).stream().filter(e -> Entry.SECRET_KEY.equals(e.type())).findFirst().orElseThrow();
+        assertEquals("rw-------", key.mode());
+        assertEquals("zstd+pgp", key.storage());
+        assertEquals("zstd+pgp", repo.backups().head(first.backupId()).chunkStorage());
+
+        dayOfUse(data.resolve("webui.db"));
+        RepoBackupRunner.Result second = backup(o);
+        assertTrue(second.filesReused() > 0, "unchanged files keep their encrypted objects");
+        assertEquals("APPEND", decision(second, "webui.db").kind());
+        assertEquals("SAME", decision(second, "vector_db/chroma.sqlite3").kind());
+        // the secret key (always stored), webui.db's page set and map, its chunk, the findings
+        assertTrue(second.objectsWritten() <= 6, second.objectsWritten() + " objects written");
+        assertReassemblesToSource(second.backupId(), "webui.db", keys);
+        assertReassemblesToSource(second.backupId(), "vector_db/chroma.sqlite3", keys);
+        // without the key, the encrypted previous entries cannot be merged: everything is stored anew, said so
+        RepoBackupRunner.Result noKey = backup(new RepoBackupRunner.Options(data, "open-webui", null, secret, enc, null, false,
+                tmp.resolve("staging"), null));
+        assertEquals(0, noKey.filesReused());
+        assertTrue(noKey.warnings().stream().anyMatch(w -> w.contains("encrypted and no key")), noKey.warnings().toString());
+    }
+
+    @Test
+    void aDamagedPageMapGivesANewImage() throws Exception {
+        RepoBackupRunner.Result first = backup(options(CodecSettings.zstd(3)));
+        Entry db = entry(first.backupId(), "webui.db");
+        repo.damage().record(List.of(new DamageRecord.Damaged(db.pageMap(), first.backupId(), "webui.db", "test")));
+        dayOfUse(data.resolve("webui.db"));
+        RepoBackupRunner.Result second = backup(options(CodecSettings.zstd(3)));
+        RepoBackupRunner.DatabaseDecision d = decision(second, "webui.db");
+        assertEquals("IMAGE", d.kind());
+        assertTrue(d.why().contains("damaged"), d.why());
+        assertEquals("SAME", decision(second, "vector_db/chroma.sqlite3").kind());
+        assertReassemblesToSource(second.backupId(), "webui.db");
     }
 
     /** A day's changes Mutator does not make (as PageBenchMain): activity, growing chats, deletions. */
