@@ -33,6 +33,7 @@ import dev.owui.backup.repo.pages.PageSets;
 import dev.owui.backup.repo.pages.Run;
 import dev.owui.backup.repo.pages.Runs;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.Sizes;
 import dev.owui.backup.store.LockInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -307,6 +308,9 @@ public final class RepoBackupRunner {
                         BackupOptions.Mode.HOT.manifestName(), startedAt, Instant.now(), facts,
                         new Manifest.Totals(files, bytes, bytes - bytesReused, bytesReused), storage));
                 phases.put("commit", System.nanoTime() - t);
+                log.info("backup " + id + ": " + files + " files and databases (" + filesReused + " unchanged, reused), "
+                        + (objects.uploaded() + repairedObjects) + " objects written (" + Sizes.bytes(objects.uploadedBytes() + repairedBytes)
+                        + "), " + writer.chunksWritten() + " of " + (writer.chunksWritten() + writer.chunksReused()) + " entry chunks new");
                 return new Result(id, previous == null ? null : previous.backupId(), head, files, bytes, filesReused, bytesReused,
                         objects.uploaded() + repairedObjects, objects.uploadedBytes() + repairedBytes, writer.chunksWritten(),
                         writer.chunksReused(), phases, List.copyOf(warnings), List.copyOf(decisions));
