@@ -140,7 +140,7 @@ public final class RepoBackupRunner {
                          List<String> warnings, List<DatabaseDecision> databases) {
     }
 
-    /** Test hook: called after every content object is stored, before the entries are written. */
+    /** Test hook: called after every content object (and all but the last entry chunk) is stored, before the head. */
     public interface Listener {
         void objectsStored();
 
@@ -277,8 +277,7 @@ public final class RepoBackupRunner {
                 t = System.nanoTime();
                 BackupWriter writer = repo.backups().writer(lock, codec, storage, previous, damaged);
                 objects = writer.objects();
-                List<Entry> entries = new ArrayList<>(items.size());
-                List<String> uploads = new ArrayList<>();
+                List<String> uploads = new ArrayList<>(); // for the facts cross-check; names only (bounded later with the scan)
                 try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys())) {
                     Iterator<Entry> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
                     SortedMerge<Item, Entry> merge = new SortedMerge<>(items.iterator(), Item::path, before, Entry::path, PathOrder.INSTANCE);
@@ -289,7 +288,8 @@ public final class RepoBackupRunner {
                         }
                         Entry e = entryFor(p.left(), p.right(), captured);
                         if (e != null) {
-                            entries.add(e);
+                            // Its objects are stored: the entry may go into a chunk now (objects, chunks, head).
+                            writer.add(e);
                             if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
                                 uploads.add(e.path());
                             }
@@ -300,8 +300,6 @@ public final class RepoBackupRunner {
                 listener.objectsStored();
 
                 t = System.nanoTime();
-                // Entries are held until every object is stored: the writer's chunks may only name stored objects.
-                entries.forEach(writer::add);
                 InstanceFacts facts = dbFacts.crossCheck(uploads);
                 reportFacts(facts);
                 BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(),
