@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.ToolVersion;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Storage;
@@ -45,6 +46,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -54,6 +56,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One format 3 backup (FORMAT.md, "Format 3"): under the repository's exclusive lock, the data
@@ -68,8 +73,9 @@ import java.util.Set;
  * until the head exists the backup does not, so a failure at any point leaves only unreferenced
  * objects for the next prune.
  *
- * <p>Not yet wired into a Mojo (issue 11, step 3). Single-threaded for now: uploads run one after
- * another.
+ * <p>Files and databases are encoded and uploaded by {@link Options#threads()} threads; their
+ * entries still reach the chunk writer in path order, through a bounded window of pending ones.
+ * Not yet wired into a Mojo (issue 11, step 3).
  */
 public final class RepoBackupRunner {
     /** A file that changes while we read it is read again, this many times at most. */
@@ -90,27 +96,35 @@ public final class RepoBackupRunner {
      * @param staging        local folder for the captures (emptied of this run's files at the end)
      * @param pageMapCache   local cache of page maps by object name ({@code ~/.cache/owui-backup/pagemaps}),
      *                       or null for none: a host that made the previous backup then never downloads its map
+     * @param threads        files and databases encoded and uploaded at once (owui.threads)
      */
     public record Options(Path dataDir, String instance, FileSelector selector, Path secretKeyFile, CodecSettings codec,
-                          DecryptionKeys keys, boolean full, Path staging, Path pageMapCache) {
+                          DecryptionKeys keys, boolean full, Path staging, Path pageMapCache, int threads) {
         public Options {
             selector = selector == null ? FileSelector.defaults() : selector;
             codec = codec == null ? CodecSettings.plain() : codec;
             keys = keys == null ? DecryptionKeys.none() : keys;
+            threads = threads < 1 ? DEFAULT_THREADS : threads;
         }
 
         public Options(Path dataDir, String instance, CodecSettings codec, boolean full, Path staging) {
-            this(dataDir, instance, null, null, codec, null, full, staging, null);
+            this(dataDir, instance, null, null, codec, null, full, staging, null, DEFAULT_THREADS);
         }
 
         public Options withFull(boolean f) {
-            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, f, staging, pageMapCache);
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, f, staging, pageMapCache, threads);
         }
 
         public Options withPageMapCache(Path cache) {
-            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, cache);
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, cache, threads);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, pageMapCache, n);
         }
     }
+
+    public static final int DEFAULT_THREADS = 4;
 
     /**
      * What happened to one database.
@@ -201,17 +215,19 @@ public final class RepoBackupRunner {
         final Instant startedAt;
         final Map<String, Long> phases = new LinkedHashMap<>();
         final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-        final List<DatabaseDecision> decisions = new ArrayList<>();
+        final List<DatabaseDecision> decisions = Collections.synchronizedList(new ArrayList<>());
+        /** Objects replaced at their name by this run: each once, however many files share it. */
+        final Set<String> repaired = ConcurrentHashMap.newKeySet();
         final Manifest.StorageSettings storage;
         Set<String> damaged;
         BackupHead previous;
         ObjectWriter objects;
-        long files;
-        long bytes;
-        long filesReused;
-        long bytesReused;
-        long repairedObjects;
-        long repairedBytes;
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong filesReused = new AtomicLong();
+        final AtomicLong bytesReused = new AtomicLong();
+        final AtomicLong repairedObjects = new AtomicLong();
+        final AtomicLong repairedBytes = new AtomicLong();
         Path staging;
 
         Job(Repository repo, RepoLock lock, Options o, DataDirectory dataDir, String instance, Instant startedAt) {
@@ -278,22 +294,25 @@ public final class RepoBackupRunner {
                 BackupWriter writer = repo.backups().writer(lock, codec, storage, previous, damaged);
                 objects = writer.objects();
                 List<String> uploads = new ArrayList<>(); // for the facts cross-check; names only (bounded later with the scan)
-                try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys())) {
+                try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys());
+                     WorkerPool pool = new WorkerPool(o.threads())) {
                     Iterator<Entry> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
                     SortedMerge<Item, Entry> merge = new SortedMerge<>(items.iterator(), Item::path, before, Entry::path, PathOrder.INSTANCE);
+                    // Pending entries in path order; a bounded window keeps memory bounded and the threads busy.
+                    ArrayDeque<Future<Entry>> pending = new ArrayDeque<>();
+                    int window = o.threads() * 8;
                     while (merge.hasNext()) {
                         SortedMerge.Pair<Item, Entry> p = merge.next();
                         if (p.left() == null) {
                             continue; // gone since the previous backup
                         }
-                        Entry e = entryFor(p.left(), p.right(), captured);
-                        if (e != null) {
-                            // Its objects are stored: the entry may go into a chunk now (objects, chunks, head).
-                            writer.add(e);
-                            if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
-                                uploads.add(e.path());
-                            }
+                        pending.add(pool.submit(() -> entryFor(p.left(), p.right(), captured)));
+                        while (pending.size() > window) {
+                            add(writer, WorkerPool.await(pending.poll()), uploads);
                         }
+                    }
+                    while (!pending.isEmpty()) {
+                        add(writer, WorkerPool.await(pending.poll()), uploads);
                     }
                 }
                 phases.put("store", System.nanoTime() - t);
@@ -304,14 +323,18 @@ public final class RepoBackupRunner {
                 reportFacts(facts);
                 BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(),
                         BackupOptions.Mode.HOT.manifestName(), startedAt, Instant.now(), facts,
-                        new Manifest.Totals(files, bytes, bytes - bytesReused, bytesReused), storage));
+                        new Manifest.Totals(files.get(), bytes.get(), bytes.get() - bytesReused.get(), bytesReused.get()), storage));
                 phases.put("commit", System.nanoTime() - t);
+                long written = objects.uploaded() + repairedObjects.get();
+                long writtenBytes = objects.uploadedBytes() + repairedBytes.get();
                 log.info("backup " + id + ": " + files + " files and databases (" + filesReused + " unchanged, reused), "
-                        + (objects.uploaded() + repairedObjects) + " objects written (" + Sizes.bytes(objects.uploadedBytes() + repairedBytes)
+                        + written + " objects written (" + Sizes.bytes(writtenBytes)
                         + "), " + writer.chunksWritten() + " of " + (writer.chunksWritten() + writer.chunksReused()) + " entry chunks new");
-                return new Result(id, previous == null ? null : previous.backupId(), head, files, bytes, filesReused, bytesReused,
-                        objects.uploaded() + repairedObjects, objects.uploadedBytes() + repairedBytes, writer.chunksWritten(),
-                        writer.chunksReused(), phases, List.copyOf(warnings), List.copyOf(decisions));
+                List<DatabaseDecision> dbs = new ArrayList<>(decisions);
+                dbs.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
+                return new Result(id, previous == null ? null : previous.backupId(), head, files.get(), bytes.get(), filesReused.get(),
+                        bytesReused.get(), written, writtenBytes, writer.chunksWritten(), writer.chunksReused(), phases, List.copyOf(warnings),
+                        List.copyOf(dbs));
             } catch (IOException e) {
                 throw new OwuiException("cannot stage the captures in " + staging + ": " + e.getMessage(),
                         "check the free space and permissions of the staging folder", e);
@@ -320,6 +343,17 @@ public final class RepoBackupRunner {
                         "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
             } finally {
                 deleteTree(staging);
+            }
+        }
+
+        /** Its objects are stored: the entry may go into a chunk now (objects, chunks, head). */
+        private void add(BackupWriter writer, Entry e, List<String> uploads) {
+            if (e == null) {
+                return; // vanished since the scan
+            }
+            writer.add(e);
+            if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
+                uploads.add(e.path());
             }
         }
 
@@ -341,7 +375,16 @@ public final class RepoBackupRunner {
             return head;
         }
 
-        private Entry entryFor(Item item, Entry before, Map<String, Captured> captured) throws IOException {
+        private Entry entryFor(Item item, Entry before, Map<String, Captured> captured) {
+            try {
+                return entryOf(item, before, captured);
+            } catch (IOException e) {
+                throw new OwuiException("cannot store " + item.path() + ": " + e.getMessage(),
+                        "check the free space and permissions of " + o.staging() + " and the data directory", e);
+            }
+        }
+
+        private Entry entryOf(Item item, Entry before, Map<String, Captured> captured) throws IOException {
             if (item.dir() != null) {
                 return Entry.dir(item.path(), item.dir().mtime(), item.dir().mode());
             }
@@ -413,7 +456,7 @@ public final class RepoBackupRunner {
             Path image = c.image();
             String storageNow = codec.storageFor(f.rel());
             PageMap map = PageMap.of(image);
-            long uploadedBefore = objects.uploadedBytes() + repairedBytes;
+            long[] stored = new long[1];
 
             PageMap prevMap = null;
             List<List<Run>> prevSets = new ArrayList<>();
@@ -445,39 +488,47 @@ public final class RepoBackupRunner {
                 case SAME -> layers.addAll(before.layers());
                 case APPEND -> {
                     layers.addAll(before.layers());
-                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel()));
+                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel(), stored));
                 }
                 case COMPACT -> {
                     layers.add(before.layers().get(0));
-                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel()));
+                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel(), stored));
                 }
-                default -> layers.add(new Entry.Layer(Entry.Layer.IMAGE, put(image, storageNow, f.rel()).name(), null));
+                default -> layers.add(new Entry.Layer(Entry.Layer.IMAGE, written(put(image, storageNow, f.rel()), stored).name(), null));
             }
             String pageMapObject;
             if (d.kind() == LayerPolicy.Kind.SAME && prevMap.pageCount() == map.pageCount() && prevMap.sha256().equals(map.sha256())) {
                 pageMapObject = before.pageMap(); // the very same capture: its map is the previous one (an encrypted one too)
             } else {
-                pageMapObject = writePageMap(map, storageNow, f.rel());
+                pageMapObject = written(writePageMap(map, storageNow, f.rel()), stored).name();
             }
             String why = noPrevious != null ? noPrevious : d.why();
             if (d.kind() == LayerPolicy.Kind.IMAGE) {
                 log.info(f.rel() + ": new image (" + why + ")");
             }
             decisions.add(new DatabaseDecision(f.rel(), d.kind().name(), map.pageCount(), changed, layers.size(),
-                    objects.uploadedBytes() + repairedBytes - uploadedBefore, d.kind() == LayerPolicy.Kind.IMAGE ? why : null));
+                    stored[0], d.kind() == LayerPolicy.Kind.IMAGE ? why : null));
             long size = map.pageCount() * map.pageSize();
             count(size, false);
             return Entry.sqlite(f.rel(), size, map.sha256(), f.mtime(), f.mode(), storageNow, map.pageSize(), map.pageCount(),
                     pageMapObject, layers);
         }
 
-        private Entry.Layer pageSet(Path image, int pageSize, List<Run> runs, String storageNow, String rel) throws IOException {
+        /** Adds what {@code ref} cost (nothing when it was there already) to {@code stored[0]}. */
+        private ObjectRef written(ObjectRef ref, long[] stored) {
+            if (ref.uploaded()) {
+                stored[0] += ref.storedSize();
+            }
+            return ref;
+        }
+
+        private Entry.Layer pageSet(Path image, int pageSize, List<Run> runs, String storageNow, String rel, long[] stored) throws IOException {
             Path set = image.resolveSibling(image.getFileName() + ".pages");
             try (var out = Files.newOutputStream(set)) {
                 PageSets.write(image, pageSize, runs, out);
             }
             try {
-                String name = put(set, storageNow, rel + " (page set)").name();
+                String name = written(put(set, storageNow, rel + " (page set)"), stored).name();
                 return new Entry.Layer(Entry.Layer.PAGES, name, runs.stream().map(Run::toPair).toList());
             } finally {
                 Files.deleteIfExists(set);
@@ -507,15 +558,15 @@ public final class RepoBackupRunner {
             }
         }
 
-        private String writePageMap(PageMap map, String storageNow, String rel) throws IOException {
+        private ObjectRef writePageMap(PageMap map, String storageNow, String rel) throws IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, map.pageCount() * 16 + 64));
             map.write(bytes);
             Path file = staging.resolve(rel.replace('/', '_') + ".pagemap");
             Files.write(file, bytes.toByteArray());
             try {
-                String name = put(file, storageNow, rel + " (page map)").name();
-                cache(name, map);
-                return name;
+                ObjectRef ref = put(file, storageNow, rel + " (page map)");
+                cache(ref.name(), map);
+                return ref;
             } finally {
                 Files.deleteIfExists(file);
             }
@@ -552,23 +603,24 @@ public final class RepoBackupRunner {
          */
         private ObjectRef put(InputStream in, Path source, String storageNow, String what) throws IOException {
             ObjectRef ref = objects.put(in, storageNow, codec, what);
-            if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow)) {
+            if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
                 if (damaged.contains(ref.name())) {
                     log.info(what + ": object " + ref.name() + " was recorded damaged; stored again under its name");
                 }
                 repo.damage().repairObject(lock, ref.name(), source, storageNow, codec);
-                repairedObjects++;
-                repairedBytes += ref.storedSize();
+                repairedObjects.incrementAndGet();
+                repairedBytes.addAndGet(ref.storedSize());
+                return new ObjectRef(ref.name(), ref.storedSize(), ref.sha256(), ref.size(), ref.storage(), true);
             }
             return ref;
         }
 
         private void count(long size, boolean reused) {
-            files++;
-            bytes += size;
+            files.incrementAndGet();
+            bytes.addAndGet(size);
             if (reused) {
-                filesReused++;
-                bytesReused += size;
+                filesReused.incrementAndGet();
+                bytesReused.addAndGet(size);
             }
         }
 

@@ -296,7 +296,7 @@ abstract class RepoEngineContract {
         CodecSettings enc = new CodecSettings(true, 3, EncryptionKeys.of(pass.toCharArray(), List.of()), true);
         DecryptionKeys keys = DecryptionKeys.of(pass.toCharArray(), null);
         Path secret = Files.writeString(tmp.resolve(".webui_secret_key"), "s3cr3t");
-        RepoBackupRunner.Options o = new RepoBackupRunner.Options(data, "open-webui", null, secret, enc, keys, false, tmp.resolve("staging"), null);
+        RepoBackupRunner.Options o = new RepoBackupRunner.Options(data, "open-webui", null, secret, enc, keys, false, tmp.resolve("staging"), null, 0);
         RepoBackupRunner.Result first = backup(o);
         Entry key = entries(first.backupId(), keys).stream().filter(e -> Entry.SECRET_KEY.equals(e.type())).findFirst().orElseThrow();
         assertEquals("rw-------", key.mode());
@@ -314,7 +314,7 @@ abstract class RepoEngineContract {
         assertReassemblesToSource(second.backupId(), "vector_db/chroma.sqlite3", keys);
         // without the key, the encrypted previous entries cannot be merged: everything is stored anew, said so
         RepoBackupRunner.Result noKey = backup(new RepoBackupRunner.Options(data, "open-webui", null, secret, enc, null, false,
-                tmp.resolve("staging"), null));
+                tmp.resolve("staging"), null, 0));
         assertEquals(0, noKey.filesReused());
         assertTrue(noKey.warnings().stream().anyMatch(w -> w.contains("encrypted and no key")), noKey.warnings().toString());
     }
