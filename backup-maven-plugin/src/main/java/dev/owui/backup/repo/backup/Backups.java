@@ -3,6 +3,7 @@ package dev.owui.backup.repo.backup;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.repo.RepoJson;
@@ -28,7 +29,11 @@ public final class Backups {
         return DIR + backupId + SUFFIX;
     }
 
-    /** The ids of every backup (every head), in key order (ids are times: oldest first). */
+    /**
+     * The ids of every backup (every head), oldest first by {@link BackupId#compare}: key order
+     * would put "…Z-2.json" before "…Z.json" ('-' sorts before '.'), so a second backup in the
+     * same second would not be the newest.
+     */
     public List<String> list() {
         List<String> ids = new ArrayList<>();
         for (StoreStat s : repo.store().listAll(repo.key(DIR))) {
@@ -37,6 +42,14 @@ public final class Backups {
                 ids.add(rel.substring(DIR.length(), rel.length() - SUFFIX.length()));
             }
         }
+        ids.sort((a, b) -> {
+            boolean va = BackupId.isValid(a);
+            boolean vb = BackupId.isValid(b);
+            if (va != vb) {
+                return va ? 1 : -1; // a head under another name (not ours to judge here) sorts first, never as the newest
+            }
+            return va ? BackupId.compare(a, b) : a.compareTo(b);
+        });
         return ids;
     }
 

@@ -1,0 +1,698 @@
+package dev.owui.backup.repo.engine;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.ToolVersion;
+import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.codec.CodecSettings;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.BackupId;
+import dev.owui.backup.format.DirectoryEntry;
+import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.InstanceFacts;
+import dev.owui.backup.format.Manifest;
+import dev.owui.backup.instance.DataDirectory;
+import dev.owui.backup.instance.FileSelector;
+import dev.owui.backup.instance.InstanceInspector;
+import dev.owui.backup.instance.SourceFile;
+import dev.owui.backup.instance.SqliteCapture;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.backup.BackupHead;
+import dev.owui.backup.repo.backup.BackupWriter;
+import dev.owui.backup.repo.backup.Entry;
+import dev.owui.backup.repo.backup.EntryIterator;
+import dev.owui.backup.repo.lock.RepoLock;
+import dev.owui.backup.repo.manifest.PathOrder;
+import dev.owui.backup.repo.manifest.SortedMerge;
+import dev.owui.backup.repo.objects.ObjectRef;
+import dev.owui.backup.repo.objects.ObjectWriter;
+import dev.owui.backup.repo.pages.LayerPolicy;
+import dev.owui.backup.repo.pages.PageMap;
+import dev.owui.backup.repo.pages.PageSets;
+import dev.owui.backup.repo.pages.Run;
+import dev.owui.backup.repo.pages.Runs;
+import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.report.Sizes;
+import dev.owui.backup.store.LockInfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One format 3 backup (FORMAT.md, "Format 3"): under the repository's exclusive lock, the data
+ * directory's databases are captured first (SQLite's backup API into a local staging folder),
+ * then the scan is merged with the newest backup's entries in path order. Unchanged files (the
+ * rsync rule: size, mtime, mode, stored alike, not recorded damaged) keep their entry and object
+ * without a request; other files are encoded into objects named by their stored hash (plain and
+ * zstd contents stored before are not uploaded again). Databases are stored at page granularity:
+ * the capture's page map is compared with the previous capture's, and {@link LayerPolicy} decides
+ * between the same layers, one more page set, a compacted page set, or a new image. The entries go
+ * through the repository's {@link BackupWriter} (chunks, then the head, after checking the lock):
+ * until the head exists the backup does not, so a failure at any point leaves only unreferenced
+ * objects for the next prune.
+ *
+ * <p>Files and databases are encoded and uploaded by {@link Options#threads()} threads; their
+ * entries still reach the chunk writer in path order, through a bounded window of pending ones.
+ * Not yet wired into a Mojo (issue 11, step 3).
+ */
+public final class RepoBackupRunner {
+    /** A file that changes while we read it is read again, this many times at most. */
+    private static final int STABLE_COPY_ATTEMPTS = 3;
+    static final String COMMAND = "owui:backup";
+
+    /**
+     * What to back up and how.
+     *
+     * @param dataDir        Open WebUI's data directory
+     * @param instance       the instance's name (recorded in the head)
+     * @param selector       which files to take
+     * @param secretKeyFile  Open WebUI's .webui_secret_key outside the data directory, or null
+     * @param codec          compression and encryption of the contents
+     * @param keys           keys to read the previous backup's entries when the manifest is
+     *                       encrypted (none: an encrypted previous backup is not reused)
+     * @param full           owui.full: store everything anew, rewriting even existing objects
+     * @param staging        local folder for the captures (emptied of this run's files at the end)
+     * @param pageMapCache   local cache of page maps by object name ({@code ~/.cache/owui-backup/pagemaps}),
+     *                       or null for none: a host that made the previous backup then never downloads its map
+     * @param threads        files and databases encoded and uploaded at once (owui.threads)
+     */
+    public record Options(Path dataDir, String instance, FileSelector selector, Path secretKeyFile, CodecSettings codec,
+                          DecryptionKeys keys, boolean full, Path staging, Path pageMapCache, int threads) {
+        public Options {
+            selector = selector == null ? FileSelector.defaults() : selector;
+            codec = codec == null ? CodecSettings.plain() : codec;
+            keys = keys == null ? DecryptionKeys.none() : keys;
+            threads = threads < 1 ? DEFAULT_THREADS : threads;
+        }
+
+        public Options(Path dataDir, String instance, CodecSettings codec, boolean full, Path staging) {
+            this(dataDir, instance, null, null, codec, null, full, staging, null, DEFAULT_THREADS);
+        }
+
+        public Options withFull(boolean f) {
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, f, staging, pageMapCache, threads);
+        }
+
+        public Options withPageMapCache(Path cache) {
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, cache, threads);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, pageMapCache, n);
+        }
+    }
+
+    public static final int DEFAULT_THREADS = 4;
+
+    /**
+     * What happened to one database.
+     *
+     * @param kind         SAME, APPEND, COMPACT or IMAGE ({@link LayerPolicy.Kind})
+     * @param changedPages pages that differ from the previous capture (all of them without one)
+     * @param layers       layers of the new entry
+     * @param storedBytes  bytes this backup uploaded for it (layer and page map objects)
+     * @param why          for an image, why
+     */
+    public record DatabaseDecision(String path, String kind, long pageCount, long changedPages, int layers, long storedBytes, String why) {
+    }
+
+    /**
+     * A finished backup.
+     *
+     * @param files          files, databases and the secret key in the backup
+     * @param bytes          their content bytes
+     * @param filesReused    files whose previous entry (and object) were reused without a request
+     * @param bytesReused    their bytes
+     * @param objectsWritten objects this backup sent to the store (contents, page sets, page maps, chunks)
+     * @param bytesWritten   stored bytes of those
+     * @param phases         nanoseconds per phase (scan, capture, store, commit)
+     */
+    public record Result(String backupId, String previousId, BackupHead head, long files, long bytes, long filesReused, long bytesReused,
+                         long objectsWritten, long bytesWritten, long chunksWritten, long chunksReused, Map<String, Long> phases,
+                         List<String> warnings, List<DatabaseDecision> databases) {
+    }
+
+    /** Test hook: called after every content object (and all but the last entry chunk) is stored, before the head. */
+    public interface Listener {
+        void objectsStored();
+
+        Listener NONE = () -> { };
+    }
+
+    private final EngineLog log;
+    private final Listener listener;
+
+    public RepoBackupRunner(EngineLog log) {
+        this(log, Listener.NONE);
+    }
+
+    public RepoBackupRunner(EngineLog log, Listener listener) {
+        this.log = log;
+        this.listener = listener;
+    }
+
+    public Result run(Repository repo, Options o) {
+        Instant startedAt = Instant.now();
+        String instance = InstanceNames.check(o.instance());
+        DataDirectory dataDir = DataDirectory.open(o.dataDir());
+        if (o.secretKeyFile() != null && !Files.isReadable(o.secretKeyFile())) {
+            throw new OwuiException("secret key file " + o.secretKeyFile() + " does not exist or is not readable",
+                    "point owui.secretKeyFile at Open WebUI's .webui_secret_key (in the container: /app/backend/.webui_secret_key), or leave it unset");
+        }
+        try (RepoLock lock = repo.lock(true, COMMAND)) {
+            return new Job(repo, lock, o, dataDir, instance, startedAt).run();
+        }
+    }
+
+    /** What the head records of the storage settings; null when every content is stored plain (as BackupRunner). */
+    static Manifest.StorageSettings storageSettings(CodecSettings c) {
+        if (c.isPlain()) {
+            return null;
+        }
+        return new Manifest.StorageSettings(c.compress() ? Storage.ZSTD : null, c.compress() ? c.zstdLevel() : null,
+                c.encrypts() ? c.encryption().hasPassphrase() : null,
+                c.encrypts() ? c.encryption().recipientFingerprints() : null);
+    }
+
+    /** One scanned item: a file/database/symlink, a directory, or the secret key, by its entry path. */
+    private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey) {
+    }
+
+    /** A database captured into the staging folder. */
+    private record Captured(SourceFile source, Path image) {
+    }
+
+    /** The state of one run. */
+    private final class Job {
+        final Repository repo;
+        final RepoLock lock;
+        final Options o;
+        final CodecSettings codec;
+        final DataDirectory dataDir;
+        final String instance;
+        final Instant startedAt;
+        final Map<String, Long> phases = new LinkedHashMap<>();
+        final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        final List<DatabaseDecision> decisions = Collections.synchronizedList(new ArrayList<>());
+        /** Objects replaced at their name by this run: each once, however many files share it. */
+        final Set<String> repaired = ConcurrentHashMap.newKeySet();
+        final Manifest.StorageSettings storage;
+        Set<String> damaged;
+        BackupHead previous;
+        ObjectWriter objects;
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong filesReused = new AtomicLong();
+        final AtomicLong bytesReused = new AtomicLong();
+        final AtomicLong repairedObjects = new AtomicLong();
+        final AtomicLong repairedBytes = new AtomicLong();
+        Path staging;
+
+        Job(Repository repo, RepoLock lock, Options o, DataDirectory dataDir, String instance, Instant startedAt) {
+            this.repo = repo;
+            this.lock = lock;
+            this.o = o;
+            this.codec = o.codec();
+            this.dataDir = dataDir;
+            this.instance = instance;
+            this.startedAt = startedAt;
+            this.storage = storageSettings(codec);
+        }
+
+        Result run() {
+            long t = System.nanoTime();
+            // Read under the lock, so no backup made meanwhile reused a damaged object unseen.
+            damaged = repo.damage().damagedNames();
+            List<String> ids = repo.backups().list();
+            previous = ids.isEmpty() ? null : usablePrevious(repo.backups().head(ids.get(ids.size() - 1)));
+            String id = BackupId.unique(BackupId.of(startedAt), ids);
+            log.info("backup " + id + " of " + dataDir.root() + " to " + repo.where("")
+                    + (o.full() ? " (owui.full: everything is stored anew)"
+                    : previous != null ? " (unchanged content reused from " + previous.backupId() + ")" : " (no previous backup: everything is stored)"));
+
+            // The scan is a list in memory, sorted by path order; a bounded-memory streaming scan
+            // (each directory's names sorted as it is walked) is a later step of issue 11.
+            List<SourceFile> scanned = dataDir.scan(o.selector(), this::warn);
+            List<DirectoryEntry> directories = dataDir.directories(o.selector());
+            List<Item> items = new ArrayList<>(scanned.size() + directories.size() + 1);
+            scanned.forEach(f -> items.add(new Item(f.rel(), f, null, null)));
+            directories.forEach(d -> items.add(new Item(d.path(), null, d, null)));
+            if (o.secretKeyFile() != null) {
+                items.add(new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile()));
+            }
+            items.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
+            phases.put("scan", System.nanoTime() - t);
+
+            staging = o.staging().resolve("owui-capture-" + id);
+            try {
+                t = System.nanoTime();
+                // Databases first (see DataDirectory.scan): a file added after the capture is a harmless orphan.
+                Map<String, Captured> captured = new LinkedHashMap<>();
+                InstanceInspector.DatabaseFacts dbFacts = null;
+                Files.createDirectories(staging);
+                for (SourceFile f : scanned) {
+                    if (f.type().equals(FileEntry.SQLITE)) {
+                        Path image = staging.resolve(f.rel().replace('/', '_'));
+                        SqliteCapture.capture(f.abs(), image, f.rel());
+                        captured.put(f.rel(), new Captured(f, image));
+                    }
+                }
+                for (Captured c : captured.values()) {
+                    SqliteCapture.check(c.image(), c.source().abs(), c.source().rel());
+                    if (c.source().rel().equals(DataDirectory.MAIN_DB)) {
+                        dbFacts = InstanceInspector.read(c.image());
+                    }
+                }
+                if (dbFacts == null) {
+                    throw new IllegalStateException("webui.db was not among the captured databases");
+                }
+                phases.put("capture", System.nanoTime() - t);
+
+                t = System.nanoTime();
+                BackupWriter writer = repo.backups().writer(lock, codec, storage, previous, damaged);
+                objects = writer.objects();
+                List<String> uploads = new ArrayList<>(); // for the facts cross-check; names only (bounded later with the scan)
+                try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys());
+                     WorkerPool pool = new WorkerPool(o.threads())) {
+                    Iterator<Entry> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
+                    SortedMerge<Item, Entry> merge = new SortedMerge<>(items.iterator(), Item::path, before, Entry::path, PathOrder.INSTANCE);
+                    // Pending entries in path order; a bounded window keeps memory bounded and the threads busy.
+                    ArrayDeque<Future<Entry>> pending = new ArrayDeque<>();
+                    int window = o.threads() * 8;
+                    while (merge.hasNext()) {
+                        SortedMerge.Pair<Item, Entry> p = merge.next();
+                        if (p.left() == null) {
+                            continue; // gone since the previous backup
+                        }
+                        pending.add(pool.submit(() -> entryFor(p.left(), p.right(), captured)));
+                        while (pending.size() > window) {
+                            add(writer, WorkerPool.await(pending.poll()), uploads);
+                        }
+                    }
+                    while (!pending.isEmpty()) {
+                        add(writer, WorkerPool.await(pending.poll()), uploads);
+                    }
+                }
+                phases.put("store", System.nanoTime() - t);
+                listener.objectsStored();
+
+                t = System.nanoTime();
+                InstanceFacts facts = dbFacts.crossCheck(uploads);
+                reportFacts(facts);
+                BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(),
+                        BackupOptions.Mode.HOT.manifestName(), startedAt, Instant.now(), facts,
+                        new Manifest.Totals(files.get(), bytes.get(), bytes.get() - bytesReused.get(), bytesReused.get()), storage));
+                phases.put("commit", System.nanoTime() - t);
+                long written = objects.uploaded() + repairedObjects.get();
+                long writtenBytes = objects.uploadedBytes() + repairedBytes.get();
+                log.info("backup " + id + ": " + files + " files and databases (" + filesReused + " unchanged, reused), "
+                        + written + " objects written (" + Sizes.bytes(writtenBytes)
+                        + "), " + writer.chunksWritten() + " of " + (writer.chunksWritten() + writer.chunksReused()) + " entry chunks new");
+                List<DatabaseDecision> dbs = new ArrayList<>(decisions);
+                dbs.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
+                return new Result(id, previous == null ? null : previous.backupId(), head, files.get(), bytes.get(), filesReused.get(),
+                        bytesReused.get(), written, writtenBytes, writer.chunksWritten(), writer.chunksReused(), phases, List.copyOf(warnings),
+                        List.copyOf(dbs));
+            } catch (IOException e) {
+                throw new OwuiException("cannot stage the captures in " + staging + ": " + e.getMessage(),
+                        "check the free space and permissions of the staging folder", e);
+            } catch (SQLException e) {
+                throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
+                        "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
+            } finally {
+                deleteTree(staging);
+            }
+        }
+
+        /** Its objects are stored: the entry may go into a chunk now (objects, chunks, head). */
+        private void add(BackupWriter writer, Entry e, List<String> uploads) {
+            if (e == null) {
+                return; // vanished since the scan
+            }
+            writer.add(e);
+            if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
+                uploads.add(e.path());
+            }
+        }
+
+        /** The newest backup if its entries can be reused by this run, else null (said why). */
+        private BackupHead usablePrevious(BackupHead head) {
+            if (o.full()) {
+                return head; // its chunks may still be reused; none of its entries is read, no content reused
+            }
+            if (Storage.isEncrypted(head.chunkStorage()) && o.keys().isEmpty()) {
+                warn("the entries of backup " + head.backupId() + " are encrypted and no key to read them was given: everything is stored anew");
+                return null;
+            }
+            for (BackupHead.ChunkRef c : head.chunks()) {
+                if (damaged.contains(c.object())) {
+                    warn("an entry chunk of backup " + head.backupId() + " is recorded damaged: everything is stored anew");
+                    return null;
+                }
+            }
+            return head;
+        }
+
+        private Entry entryFor(Item item, Entry before, Map<String, Captured> captured) {
+            try {
+                return entryOf(item, before, captured);
+            } catch (IOException e) {
+                throw new OwuiException("cannot store " + item.path() + ": " + e.getMessage(),
+                        "check the free space and permissions of " + o.staging() + " and the data directory", e);
+            }
+        }
+
+        private Entry entryOf(Item item, Entry before, Map<String, Captured> captured) throws IOException {
+            if (item.dir() != null) {
+                return Entry.dir(item.path(), item.dir().mtime(), item.dir().mode());
+            }
+            if (item.secretKey() != null) {
+                DataDirectory.Stat s = DataDirectory.stat(item.secretKey());
+                // A secret stays private in any restored tree whatever the source's mode.
+                ObjectRef ref = put(item.secretKey(), codec.storageFor(item.path()), item.path());
+                count(ref.size(), false);
+                return Entry.secretKey(item.path(), ref.size(), ref.sha256(), s.mtime(), "rw-------", ref.storage(), ref.name(), ref.storedSize());
+            }
+            SourceFile f = item.file();
+            return switch (f.type()) {
+                case FileEntry.SYMLINK -> Entry.symlink(f.rel(), f.linkTarget(), f.mtime(), f.mode());
+                case FileEntry.SQLITE -> database(captured.get(f.rel()), before);
+                default -> file(f, before);
+            };
+        }
+
+        private Entry file(SourceFile f, Entry before) {
+            String storageNow = codec.storageFor(f.rel());
+            if (!o.full() && before != null && Entry.FILE.equals(before.type()) && storedAlike(before, storageNow)
+                    && before.size() != null && before.size() == f.size() && Objects.equals(before.mtime(), f.mtime())
+                    && Objects.equals(before.mode(), f.mode()) && !damaged.contains(before.object())) {
+                count(f.size(), true);
+                return before; // unchanged: its object is reused without a request
+            }
+            for (int attempt = 1; ; attempt++) {
+                DataDirectory.Stat was = DataDirectory.stat(f.abs());
+                if (was == null) {
+                    log.info(f.rel() + " disappeared since the scan; not in this backup");
+                    return null;
+                }
+                InputStream in;
+                try {
+                    in = Files.newInputStream(f.abs());
+                } catch (NoSuchFileException gone) {
+                    log.info(f.rel() + " disappeared since the scan; not in this backup");
+                    return null;
+                } catch (IOException e) {
+                    throw new OwuiException("cannot read " + f.abs() + ": " + e.getMessage(),
+                            "run the backup as a user that can read the data directory", e);
+                }
+                ObjectRef ref;
+                try (in) {
+                    ref = put(in, f.abs(), storageNow, f.rel());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                DataDirectory.Stat after = DataDirectory.stat(f.abs());
+                boolean stable = was.equals(after) && ref.size() == was.size();
+                if (stable || attempt == STABLE_COPY_ATTEMPTS) {
+                    if (!stable) {
+                        warn(f.rel() + " kept changing while it was read; stored as last read (a cold backup avoids this)");
+                    }
+                    count(ref.size(), false);
+                    return Entry.file(f.rel(), ref.size(), ref.sha256(), was.mtime(), f.mode(), storageNow, ref.name(), ref.storedSize());
+                }
+            }
+        }
+
+        /** Same storage and, if encrypted, the same keys as this run would use. */
+        private boolean storedAlike(Entry before, String storageNow) {
+            return Storage.normalise(before.storage()).equals(storageNow)
+                    && (!Storage.isEncrypted(storageNow) || Manifest.StorageSettings.sameEncryption(previous.storage(), storage));
+        }
+
+        private Entry database(Captured c, Entry before) throws IOException {
+            SourceFile f = c.source();
+            Path image = c.image();
+            String storageNow = codec.storageFor(f.rel());
+            PageMap map = PageMap.of(image);
+            long[] stored = new long[1];
+
+            PageMap prevMap = null;
+            List<List<Run>> prevSets = new ArrayList<>();
+            String noPrevious = null;
+            if (o.full()) {
+                noPrevious = "owui.full";
+            } else if (before == null || !Entry.SQLITE.equals(before.type())) {
+                noPrevious = "no previous capture";
+            } else if (!storedAlike(before, storageNow)) {
+                noPrevious = "stored differently before (" + before.storage() + ", now " + storageNow + ")";
+            } else if (before.objects().stream().anyMatch(damaged::contains)) {
+                noPrevious = "a layer or the page map of the previous capture is recorded damaged";
+            } else {
+                try {
+                    prevMap = readPageMap(before);
+                    for (Entry.Layer l : before.layers().subList(1, before.layers().size())) {
+                        prevSets.add(l.runs().stream().map(r -> new Run(r[0], r[1])).toList());
+                    }
+                } catch (OwuiException | IOException e) {
+                    warn(f.rel() + ": the page map of its previous capture cannot be read (" + e.getMessage() + "); a new image is stored");
+                    prevMap = null;
+                }
+            }
+            LayerPolicy.Decision d = LayerPolicy.decide(prevMap, prevSets, map, o.full());
+            long changed = prevMap == null || prevMap.pageSize() != map.pageSize() ? map.pageCount()
+                    : Runs.pages(Runs.ofAscending(prevMap.changedIn(map)));
+            List<Entry.Layer> layers = new ArrayList<>();
+            switch (d.kind()) {
+                case SAME -> layers.addAll(before.layers());
+                case APPEND -> {
+                    layers.addAll(before.layers());
+                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel(), stored));
+                }
+                case COMPACT -> {
+                    layers.add(before.layers().get(0));
+                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel(), stored));
+                }
+                default -> layers.add(new Entry.Layer(Entry.Layer.IMAGE, written(put(image, storageNow, f.rel()), stored).name(), null));
+            }
+            String pageMapObject;
+            if (d.kind() == LayerPolicy.Kind.SAME && prevMap.pageCount() == map.pageCount() && prevMap.sha256().equals(map.sha256())) {
+                pageMapObject = before.pageMap(); // the very same capture: its map is the previous one (an encrypted one too)
+            } else {
+                pageMapObject = written(writePageMap(map, storageNow, f.rel()), stored).name();
+            }
+            String why = noPrevious != null ? noPrevious : d.why();
+            if (d.kind() == LayerPolicy.Kind.IMAGE) {
+                log.info(f.rel() + ": new image (" + why + ")");
+            }
+            decisions.add(new DatabaseDecision(f.rel(), d.kind().name(), map.pageCount(), changed, layers.size(),
+                    stored[0], d.kind() == LayerPolicy.Kind.IMAGE ? why : null));
+            long size = map.pageCount() * map.pageSize();
+            count(size, false);
+            return Entry.sqlite(f.rel(), size, map.sha256(), f.mtime(), f.mode(), storageNow, map.pageSize(), map.pageCount(),
+                    pageMapObject, layers);
+        }
+
+        /** Adds what {@code ref} cost (nothing when it was there already) to {@code stored[0]}. */
+        private ObjectRef written(ObjectRef ref, long[] stored) {
+            if (ref.uploaded()) {
+                stored[0] += ref.storedSize();
+            }
+            return ref;
+        }
+
+        private Entry.Layer pageSet(Path image, int pageSize, List<Run> runs, String storageNow, String rel, long[] stored) throws IOException {
+            Path set = image.resolveSibling(image.getFileName() + ".pages");
+            try (var out = Files.newOutputStream(set)) {
+                PageSets.write(image, pageSize, runs, out);
+            }
+            try {
+                String name = written(put(set, storageNow, rel + " (page set)"), stored).name();
+                return new Entry.Layer(Entry.Layer.PAGES, name, runs.stream().map(Run::toPair).toList());
+            } finally {
+                Files.deleteIfExists(set);
+            }
+        }
+
+        private PageMap readPageMap(Entry before) throws IOException {
+            Path cached = o.pageMapCache() == null ? null : o.pageMapCache().resolve(before.pageMap());
+            if (cached != null && Files.isRegularFile(cached)) {
+                try (InputStream in = Files.newInputStream(cached)) {
+                    PageMap m = PageMap.read(in);
+                    if (m.pageCount() == before.pageCount() && m.sha256().equals(before.sha256())) {
+                        return m;
+                    }
+                } catch (IOException damagedCache) {
+                    // read it from the target instead
+                }
+            }
+            try (InputStream in = repo.objectReader().open(before.pageMap(), before.storage(), o.keys())) {
+                PageMap m = PageMap.read(in);
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // to the end: the object's hash is checked there
+                if (m.pageCount() != before.pageCount() || !m.sha256().equals(before.sha256())) {
+                    throw new IOException("page map " + before.pageMap() + " describes another capture than its entry");
+                }
+                cache(before.pageMap(), m);
+                return m;
+            }
+        }
+
+        private ObjectRef writePageMap(PageMap map, String storageNow, String rel) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, map.pageCount() * 16 + 64));
+            map.write(bytes);
+            Path file = staging.resolve(rel.replace('/', '_') + ".pagemap");
+            Files.write(file, bytes.toByteArray());
+            try {
+                ObjectRef ref = put(file, storageNow, rel + " (page map)");
+                cache(ref.name(), map);
+                return ref;
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+
+        private void cache(String name, PageMap map) {
+            if (o.pageMapCache() == null) {
+                return;
+            }
+            try {
+                Files.createDirectories(o.pageMapCache());
+                Path tmp = Files.createTempFile(o.pageMapCache(), name, ".tmp");
+                try (var out = Files.newOutputStream(tmp)) {
+                    map.write(out);
+                }
+                Files.move(tmp, o.pageMapCache().resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                log.info("cannot cache a page map in " + o.pageMapCache() + " (" + e.getMessage() + "); the next backup reads it from the target");
+            }
+        }
+
+        /** Stores a local file (a capture, a page set, a page map, the secret key). */
+        private ObjectRef put(Path file, String storageNow, String what) throws IOException {
+            try (InputStream in = Files.newInputStream(file)) {
+                return put(in, file, storageNow, what);
+            }
+        }
+
+        /**
+         * Stores {@code in} (the content of {@code source}) as an object. When the object was there
+         * already but is recorded damaged, or owui.full asks for everything anew, it is replaced at
+         * its name from {@code source} (delete, then write, under the lock): that repairs every
+         * older backup naming it too. Encrypted objects get a fresh name each time, never an old one.
+         */
+        private ObjectRef put(InputStream in, Path source, String storageNow, String what) throws IOException {
+            ObjectRef ref = objects.put(in, storageNow, codec, what);
+            if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
+                if (damaged.contains(ref.name())) {
+                    log.info(what + ": object " + ref.name() + " was recorded damaged; stored again under its name");
+                }
+                repo.damage().repairObject(lock, ref.name(), source, storageNow, codec);
+                repairedObjects.incrementAndGet();
+                repairedBytes.addAndGet(ref.storedSize());
+                return new ObjectRef(ref.name(), ref.storedSize(), ref.sha256(), ref.size(), ref.storage(), true);
+            }
+            return ref;
+        }
+
+        private void count(long size, boolean reused) {
+            files.incrementAndGet();
+            bytes.addAndGet(size);
+            if (reused) {
+                filesReused.incrementAndGet();
+                bytesReused.addAndGet(size);
+            }
+        }
+
+        private void reportFacts(InstanceFacts f) {
+            if (!f.rowsWithoutFile().isEmpty()) {
+                warn(f.rowsWithoutFile().size() + " file row(s) name an upload that is not in uploads/ (e.g. "
+                        + f.rowsWithoutFile().get(0) + "); listed in the backup's head");
+            }
+            if (!f.filesWithoutRow().isEmpty()) {
+                log.info(f.filesWithoutRow().size() + " upload(s) have no file row (left after deletions); kept in the backup");
+            }
+            if (!f.externalFiles().isEmpty()) {
+                warn(f.externalFiles().size() + " file row(s) point at external storage (" + f.externalFiles().get(0)
+                        + "…); those files are not in this backup");
+            }
+        }
+
+        private void warn(String w) {
+            warnings.add(w);
+            log.warn(w);
+        }
+
+        /**
+         * The previous backup's entries; a chunk that cannot be read ends them with a warning
+         * (what follows is then stored anew) rather than failing every backup after a damage.
+         */
+        private final class Tolerant implements Iterator<Entry> {
+            private final EntryIterator it;
+            private boolean failed;
+
+            Tolerant(EntryIterator it) {
+                this.it = it;
+            }
+
+            @Override
+            public boolean hasNext() {
+                if (failed) {
+                    return false;
+                }
+                try {
+                    return it.hasNext();
+                } catch (OwuiException e) {
+                    failed = true;
+                    warn(e.getMessage() + "; the entries after it are stored anew");
+                    return false;
+                }
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return it.next();
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Collections.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a leftover in the staging folder; the next run uses another folder
+                }
+            });
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.owui.backup.repo.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.owui.backup.codec.CodecSettings;
+import dev.owui.backup.repo.backup.Entry;
+import dev.owui.backup.repo.pages.LayerPolicy;
+import dev.owui.backup.repo.store.LocalObjectStore;
+import dev.owui.backup.repo.store.ObjectStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** The backup engine writing to a local folder. */
+class LocalRepoEngineTest extends RepoEngineContract {
+    @Override
+    ObjectStore openStore() {
+        return new LocalObjectStore(tmp.resolve("target"));
+    }
+
+    /** Page sets pile up to the bound, then the next backup compacts them into one beside the image. */
+    @Test
+    void theEighthPageSetIsACompaction() throws Exception {
+        String image = entry(backup(options(CodecSettings.zstd(3))).backupId(), "webui.db").layers().get(0).object();
+        RepoBackupRunner.Result r = null;
+        for (int day = 1; day <= LayerPolicy.MAX_LAYERS; day++) {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("webui.db")); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE chat SET title = 'day " + day + "' WHERE rowid = (SELECT min(rowid) FROM chat) + " + day);
+            }
+            r = backup(options(CodecSettings.zstd(3)));
+            RepoBackupRunner.DatabaseDecision d = decision(r, "webui.db");
+            if (day < LayerPolicy.MAX_LAYERS) {
+                assertEquals("APPEND", d.kind(), "day " + day);
+                assertEquals(day + 1, d.layers());
+            } else {
+                assertEquals("COMPACT", d.kind(), "day " + day);
+                assertEquals(2, d.layers());
+            }
+            assertReassemblesToSource(r.backupId(), "webui.db");
+        }
+        Entry db = entry(r.backupId(), "webui.db");
+        assertEquals(image, db.layers().get(0).object(), "the compacted set lies on the first image");
+    }
+}
