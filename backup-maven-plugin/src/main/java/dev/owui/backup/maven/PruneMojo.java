@@ -84,9 +84,11 @@ public class PruneMojo extends AbstractTargetMojo {
         // Said before anything is removed: where, which instance, and by what policy.
         log.info((dryRun ? "dry run: would prune " : "pruning ") + "instance '" + instance + "' at " + (name == null ? "" : name + " = ")
                 + t.location() + " with policy " + policy + " (" + zone + ")");
-        List<Decision> decisions = Pruner.apply(t, instance, policy, zone, null, dryRun, log);
+        Pruner.Outcome outcome = Pruner.applyMeasured(t, instance, policy, zone, null, dryRun, log);
+        List<Decision> decisions = outcome.decisions();
         targetReport().put("location", t.location());
         targetReport().putAll(ReportSections.pruned(decisions, policy.toString(), dryRun));
+        outcome.bytesFreed().ifPresent(b -> targetReport().put("bytesFreed", b));
         Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
         for (Decision d : decisions) {
             table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));
@@ -95,6 +97,8 @@ public class PruneMojo extends AbstractTargetMojo {
                 + (name == null ? "" : name + " = ") + t.location() + ":");
         table.printTo(log);
         long removed = decisions.stream().filter(d -> !d.keep()).count();
-        log.info((dryRun ? "would remove " : "removed ") + removed + " of " + decisions.size() + " backup(s)");
+        log.info((dryRun ? "would remove " : "removed ") + removed + " of " + decisions.size() + " backup(s)"
+                + (outcome.bytesFreed().isPresent() ? ", " + (dryRun ? "freeing " : "freed ") + dev.owui.backup.report.Sizes.bytes(outcome.bytesFreed().getAsLong())
+                : removed > 0 ? " (this target cannot tell the space freed: SFTP reports no link counts)" : ""));
     }
 }

@@ -6,6 +6,7 @@ import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetLock;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Applies a retention policy at a target under the instance's lock, so it never races a backup
@@ -22,8 +23,23 @@ public final class Pruner {
      */
     public static List<Decision> apply(Target target, String instance, Policy policy, ZoneId zone, String protect,
                                        boolean dryRun, EngineLog log) {
+        return applyMeasured(target, instance, policy, zone, protect, dryRun, log).decisions();
+    }
+
+    /**
+     * What a prune decided, and the bytes its removals free (or would free, in a dry run), measured
+     * before anything is removed; empty where the target cannot tell (SFTP has no link counts).
+     */
+    public record Outcome(List<Decision> decisions, OptionalLong bytesFreed) {
+    }
+
+    /** {@link #apply}, also measuring the space the removals free. */
+    public static Outcome applyMeasured(Target target, String instance, Policy policy, ZoneId zone, String protect,
+                                        boolean dryRun, EngineLog log) {
         try (TargetLock lock = target.lock(instance)) {
             List<Decision> decisions = Retention.decide(target.backups(instance), policy, zone, protect);
+            List<String> doomed = decisions.stream().filter(d -> !d.keep()).map(Decision::backupId).toList();
+            OptionalLong freed = doomed.isEmpty() ? OptionalLong.of(0) : target.freedBy(instance, doomed);
             if (!dryRun) {
                 for (Decision d : decisions) {
                     if (!d.keep()) {
@@ -33,7 +49,7 @@ public final class Pruner {
                     }
                 }
             }
-            return decisions;
+            return new Outcome(decisions, freed);
         }
     }
 }

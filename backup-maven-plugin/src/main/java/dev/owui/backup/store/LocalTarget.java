@@ -192,6 +192,38 @@ public final class LocalTarget implements Target {
         }
     }
 
+    /**
+     * Walks the backups' trees and counts each stored file once per inode: it is freed when all its
+     * links ({@code unix:nlink}) lie inside these backups, since every link to a stored file is a
+     * backup's own (a tree under the instance folder).
+     */
+    @Override
+    public java.util.OptionalLong freedBy(String instance, java.util.Collection<String> backupIds) {
+        java.util.Map<Object, long[]> inodes = new java.util.HashMap<>(); // fileKey -> {links seen, nlink, size}
+        for (String id : backupIds) {
+            Path dir = backupDir(instance, id);
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    java.util.Map<String, Object> a = Files.readAttributes(f, "unix:nlink,size,fileKey,isRegularFile", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (Boolean.TRUE.equals(a.get("isRegularFile"))) {
+                        long[] e = inodes.computeIfAbsent(a.get("fileKey"),
+                                k -> new long[] {0, ((Number) a.get("nlink")).longValue(), ((Number) a.get("size")).longValue()});
+                        e[0]++;
+                    }
+                }
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return java.util.OptionalLong.empty(); // not a POSIX file system, or unreadable: say nothing rather than guess
+            }
+        }
+        long freed = 0;
+        for (long[] e : inodes.values()) {
+            if (e[0] >= e[1]) {
+                freed += e[2];
+            }
+        }
+        return java.util.OptionalLong.of(freed);
+    }
+
     @Override
     public Cleanup removeIncomplete(String instance) {
         List<String> removed = new ArrayList<>();

@@ -64,6 +64,15 @@ public interface Target extends AutoCloseable {
     Optional<String> delete(String instance, String backupId);
 
     /**
+     * The bytes that removing these complete backups together would free at this target, or empty
+     * where the target cannot tell. Backups share stored files (hard links), so a file counts only
+     * when every link to it is in one of the backups given. Read-only: call it before removing.
+     */
+    default java.util.OptionalLong freedBy(String instance, java.util.Collection<String> backupIds) {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * Removes the trees that interrupted runs (and interrupted removals) left behind; they never
      * counted as backups. Call only while holding the lock, when no other run can be writing one.
      * A tree it cannot remove is left with a warning in the result, never an exception: a

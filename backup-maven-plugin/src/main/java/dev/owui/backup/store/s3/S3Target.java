@@ -455,6 +455,18 @@ public final class S3Target implements Target {
         return Optional.ofNullable(removeLeftover(prefix));
     }
 
+    /** Every object of these backups: S3 has no links, a shared file is a copy each backup pays for in full. */
+    @Override
+    public java.util.OptionalLong freedBy(String instance, java.util.Collection<String> backupIds) {
+        long freed = 0;
+        for (String id : backupIds) {
+            for (S3Object o : objects(loc.backupPrefix(instance, id))) {
+                freed += o.size();
+            }
+        }
+        return java.util.OptionalLong.of(freed);
+    }
+
     @Override
     public BackupWriter begin(String instance, String backupId) {
         String prefix = loc.backupPrefix(instance, backupId);
