@@ -89,6 +89,7 @@ assert !Files.list(base.resolve('sample')).anyMatch { it.fileName.toString().con
 def backupReport = new JsonSlurper().parse(base.resolve('owui-backup-report.json').toFile())
 assert backupReport.schema == 'owui-report' && backupReport.schemaVersion == 1
 assert backupReport.goal == 'backup' && backupReport.result == 'success' : "backup report: ${backupReport}"
+assert ids(base.resolve('ci/sample')).size() == 1 : 'the CI job wrote its own target'
 def verifyReport = new JsonSlurper().parse(base.resolve('owui-verify-report.json').toFile())
 assert verifyReport.goal == 'verify' && verifyReport.result == 'success' : "verify report: ${verifyReport}"
 assert java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base.resolve('owui-backup-report.json'))) == 'rw-------'
