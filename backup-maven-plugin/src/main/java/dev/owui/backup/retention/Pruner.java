@@ -39,7 +39,7 @@ public final class Pruner {
         try (TargetLock lock = target.lock(instance)) {
             List<Decision> decisions = Retention.decide(target.backups(instance), policy, zone, protect);
             List<String> doomed = decisions.stream().filter(d -> !d.keep()).map(Decision::backupId).toList();
-            OptionalLong freed = doomed.isEmpty() ? OptionalLong.of(0) : target.freedBy(instance, doomed);
+            OptionalLong freed = doomed.isEmpty() ? OptionalLong.of(0) : measure(target, instance, doomed, log);
             if (!dryRun) {
                 for (Decision d : decisions) {
                     if (!d.keep()) {
@@ -50,6 +50,16 @@ public final class Pruner {
                 }
             }
             return new Outcome(decisions, freed);
+        }
+    }
+
+    /** Measuring is a courtesy: a target that cannot be listed now must not stop the removal it measures. */
+    private static OptionalLong measure(Target target, String instance, List<String> doomed, EngineLog log) {
+        try {
+            return target.freedBy(instance, doomed);
+        } catch (RuntimeException e) {
+            log.warn("cannot measure the space the removal frees (" + e.getMessage() + "); removing anyway");
+            return OptionalLong.empty();
         }
     }
 }
