@@ -53,6 +53,13 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Parameter(property = "owui.stagingDir")
     private File stagingDir;
 
+    /**
+     * The storage format: {@code 2} (default) writes a complete tree per backup; {@code 3} (preview)
+     * writes the incremental-forever repository of FORMAT.md, "Format 3" (hot backups only).
+     */
+    @Parameter(property = "owui.format", defaultValue = "2")
+    private String format;
+
     @Override
     protected String goal() {
         return "backup";
@@ -93,6 +100,18 @@ public class BackupMojo extends AbstractCaptureMojo {
             report().section().put("targets", chosen.stream().map(s -> reportTarget(s, null)).toList());
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
+            if (repoFormat() == 3) {
+                if (m != BackupOptions.Mode.HOT) {
+                    throw new OwuiException("owui.format=3 does not take " + runMode + " backups yet (only hot ones)",
+                            "use owui.format=2 (the default) for cold and paused backups, or owui.mode=hot");
+                }
+                Format3Backup.Outcome r = new Format3Backup(this, log).run(chosen, retention);
+                Manifest.Totals t = r.last().head().totals();
+                notifications.send(Report.success(instance, plan, r.last().backupId(), specs.stream().map(TargetSpec::url).toList(),
+                        LockInfo.hostName(), runMode, t.files(), t.bytes(), r.last().bytesWritten(), startedAt,
+                        Duration.between(startedAt, Instant.now()), null, r.last().warnings().size()));
+                return;
+            }
             QuiesceCapture quiesce = quiesceCapture(m, log);
             TargetContext ctx = targetContext();
             PlanRunner.Request request = new PlanRunner.Request(t -> options(t).withMode(m), specs, s -> Targets.open(s, ctx), staging(),
@@ -126,8 +145,33 @@ public class BackupMojo extends AbstractCaptureMojo {
         }
     }
 
+    /** owui.format: 2 (trees) or 3 (the repository); anything else fails before any work. */
+    int repoFormat() {
+        String f = format == null || format.isBlank() ? "2" : format.trim();
+        return switch (f) {
+            case "2" -> 2;
+            case "3" -> 3;
+            default -> throw new OwuiException("owui.format=" + f + " is not a format this version writes",
+                    "use 2 (the default: a complete tree per backup) or 3 (preview: the incremental-forever repository, FORMAT.md)");
+        };
+    }
+
+    /** What a format 3 backup needs of the goal's parameters (the engine knows no Maven). */
+    dev.owui.backup.repo.engine.RepoBackupRunner.Options format3Options() {
+        dev.owui.backup.instance.FileSelector selector = new dev.owui.backup.instance.FileSelector(includes,
+                excludes == null || excludes.isEmpty() ? null : excludes);
+        Path cache = format3Cache();
+        return new dev.owui.backup.repo.engine.RepoBackupRunner.Options(resolve(dataDir), instance, selector, resolve(secretKeyFile),
+                codecSettings(), decryptionKeys(), full, cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
+    }
+
+    /** Local work space of format 3 backups: database captures and objects being encoded. */
+    Path format3Cache() {
+        return home().resolve(".cache/owui-backup/format3");
+    }
+
     /** A target's report entry: its id and URL, and, once the backup ran, what it got there. */
-    private static Map<String, Object> reportTarget(TargetSpec spec, PlanRunner.TargetOutcome o) {
+    static Map<String, Object> reportTarget(TargetSpec spec, PlanRunner.TargetOutcome o) {
         Map<String, Object> e = new java.util.LinkedHashMap<>();
         e.put("id", spec.id());
         e.put("url", spec.url());

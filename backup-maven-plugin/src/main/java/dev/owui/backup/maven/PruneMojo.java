@@ -3,7 +3,10 @@ package dev.owui.backup.maven;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Table;
 import dev.owui.backup.retention.Policy;
-import dev.owui.backup.retention.Pruner;
+import dev.owui.backup.retention.MixedPruner;
+import dev.owui.backup.repo.RepoStores;
+import dev.owui.backup.repo.store.ObjectStore;
+import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.retention.Retention.Decision;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.OwuiException;
@@ -70,28 +73,34 @@ public class PruneMojo extends AbstractTargetMojo {
                         "give the plan keepDaily/keepWeekly/… or pass -Dowui.keepLast=… and friends");
             }
             // The plan's own targets only: a copy plan's source keeps its own retention.
-            forEachTarget(book.targetsOf(p), (spec, t) -> prune(log, t, spec.id(), policy, zone));
+            forEachTarget(book.targetsOf(p), (spec, t) -> prune(log, spec, t, spec.id(), policy, zone));
             return;
         }
-        forEachTarget((spec, t) -> prune(log, t, null, policy(), zone));
+        forEachTarget((spec, t) -> prune(log, spec, t, null, policy(), zone));
     }
 
     private Policy policy() {
         return new Policy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly);
     }
 
-    private void prune(EngineLog log, Target t, String name, Policy policy, ZoneId zone) {
+    private void prune(EngineLog log, TargetSpec spec, Target t, String name, Policy policy, ZoneId zone) {
         // Said before anything is removed: where, which instance, and by what policy.
         log.info((dryRun ? "dry run: would prune " : "pruning ") + "instance '" + instance + "' at " + (name == null ? "" : name + " = ")
                 + t.location() + " with policy " + policy + " (" + zone + ")");
-        Pruner.Outcome outcome = Pruner.applyMeasured(t, instance, policy, zone, null, dryRun, log);
+        MixedPruner.Outcome outcome;
+        // Format 1/2 trees and format 3 backups are one history: retention decides over both.
+        try (ObjectStore store = RepoStores.open(spec, targetContext())) {
+            outcome = MixedPruner.apply(t, store, instance, policy, zone, null, dryRun, decryptionKeys(),
+                    home().resolve(".cache/owui-backup/format3/scratch"), log);
+        }
         List<Decision> decisions = outcome.decisions();
         targetReport().put("location", t.location());
         targetReport().putAll(ReportSections.pruned(decisions, policy.toString(), dryRun));
         outcome.bytesFreed().ifPresent(b -> targetReport().put("bytesFreed", b));
-        Table table = new Table("backup", dryRun ? "would" : "result", "kept by").right();
+        Table table = new Table("backup", "format", dryRun ? "would" : "result", "kept by").right();
         for (Decision d : decisions) {
-            table.row(d.backupId(), d.keep() ? "keep" : (dryRun ? "remove" : "removed"), String.join(", ", d.reasons()));
+            table.row(d.backupId(), outcome.format3().contains(d.backupId()) ? "3" : "2", d.keep() ? "keep" : (dryRun ? "remove" : "removed"),
+                    String.join(", ", d.reasons()));
         }
         log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at "
                 + (name == null ? "" : name + " = ") + t.location() + ":");
@@ -99,6 +108,8 @@ public class PruneMojo extends AbstractTargetMojo {
         long removed = decisions.stream().filter(d -> !d.keep()).count();
         log.info((dryRun ? "would remove " : "removed ") + removed + " of " + decisions.size() + " backup(s)"
                 + (outcome.bytesFreed().isPresent() ? ", " + (dryRun ? "freeing " : "freed ") + dev.owui.backup.report.Sizes.bytes(outcome.bytesFreed().getAsLong())
-                : removed > 0 ? " (this target cannot tell the space freed: SFTP reports no link counts)" : ""));
+                : removed > 0 ? (dryRun && decisions.stream().anyMatch(d -> !d.keep() && outcome.format3().contains(d.backupId()))
+                        ? " (a dry run cannot tell the space a format 3 backup frees: only the mark of a real prune can)"
+                        : " (this target cannot tell the space freed: SFTP reports no link counts)") : ""));
     }
 }

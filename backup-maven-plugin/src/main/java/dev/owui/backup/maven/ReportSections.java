@@ -64,6 +64,64 @@ final class ReportSections {
         return b;
     }
 
+    /**
+     * A format 3 backup just taken: the same names as {@link #backup(BackupResult)}, bytesWritten
+     * being the stored bytes sent (objects and chunks), plus {@code format} and what became of
+     * each database ({@code databases}: IMAGE, APPEND, COMPACT or SAME).
+     */
+    static Map<String, Object> backup(dev.owui.backup.repo.engine.RepoBackupRunner.Result r) {
+        Map<String, Object> b = summary(r.head());
+        b.put("bytesWritten", r.bytesWritten());
+        b.put("bytesShared", r.bytesReused());
+        b.put("linkFallbacks", 0);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        r.phases().forEach((k, v) -> phases.put(k, v / 1_000_000));
+        b.put("phasesMs", phases);
+        b.put("warnings", r.warnings());
+        var facts = r.head().openWebUi();
+        if (facts != null) {
+            b.put("tables", facts.counts());
+            Map<String, Object> findings = new LinkedHashMap<>();
+            findings.put("rowsWithoutFile", facts.rowsWithoutFile());
+            findings.put("filesWithoutRow", facts.filesWithoutRow());
+            findings.put("externalFiles", facts.externalFiles());
+            b.put("findings", findings);
+        }
+        b.put("databases", r.databases().stream().map(d -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", d.path());
+            e.put("decision", d.kind());
+            e.put("pageCount", d.pageCount());
+            e.put("changedPages", d.changedPages());
+            e.put("layers", d.layers());
+            e.put("storedBytes", d.storedBytes());
+            if (d.why() != null) {
+                e.put("why", d.why());
+            }
+            return e;
+        }).toList());
+        return b;
+    }
+
+    /** What a format 3 head says of its backup: {@link #summary(Manifest)}'s names, and {@code format}. */
+    static Map<String, Object> summary(dev.owui.backup.repo.backup.BackupHead h) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("backupId", h.backupId());
+        b.put("format", 3);
+        b.put("instance", h.instance());
+        b.put("host", h.host());
+        b.put("mode", h.mode());
+        b.put("startedAt", h.startedAt());
+        b.put("finishedAt", h.finishedAt());
+        b.put("schemaRevision", h.openWebUi() == null ? null : h.openWebUi().schemaRevision());
+        b.put("files", h.totals().files());
+        b.put("bytesTotal", h.totals().bytes());
+        b.put("bytesWritten", h.totals().bytesWritten());
+        b.put("storage", h.storage() == null ? "plain" : h.storage().describe());
+        b.put("encrypted", h.storage() != null && h.storage().encrypted());
+        return b;
+    }
+
     /** One verified backup: whole or damaged, and each damaged file. */
     static Map<String, Object> verified(VerifyResult r) {
         Map<String, Object> v = new LinkedHashMap<>();

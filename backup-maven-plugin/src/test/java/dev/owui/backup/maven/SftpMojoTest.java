@@ -71,6 +71,27 @@ class SftpMojoTest {
     }
 
     @Test
+    void aFormat3BackupOverSftpWritesTheRepositoryAndPrunesIt(@InjectMojo(goal = "backup") BackupMojo backup,
+                                                              @InjectMojo(goal = "prune") PruneMojo prune) throws Exception {
+        String url = "sftp://nas" + tmp.resolve("remote");
+        for (Object mojo : java.util.List.of(backup, prune)) {
+            setVariableValueToObject(mojo, "target", url);
+            setVariableValueToObject(mojo, "sshConfig", sshConfig(true).toFile());
+            setVariableValueToObject(mojo, "knownHosts", sshd.knownHosts().toFile());
+        }
+        setVariableValueToObject(backup, "dataDir", f.dataDir().toFile());
+        setVariableValueToObject(backup, "format", "3");
+        backup.execute();
+        Thread.sleep(1100); // a second id of its own
+        backup.execute();
+        Path heads = tmp.resolve("remote/open-webui/backups");
+        assertEquals(2, heads.toFile().list().length);
+        setVariableValueToObject(prune, "keepLast", 1);
+        prune.execute();
+        assertEquals(1, heads.toFile().list().length);
+    }
+
+    @Test
     @InjectMojo(goal = "backup")
     void credentialsComeFromASettingsServer(BackupMojo mojo) throws Exception {
         Server server = new Server();
