@@ -142,6 +142,38 @@ final class ReportSections {
         return v;
     }
 
+    /**
+     * One verified format 3 backup, in the same fields: each problem a line of {@code damages},
+     * and each damaged object an entry of {@code damagedFiles} with the path that needs it and
+     * the object's name ({@code object}; {@code sha256} is the same name: the hash of its stored bytes).
+     */
+    static Map<String, Object> verified3(String backupId, Long files, List<dev.owui.backup.repo.restore.RepoVerify.Problem> problems) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("backupId", backupId);
+        v.put("format", 3);
+        v.put("result", problems.isEmpty() ? "whole" : "damaged");
+        if (files != null) {
+            v.put("files", files);
+        }
+        v.put("damages", problems.stream().map(ReportSections::line).toList());
+        v.put("damagedFiles", problems.stream().filter(p -> p.damage() && p.object() != null).map(p -> {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("path", p.path() == null ? "(manifest chunk)" : p.path());
+            f.put("problem", p.problem());
+            f.put("detail", line(p));
+            f.put("sha256", p.object());
+            f.put("object", p.object());
+            return f;
+        }).toList());
+        v.put("notes", List.of());
+        return v;
+    }
+
+    /** A format 3 problem as one line: the path, the object, what is wrong. */
+    static String line(dev.owui.backup.repo.restore.RepoVerify.Problem p) {
+        return (p.path() == null ? "" : p.path() + ": ") + (p.object() == null ? "" : "object " + p.object() + ": ") + p.problem();
+    }
+
     /** Retention's verdict on each backup: kept (and by which rules) or removed. */
     static Map<String, Object> pruned(List<Decision> decisions, String policy, boolean dryRun) {
         Map<String, Object> p = new LinkedHashMap<>();

@@ -1,6 +1,9 @@
 package dev.owui.backup.maven;
 
+import dev.owui.backup.catalog.Catalog;
+import dev.owui.backup.repo.restore.TargetRepo;
 import dev.owui.backup.report.Sizes;
+import dev.owui.backup.restore.RepoRestoreRunner;
 import dev.owui.backup.restore.PathRestore;
 import dev.owui.backup.restore.PathRestoreOptions;
 import dev.owui.backup.restore.RestoreOptions;
@@ -16,6 +19,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Restores a backup into a stopped instance's data directory, checking every file's SHA-256. A
  * non-empty directory needs owui.force, and its contents are then moved aside, never deleted.
  * With owui.paths it restores only the chosen files, into owui.output, while the instance runs.
+ * Format 3 backups (a repository at the target) are restored the same way; the newest of both
+ * formats is the default, and an id in both is taken from format 3 (with a warning).
  */
 @Mojo(name = "restore", requiresProject = false, threadSafe = true)
 public class RestoreMojo extends AbstractTargetMojo {
@@ -74,19 +79,46 @@ public class RestoreMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
+        try (Target t = target(); TargetRepo repo = TargetRepo.open(targetSpec(target), targetContext(), instance, engineLog())) {
+            TargetRepo.Choice choice = repo.repository().isEmpty() ? null
+                    : TargetRepo.choose(new Catalog(t, instance).ids(), repo.ids(), backupId, t.location(), instance, engineLog());
+            if (choice != null && choice.repo()) {
+                runFormat3(repo.repository().orElseThrow(), choice.backupId());
+                return;
+            }
+            runFormat2(t, choice == null ? backupId : choice.backupId());
+        }
+    }
+
+    /** A format 3 backup (FORMAT.md, "Format 3"): the same rules, the repository's restore filling the directory. */
+    private void runFormat3(dev.owui.backup.repo.Repository repo, String id) {
+        RepoRestoreRunner runner = new RepoRestoreRunner(engineLog());
         RestoreResult r;
         if (paths != null && !paths.isEmpty()) {
-            try (Target t = target()) {
-                r = new PathRestore(engineLog()).run(new PathRestoreOptions(t, instance, backupId, paths, resolve(output), force, decryptionKeys()));
-            }
+            r = runner.runPaths(repo, instance, id, paths, resolve(output), force, decryptionKeys());
+            restored(r, resolve(output), "paths");
+            report().section().put("format", 3);
+            getLog().info("restored " + Sizes.count(r.files()) + " file(s) of backup " + r.backupId() + ", " + Sizes.bytes(r.bytes())
+                    + ", each checked against its SHA-256, into " + resolve(output) + (r.setAside() == null ? "" : "; the files they replaced are in " + r.setAside()));
+            return;
+        }
+        r = runner.run(new RepoRestoreRunner.Options(repo, instance, id, resolve(dataDir), force, resolve(secretKeyFile), decryptionKeys()));
+        restored(r, resolve(dataDir), "whole");
+        report().section().put("format", 3);
+        getLog().info("restored backup " + r.backupId() + ": " + Sizes.count(r.files()) + " files, " + Sizes.bytes(r.bytes())
+                + ", every one decoded and checked against its SHA-256, every database against its capture" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));
+    }
+
+    private void runFormat2(Target t, String backupId) {
+        RestoreResult r;
+        if (paths != null && !paths.isEmpty()) {
+            r = new PathRestore(engineLog()).run(new PathRestoreOptions(t, instance, backupId, paths, resolve(output), force, decryptionKeys()));
             restored(r, resolve(output), "paths");
             getLog().info("restored " + Sizes.count(r.files()) + " file(s) of backup " + r.backupId() + ", " + Sizes.bytes(r.bytes())
                     + ", each checked against its SHA-256, into " + resolve(output) + (r.setAside() == null ? "" : "; the files they replaced are in " + r.setAside()));
             return;
         }
-        try (Target t = target()) {
-            r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile), decryptionKeys()));
-        }
+        r = new RestoreRunner(engineLog()).run(new RestoreOptions(t, instance, backupId, resolve(dataDir), force, resolve(secretKeyFile), decryptionKeys()));
         restored(r, resolve(dataDir), "whole");
         getLog().info("restored backup " + r.backupId() + ": " + Sizes.count(r.files()) + " files, " + Sizes.bytes(r.bytes())
                 + ", every one decoded where needed and checked against its SHA-256" + (r.setAside() == null ? "" : "; earlier contents in " + r.setAside()));

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * the directory's earlier contents moved aside (never deleted) and the staged files moved in.
  */
 public final class RestoreRunner {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final EngineLog log;
 
@@ -200,7 +200,7 @@ public final class RestoreRunner {
     }
 
     /** The sibling folder the directory's entries are moved to (announced before the restore acts). */
-    private static Path asideDir(Path dest, String stamp) {
+    static Path asideDir(Path dest, String stamp) {
         return dest.resolveSibling(dest.getFileName() + ".before-restore-" + stamp);
     }
 
@@ -209,7 +209,7 @@ public final class RestoreRunner {
      * sibling cannot be made on the same filesystem (the parent of a Docker volume's _data may be
      * read-only or another mount): a rename, never a copy-and-delete.
      */
-    private Path moveAside(Path dest, List<Path> entries, String stamp) {
+    static Path moveAside(Path dest, List<Path> entries, String stamp) {
         Path aside = asideDir(dest, stamp);
         try {
             Files.createDirectory(aside);
@@ -282,7 +282,7 @@ public final class RestoreRunner {
      * none or unreadable. Read without touching the directory: SQLite would rewrite -shm and may
      * replay -wal, so a database with a WAL is read from a temporary copy of the pair.
      */
-    private static String currentSchemaRevision(Path dest) {
+    static String currentSchemaRevision(Path dest) {
         Path db = dest.resolve(DataDirectory.MAIN_DB);
         if (!Files.isRegularFile(db) || !SqliteFiles.hasSqliteHeader(db)) {
             return null;
@@ -313,7 +313,7 @@ public final class RestoreRunner {
         log.warn(w);
     }
 
-    private static List<Path> children(Path dir) {
+    static List<Path> children(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -324,7 +324,7 @@ public final class RestoreRunner {
         }
     }
 
-    private static void removeQuietly(Path dir) {
+    static void removeQuietly(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(p);

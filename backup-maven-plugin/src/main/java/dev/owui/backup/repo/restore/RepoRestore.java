@@ -73,7 +73,7 @@ public final class RepoRestore {
     }
 
     /** The newest backup's id, or the given one (which must exist). */
-    static String select(Repository repo, String backupId) {
+    public static String select(Repository repo, String backupId) {
         List<String> ids = repo.backups().list();
         if (backupId == null || backupId.isBlank() || "latest".equals(backupId)) {
             if (ids.isEmpty()) {
