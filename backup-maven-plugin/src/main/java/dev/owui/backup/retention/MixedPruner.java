@@ -77,7 +77,7 @@ public final class MixedPruner {
                         }
                     }
                 }
-                OptionalLong freed = doomedTrees.isEmpty() ? OptionalLong.of(0) : target.freedBy(instance, doomedTrees);
+                OptionalLong freed = doomedTrees.isEmpty() ? OptionalLong.of(0) : Pruner.measure(target, instance, doomedTrees, log);
                 PruneReport report = null;
                 if (!dryRun) {
                     for (String id : doomedTrees) {

@@ -54,7 +54,7 @@ public final class Pruner {
     }
 
     /** Measuring is a courtesy: a target that cannot be listed now must not stop the removal it measures. */
-    private static OptionalLong measure(Target target, String instance, List<String> doomed, EngineLog log) {
+    static OptionalLong measure(Target target, String instance, List<String> doomed, EngineLog log) {
         try {
             return target.freedBy(instance, doomed);
         } catch (RuntimeException e) {
