@@ -164,26 +164,7 @@ public final class PathRestore {
             for (FileEntry e : files) {
                 Path dest = RestoreRunner.safeResolve(out, e.path());
                 createDirectories(dest.getParent(), created);
-                List<Path> replaced = new ArrayList<>();
-                if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
-                    replaced.add(dest);
-                }
-                if (e.isSqlite()) {
-                    // A -wal or -shm of the database being replaced belongs to its other life.
-                    for (String suffix : SqliteFiles.SIDE_SUFFIXES) {
-                        Path side = dest.resolveSibling(dest.getFileName() + suffix);
-                        if (Files.exists(side, LinkOption.NOFOLLOW_LINKS)) {
-                            replaced.add(side);
-                        }
-                    }
-                }
-                for (Path p : replaced) {
-                    Path to = aside.resolve(out.relativize(p).toString());
-                    Files.createDirectories(to.getParent());
-                    Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
-                    movedAside = true;
-                }
-                Files.move(RestoreRunner.safeResolve(staging, e.path()), dest, StandardCopyOption.ATOMIC_MOVE);
+                movedAside |= place(RestoreRunner.safeResolve(staging, e.path()), dest, e.isSqlite(), out, aside);
             }
             for (DirectoryEntry d : dirs) {
                 createDirectories(RestoreRunner.safeResolve(out, d.path()), created);
@@ -279,5 +260,33 @@ public final class PathRestore {
         } catch (IOException ignored) {
             // best effort: the staging folder is named .owui-restore-* and excluded from backups
         }
+    }
+
+    /**
+     * Moves a checked file from staging to {@code dest} inside {@code out}. Whatever is in the way
+     * is moved to the same relative place under {@code aside}, never deleted; for a database also
+     * its -wal/-shm/-journal, which belong to the replaced database's other life. Returns whether
+     * anything was moved aside. Shared by the partial restores of both formats.
+     */
+    static boolean place(Path staged, Path dest, boolean database, Path out, Path aside) throws IOException {
+        List<Path> replaced = new ArrayList<>();
+        if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+            replaced.add(dest);
+        }
+        if (database) {
+            for (String suffix : SqliteFiles.SIDE_SUFFIXES) {
+                Path side = dest.resolveSibling(dest.getFileName() + suffix);
+                if (Files.exists(side, LinkOption.NOFOLLOW_LINKS)) {
+                    replaced.add(side);
+                }
+            }
+        }
+        for (Path old : replaced) {
+            Path to = aside.resolve(out.relativize(old).toString());
+            Files.createDirectories(to.getParent());
+            Files.move(old, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
+        return !replaced.isEmpty();
     }
 }

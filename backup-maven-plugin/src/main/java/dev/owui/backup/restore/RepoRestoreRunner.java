@@ -235,25 +235,7 @@ public final class RepoRestoreRunner {
                     continue;
                 }
                 createDirectories(dest.getParent(), created);
-                List<Path> replaced = new ArrayList<>();
-                if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
-                    replaced.add(dest);
-                }
-                if (scan.chosenDatabases().contains(rel)) {
-                    for (String suffix : SqliteFiles.SIDE_SUFFIXES) {
-                        Path side = dest.resolveSibling(dest.getFileName() + suffix);
-                        if (Files.exists(side, LinkOption.NOFOLLOW_LINKS)) {
-                            replaced.add(side);
-                        }
-                    }
-                }
-                for (Path old : replaced) {
-                    Path to = aside.resolve(out.relativize(old).toString());
-                    Files.createDirectories(to.getParent());
-                    Files.move(old, to, StandardCopyOption.ATOMIC_MOVE);
-                    movedAside = true;
-                }
-                Files.move(p, dest, StandardCopyOption.ATOMIC_MOVE);
+                movedAside |= PathRestore.place(p, dest, scan.chosenDatabases().contains(rel), out, aside);
             }
             RestoreRunner.removeQuietly(fresh);
         } catch (IOException e) {
