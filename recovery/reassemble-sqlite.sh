@@ -7,6 +7,8 @@
 #   ENTRY_JSON  the database's entry line from the backup's entries (e.g. jq -c 'select(.path=="webui.db")')
 #   OBJECTS_DIR the repository's objects/ folder (for S3: download the layer objects into the same layout first)
 #   OUT_FILE    where the database is written (Open WebUI stopped, or a scratch path)
+# environment: OWUI_PASSPHRASE_FILE, a file holding the backup passphrase for pgp storages (gpg
+#   --passphrase-file); without it gpg decrypts with its own keyring (key pair)
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 ENTRY_JSON OBJECTS_DIR OUT_FILE" >&2; exit 2; }
 entry=$1 objects=$2 out=$3
@@ -15,6 +17,8 @@ pc=$(jq -r .pageCount "$entry")
 storage=$(jq -r '.storage // "plain"' "$entry")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+gpg_opts=(--batch -q)
+[ -z "${OWUI_PASSPHRASE_FILE:-}" ] || gpg_opts+=(--pinentry-mode loopback --passphrase-file "$OWUI_PASSPHRASE_FILE")
 
 # Every object is named by the SHA-256 of its stored bytes: check that first, then decode.
 decode() {
@@ -23,8 +27,8 @@ decode() {
   case $storage in
     plain) cat "$f" ;;
     zstd) zstd -dcq "$f" ;;
-    pgp) gpg --batch -q -d "$f" ;;
-    zstd+pgp) gpg --batch -q -d "$f" | zstd -dcq ;;
+    pgp) gpg "${gpg_opts[@]}" -d "$f" ;;
+    zstd+pgp) gpg "${gpg_opts[@]}" -d "$f" | zstd -dcq ;;
     *) echo "unknown storage $storage" >&2; exit 1 ;;
   esac
 }

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Restores a whole format 3 backup with stock tools only: bash, jq, sha256sum, zstd, gpg (for
+# encrypted backups), dd and truncate (through reassemble-sqlite.sh), and rclone for a remote
+# repository. FORMAT.md, "Recovery with stock tools", describes the layout; a test runs this script
+# against real backups on a folder and on S3.
+#
+# usage: restore-format3.sh REPOSITORY BACKUP_ID|latest OUT_DIR [SECRET_KEY_OUT]
+#   REPOSITORY      the instance's folder at the target: a local folder <target>/<instance>, or an
+#                   rclone remote path such as s3remote:bucket/prefix/<instance> (rclone takes the
+#                   remote from its config file or from the environment, e.g.
+#                   RCLONE_CONFIG_S3REMOTE_TYPE=s3 RCLONE_CONFIG_S3REMOTE_PROVIDER=Other
+#                   RCLONE_CONFIG_S3REMOTE_ENDPOINT=… RCLONE_CONFIG_S3REMOTE_ACCESS_KEY_ID=…
+#                   RCLONE_CONFIG_S3REMOTE_SECRET_ACCESS_KEY=… RCLONE_CONFIG_S3REMOTE_FORCE_PATH_STYLE=true)
+#   BACKUP_ID       a backup id (backups/<id>.json), or latest
+#   OUT_DIR         an empty or absent folder: the data directory is restored into it
+#   SECRET_KEY_OUT  where to write the instance's secret key when the backup holds one (optional;
+#                   without it the key is not written)
+# environment:
+#   OWUI_PASSPHRASE_FILE  a file holding the backup passphrase, for encrypted backups (gpg
+#                         --passphrase-file); without it gpg decrypts with its own keyring (key pair)
+set -euo pipefail
+[ $# -ge 3 ] && [ $# -le 4 ] || { echo "usage: $0 REPOSITORY BACKUP_ID|latest OUT_DIR [SECRET_KEY_OUT]" >&2; exit 2; }
+repo=${1%/} id=$2 out=$3 secret_out=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+fail() { echo "restore-format3: $*" >&2; exit 1; }
+
+# A local folder is read in place; anything else of the form remote:path goes through rclone.
+if [ -d "$repo" ]; then
+  remote=
+elif [[ $repo =~ ^[A-Za-z0-9_.-]+: ]]; then
+  remote=yes
+  command -v rclone >/dev/null || fail "$repo is a remote path and rclone is not installed (apt-get install rclone)"
+else
+  fail "$repo is neither a folder nor an rclone remote path (remote:bucket/prefix/instance)"
+fi
+[ ! -e "$out" ] || [ -d "$out" ] && [ -z "$(ls -A "$out" 2>/dev/null)" ] || fail "$out is not an empty folder; nothing was written"
+[ -z "$secret_out" ] || [ ! -e "$secret_out" ] || fail "$secret_out already exists; name a new file for the secret key"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# cat_key KEY: a repository key's bytes on stdout.
+cat_key() {
+  if [ -n "$remote" ]; then rclone cat "$repo/$1"; else cat "$repo/$1"; fi
+}
+
+# The backup id: `latest` is the newest head. Ids are <yyyymmdd>T<hhmmss>Z with an optional -<n>
+# for a second backup in the same second, so they sort by the time, then by n as a number.
+if [ "$id" = latest ]; then
+  if [ -n "$remote" ]; then
+    heads=$(rclone lsf --files-only "$repo/backups/")
+  else
+    heads=$(ls "$repo/backups/")
+  fi
+  id=$(printf '%s\n' "$heads" | sed -n 's/^\([0-9]\{8\}T[0-9]\{6\}Z\(-[0-9]\{1,\}\)\{0,1\}\)\.json$/\1/p' \
+    | LC_ALL=C sort -t- -k1,1 -k2,2n | tail -n 1)
+  [ -n "$id" ] || fail "no backup at $repo (no backups/<id>.json)"
+fi
+cat_key "backups/$id.json" > "$work/head.json" 2>"$work/err" || fail "no backup $id at $repo: $(cat "$work/err")"
+[ "$(jq -r .formatVersion "$work/head.json")" = 3 ] || fail "backups/$id.json is not a format 3 head"
+
+gpg_opts=(--batch -q)
+[ -z "${OWUI_PASSPHRASE_FILE:-}" ] || gpg_opts+=(--pinentry-mode loopback --passphrase-file "$OWUI_PASSPHRASE_FILE")
+
+# decode STORAGE FILE: the content of a stored object on stdout.
+decode() {
+  case $1 in
+    plain) cat "$2" ;;
+    zstd) zstd -dcq "$2" ;;
+    pgp) gpg "${gpg_opts[@]}" -d "$2" ;;
+    zstd+pgp) gpg "${gpg_opts[@]}" -d "$2" | zstd -dcq ;;
+    *) fail "unknown storage $1" ;;
+  esac
+}
+
+# check_name NAME FILE: an object's name is the SHA-256 of its stored bytes.
+check_name() {
+  echo "$1  $2" | sha256sum -c --quiet - >/dev/null 2>&1 || fail "object $1 is damaged or missing"
+}
+
+# The entries: every chunk named by the head, decoded by the head's chunkStorage, in order.
+chunk_storage=$(jq -r .chunkStorage "$work/head.json")
+: > "$work/entries.jsonl"
+while read -r obj sha; do
+  cat_key "objects/${obj:0:2}/$obj" > "$work/chunk" || fail "cannot read chunk object $obj"
+  check_name "$obj" "$work/chunk"
+  decode "$chunk_storage" "$work/chunk" > "$work/chunk.jsonl"
+  [ "$(sha256sum < "$work/chunk.jsonl" | cut -d' ' -f1)" = "$sha" ] || fail "chunk $obj does not decode to its sha256 $sha"
+  cat "$work/chunk.jsonl" >> "$work/entries.jsonl"
+done < <(jq -r '.chunks[] | "\(.object) \(.sha256)"' "$work/head.json")
+echo "backup $id: $(wc -l < "$work/entries.jsonl") entries"
+
+# The objects: read in place from a folder; from a remote, the ones this backup names are
+# downloaded first into the same objects/ab/<name> layout (one rclone run, not one per object).
+if [ -n "$remote" ]; then
+  objects=$work/objects
+  jq -r '(.object // empty), (.layers[]?.object)' "$work/entries.jsonl" | sort -u \
+    | sed 's|^\(..\)|\1/\1|' > "$work/needed"
+  mkdir -p "$objects"
+  rclone copy --files-from-raw "$work/needed" --no-traverse "$repo/objects" "$objects"
+else
+  objects=$repo/objects
+fi
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# set_meta PATH MODE MTIME: mode like rw-r--r-- (FORMAT.md), mtime ISO-8601 with nanoseconds.
+set_meta() {
+  local m=$2
+  chmod "u=$(tr -d - <<<"${m:0:3}"),g=$(tr -d - <<<"${m:3:3}"),o=$(tr -d - <<<"${m:6:3}")" "$1"
+  [ "$3" = null ] || touch -d "$3" "$1"
+}
+
+# restore_file OBJECT STORAGE SHA256 DEST: checked by the object's name, then by the content's sha256.
+restore_file() {
+  local f="$objects/${1:0:2}/$1"
+  check_name "$1" "$f"
+  decode "$2" "$f" > "$4"
+  [ "$(sha256sum < "$4" | cut -d' ' -f1)" = "$3" ] || fail "$4 does not have the backup's SHA-256 $3"
+}
+
+# One pass over the entries, fields separated by NUL so any path survives.
+files=0 dbs=0 links=0
+dirs=()
+i=0
+while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' mode && IFS= read -r -d '' mtime \
+  && IFS= read -r -d '' storage && IFS= read -r -d '' obj && IFS= read -r -d '' sha && IFS= read -r -d '' target; do
+  i=$((i + 1))
+  case $path in /* | ../* | */../* | .. | */..) fail "entry $i has an unsafe path: $path" ;; esac
+  p="$out/$path"
+  case $type in
+    dir)
+      mkdir -p "$p"
+      dirs+=("$path" "$mode" "$mtime")
+      ;;
+    file)
+      mkdir -p "$(dirname "$p")"
+      restore_file "$obj" "$storage" "$sha" "$p"
+      set_meta "$p" "$mode" "$mtime"
+      files=$((files + 1))
+      ;;
+    sqlite)
+      mkdir -p "$(dirname "$p")"
+      sed -n "${i}p" "$work/entries.jsonl" > "$work/db.json"
+      OWUI_PASSPHRASE_FILE=${OWUI_PASSPHRASE_FILE:-} bash "$here/reassemble-sqlite.sh" "$work/db.json" "$objects" "$p" >/dev/null
+      set_meta "$p" "$mode" "$mtime"
+      dbs=$((dbs + 1))
+      ;;
+    symlink)
+      mkdir -p "$(dirname "$p")"
+      ln -s "$target" "$p"
+      [ "$mtime" = null ] || touch -h -d "$mtime" "$p"
+      links=$((links + 1))
+      ;;
+    secret-key)
+      if [ -n "$secret_out" ]; then
+        mkdir -p "$(dirname "$secret_out")"
+        (umask 077 && restore_file "$obj" "$storage" "$sha" "$secret_out")
+        chmod 600 "$secret_out"
+        echo "the instance's secret key: $secret_out"
+      else
+        echo "the backup holds the instance's secret key; give SECRET_KEY_OUT to write it"
+      fi
+      ;;
+    *) fail "entry $path has type $type, which this script does not know" ;;
+  esac
+done < <(jq -j '[.type, .path, (.mode // "rw-r--r--"), (.mtime // "null"), (.storage // "plain"), (.object // ""),
+  (.sha256 // ""), (.linkTarget // "")] | map(tostring + "\u0000") | add' "$work/entries.jsonl")
+
+# Directories last, in reverse path order (children before parents): writing into a folder
+# changes its mtime.
+for ((d = ${#dirs[@]} - 3; d >= 0; d -= 3)); do
+  set_meta "$out/${dirs[d]}" "${dirs[d + 1]}" "${dirs[d + 2]}"
+done
+echo "restored backup $id into $out: $files files, $dbs databases, $links symlinks"
