@@ -16,6 +16,12 @@ import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.Sqlite;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.backup.BackupHead;
+import dev.owui.backup.repo.backup.Entry;
+import dev.owui.backup.repo.backup.EntryIterator;
+import dev.owui.backup.repo.restore.RepoRestore;
+import dev.owui.backup.repo.restore.TargetRepo;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
@@ -70,8 +76,17 @@ public final class ChatExporter {
         this.log = log;
     }
 
-    /** Exports to {@code o.output()}, or to {@code stream} (left open) when that is null. */
+    /** Exports to {@code o.output()}, or to {@code stream} (left open) when that is null, from a target without format 3 backups. */
     public ChatExportResult run(ChatExportOptions o, OutputStream stream) {
+        return run(o, null, stream);
+    }
+
+    /**
+     * Exports from the chosen backup among both formats at the target: {@code repo} is the
+     * instance's format 3 repository there, or null when it has none. The newest of both formats
+     * is the default; an id in both is taken from format 3, as restore takes it.
+     */
+    public ChatExportResult run(ChatExportOptions o, Repository repo, OutputStream stream) {
         String instance = InstanceNames.check(o.instance());
         ChatSelection sel = o.selection();
         if (sel == null || sel.isEmpty()) {
@@ -89,6 +104,12 @@ public final class ChatExporter {
         }
 
         Catalog catalog = new Catalog(o.target(), instance);
+        if (repo != null) {
+            TargetRepo.Choice choice = TargetRepo.choose(catalog.ids(), repo.backups().list(), o.backupId(), o.target().location(), instance, log);
+            if (choice.repo()) {
+                return fromRepo(o, repo, choice.backupId(), sel, out, stream);
+            }
+        }
         String id = catalog.selectOne(o.backupId());
         Manifest m = Manifests.full(catalog.manifest(id), o.target(), instance, o.keys());
         FileEntry db = m.files().stream().filter(e -> e.path().equals(DataDirectory.MAIN_DB)).findFirst()
@@ -112,24 +133,8 @@ public final class ChatExporter {
                 scratch = dir.resolve(DataDirectory.MAIN_DB);
             }
             Path local = StoredContent.localFile(o.target(), instance, id, db, o.keys(), scratch);
-            check(m, db, local);
-            List<ObjectNode> chats;
-            int total;
-            try (Connection c = Sqlite.openFrozen(local)) {
-                total = count(c);
-                List<String> chosen = choose(c, sel, id, total);
-                chats = rows(c, chosen);
-            }
-            write(chats, out, stream);
-            List<String> ids = chats.stream().map(n -> n.get("id").asText()).toList();
-            log.info("exported " + ids.size() + " of the " + total + " chats of backup " + id + (out == null ? "" : " to " + out) + ":");
-            for (ObjectNode n : chats.subList(0, Math.min(10, chats.size()))) {
-                log.info("  " + n.get("id").asText() + "  " + n.get("title").asText(""));
-            }
-            if (chats.size() > 10) {
-                log.info("  … and " + (chats.size() - 10) + " more");
-            }
-            return new ChatExportResult(id, ids, total, out);
+            check(id, db.path(), db.size(), db.sha256(), local);
+            return export(id, local, sel, out, stream);
         } catch (SQLException e) {
             throw new OwuiException("cannot read the chats of backup " + id + "'s webui.db: " + e.getMessage(),
                     "run owui:verify on it, and export from another backup (owui:list)", e);
@@ -144,8 +149,75 @@ public final class ChatExporter {
         }
     }
 
+    /** Reads the chosen chats from the database at {@code local} (checked already) and writes them. */
+    private ChatExportResult export(String id, Path local, ChatSelection sel, Path out, OutputStream stream) throws SQLException, IOException {
+        List<ObjectNode> chats;
+        int total;
+        try (Connection c = Sqlite.openFrozen(local)) {
+            total = count(c);
+            List<String> chosen = choose(c, sel, id, total);
+            chats = rows(c, chosen);
+        }
+        write(chats, out, stream);
+        List<String> ids = chats.stream().map(n -> n.get("id").asText()).toList();
+        log.info("exported " + ids.size() + " of the " + total + " chats of backup " + id + (out == null ? "" : " to " + out) + ":");
+        for (ObjectNode n : chats.subList(0, Math.min(10, chats.size()))) {
+            log.info("  " + n.get("id").asText() + "  " + n.get("title").asText(""));
+        }
+        if (chats.size() > 10) {
+            log.info("  … and " + (chats.size() - 10) + " more");
+        }
+        return new ChatExportResult(id, ids, total, out);
+    }
+
+    /**
+     * A format 3 backup: its webui.db entry is reassembled from its layers (each decoded from its
+     * object as reassembly reaches it) into a private temporary file, checked against the
+     * capture's SHA-256, and read from there; the stored objects stay as they are.
+     */
+    private ChatExportResult fromRepo(ChatExportOptions o, Repository repo, String id, ChatSelection sel, Path out, OutputStream stream) {
+        BackupHead head = repo.backups().head(id);
+        Entry db = null;
+        try (EntryIterator it = repo.backups().entries(head, o.keys())) {
+            while (db == null && it.hasNext()) {
+                Entry e = it.next();
+                if (e.path().equals(DataDirectory.MAIN_DB)) {
+                    db = e;
+                }
+            }
+        }
+        if (db == null) {
+            throw new OwuiException("backup " + id + " holds no " + DataDirectory.MAIN_DB,
+                    "an instance on PostgreSQL (DATABASE_URL) keeps its chats there; export them with that database's tools");
+        }
+        if (!Entry.SQLITE.equals(db.type())) {
+            throw new OwuiException("backup " + id + " records " + db.path() + " as '" + db.type() + "', not as a database",
+                    "the backup is damaged or not ours: run owui:verify on it, and export from another backup (owui:list)");
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("owui-chats-");
+            PrivateFiles.makePrivate(dir);
+            Path local = dir.resolve(DataDirectory.MAIN_DB);
+            RepoRestore.reassemble(repo, db, o.keys(), local, "backup " + id + ": " + db.path());
+            check(id, db.path(), db.size() == null ? -1 : db.size(), db.sha256(), local);
+            return export(id, local, sel, out, stream);
+        } catch (SQLException e) {
+            throw new OwuiException("cannot read the chats of backup " + id + "'s webui.db: " + e.getMessage(),
+                    "run owui:verify on it, and export from another backup (owui:list)", e);
+        } catch (IOException e) {
+            throw new OwuiException("cannot export chats of backup " + id + ": " + e.getMessage(),
+                    "check the target, free space in the temporary directory and owui.output's folder", e);
+        } finally {
+            if (dir != null) {
+                deleteQuietly(dir.resolve(DataDirectory.MAIN_DB));
+                deleteQuietly(dir);
+            }
+        }
+    }
+
     /** The database must be the one the manifest describes, before anything is read from it. */
-    private static void check(Manifest m, FileEntry e, Path local) throws IOException {
+    private static void check(String backupId, String path, long size, String sha256, Path local) throws IOException {
         MessageDigest sha = Hashing.newSha256();
         long n = 0;
         byte[] buf = new byte[1 << 16];
@@ -155,9 +227,9 @@ public final class ChatExporter {
             }
         }
         String got = HexFormat.of().formatHex(sha.digest());
-        if (n != e.size() || !got.equals(e.sha256())) {
-            throw new OwuiException("backup " + m.backupId() + " is damaged: " + e.path() + " does not match its manifest (size " + n + " vs "
-                    + e.size() + ", SHA-256 " + got + " vs " + e.sha256() + ")", "run owui:verify, and export from another backup (owui:list)");
+        if (n != size || !got.equals(sha256)) {
+            throw new OwuiException("backup " + backupId + " is damaged: " + path + " does not match its manifest (size " + n + " vs "
+                    + size + ", SHA-256 " + got + " vs " + sha256 + ")", "run owui:verify, and export from another backup (owui:list)");
         }
     }
 

@@ -4,7 +4,8 @@ import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Manifests;
-import dev.owui.backup.format.Manifest;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.restore.TargetRepo;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.store.Target;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * "What changed since last night?": compares two backups of an instance at a target by their
  * manifests alone (no stored file is read, so it is quick on any target and storage), prints the
- * summary and returns it. An encrypted manifest is opened with the keys, as restore does.
+ * summary and returns it. An encrypted manifest is opened with the keys, as restore does. Either
+ * backup may be format 3 (its head and entry chunks are the manifest).
  */
 public final class BackupDiff {
     public static final int DEFAULT_LIMIT = 50;
@@ -32,18 +34,40 @@ public final class BackupDiff {
         this.limit = limit;
     }
 
-    /** Compares the chosen backups (see {@link DiffSelection}: null for the two newest). */
+    /** Compares the chosen backups (see {@link DiffSelection}: null for the two newest) of a target without format 3 backups. */
     public DiffResult run(Target target, String instance, String choice) {
+        return run(target, null, instance, choice);
+    }
+
+    /**
+     * Compares the chosen backups among both formats at the target: {@code repo} is the
+     * instance's format 3 repository there, or null when it has none. An id in both formats is
+     * taken from format 3, as restore takes it.
+     */
+    public DiffResult run(Target target, Repository repo, String instance, String choice) {
         Catalog catalog = new Catalog(target, InstanceNames.check(instance));
-        List<String> ids = catalog.ids();
+        List<String> format2 = catalog.ids();
+        List<String> format3 = repo == null ? List.of() : repo.backups().list();
+        List<String> ids = TargetRepo.merged(format2, format3);
         DiffSelection pick = DiffSelection.choose(ids, choice, "instance '" + instance + "' at " + target.location());
         if (pick.backwards(ids)) {
             log.warn(pick.oldId() + " is newer than " + pick.newId() + ": the diff shows the way back (added means only in " + pick.newId() + ")");
         }
-        Manifest before = Manifests.read(target, instance, pick.oldId(), keys);
-        Manifest after = Manifests.read(target, instance, pick.newId(), keys);
+        DiffSide before = side(target, repo, instance, pick.oldId(), format2, format3);
+        DiffSide after = side(target, repo, instance, pick.newId(), format2, format3);
         DiffResult r = ManifestDiff.compare(target.location(), instance, before, after, limit);
         DiffReport.print(r, log);
         return r;
+    }
+
+    private DiffSide side(Target target, Repository repo, String instance, String id, List<String> format2, List<String> format3) {
+        if (format3.contains(id)) {
+            if (format2.contains(id)) {
+                log.warn("backup " + id + " exists in both format 2 (a tree) and format 3 (a head) at " + target.location()
+                        + "; the format 3 backup is compared");
+            }
+            return DiffSide.of(repo, id, keys);
+        }
+        return DiffSide.of(Manifests.read(target, instance, id, keys));
     }
 }

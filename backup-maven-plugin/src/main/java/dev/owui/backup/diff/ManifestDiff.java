@@ -13,7 +13,6 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.repo.manifest.PathOrder;
 import dev.owui.backup.repo.manifest.SortedMerge;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Compares two full manifests by path in one sorted pass (both file lists in {@link PathOrder},
@@ -37,21 +37,30 @@ public final class ManifestDiff {
     }
 
     public static DiffResult compare(String location, String instance, Manifest before, Manifest after, int limit) {
+        return compare(location, instance, DiffSide.of(before), DiffSide.of(after), limit);
+    }
+
+    /** Compares two backups of any format (see {@link DiffSide}), each read once for its files and once for its folders. */
+    static DiffResult compare(String location, String instance, DiffSide before, DiffSide after, int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit " + limit);
         }
         FileTally f = new FileTally(limit);
-        merge(before, after, Manifest::files, FileEntry::path, f::add);
+        try (Stream<FileEntry> b = before.files(); Stream<FileEntry> a = after.files()) {
+            merge(before, after, b, a, FileEntry::path, f::add);
+        }
         FolderCounts folders = null;
         List<FolderChange> folderChanges = List.of();
-        if (before.directories() != null && after.directories() != null) {
-            Folders d = new Folders(limit);
-            merge(before, after, Manifest::directories, DirectoryEntry::path, d::add);
-            folders = new FolderCounts(d.added, d.removed, d.mode, d.unchanged);
-            folderChanges = d.kept;
+        try (Stream<DirectoryEntry> b = before.folders(); Stream<DirectoryEntry> a = after.folders()) {
+            if (b != null && a != null) {
+                Folders d = new Folders(limit);
+                merge(before, after, b, a, DirectoryEntry::path, d::add);
+                folders = new FolderCounts(d.added, d.removed, d.mode, d.unchanged);
+                folderChanges = d.kept;
+            }
         }
-        InstanceFacts fb = before.openWebUi();
-        InstanceFacts fa = after.openWebUi();
+        InstanceFacts fb = before.facts();
+        InstanceFacts fa = after.facts();
         return new DiffResult(location, instance, before.backupId(), after.backupId(), before.startedAt(), after.startedAt(),
                 new FileCounts(f.added.n, f.removed.n, f.changed.n, f.mode.n, f.touched.n, f.unchanged,
                         f.bytesAdded, f.bytesRemoved, f.changedBefore, f.changedAfter, f.bytesBefore, f.bytesAfter),
@@ -61,29 +70,22 @@ public final class ManifestDiff {
     }
 
     /**
-     * Walks both sides' entries in path order. A manifest naming one path twice is damaged (a
-     * backup never records two files under one name): the merge would pair the wrong entries, so it stops.
+     * Walks both sides' entries in path order (each side gives them in PathOrder). A backup naming
+     * one path twice, or out of order, is damaged (a backup never records two files under one
+     * name): the merge would pair the wrong entries, so it stops.
      */
-    private static <T> void merge(Manifest before, Manifest after, Function<Manifest, List<T>> entries,
+    private static <T> void merge(DiffSide before, DiffSide after, Stream<T> b, Stream<T> a,
                                   Function<T, String> path, BiConsumer<T, T> each) {
-        SortedMerge<T, T> m = new SortedMerge<>(sorted(before, entries, path).iterator(), path,
-                sorted(after, entries, path).iterator(), path, PathOrder.INSTANCE);
+        SortedMerge<T, T> m = new SortedMerge<>(b.iterator(), path, a.iterator(), path, PathOrder.INSTANCE);
         try {
             while (m.hasNext()) {
                 SortedMerge.Pair<T, T> p = m.next();
                 each.accept(p.left(), p.right());
             }
         } catch (IllegalStateException e) {
-            throw new OwuiException("a manifest lists one path twice (" + e.getMessage() + "): backup "
+            throw new OwuiException("a manifest lists one path twice or out of order (" + e.getMessage() + "): backup "
                     + before.backupId() + " or " + after.backupId(), "the backup is damaged: run owui:verify on both", e);
         }
-    }
-
-    private static <T> List<T> sorted(Manifest m, Function<Manifest, List<T>> entries, Function<T, String> path) {
-        List<T> list = entries.apply(m);
-        List<T> copy = new ArrayList<>(list == null ? List.of() : list);
-        copy.sort(Comparator.comparing(path, PathOrder.INSTANCE));
-        return copy;
     }
 
     /** One category: how many, and the first {@code limit} of them (they arrive in path order). */

@@ -1,12 +1,14 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.diff.BackupDiff;
+import dev.owui.backup.repo.restore.TargetRepo;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * What changed between two backups of an instance: files added, removed and changed with their
- * sizes, folders, and the row counts of webui.db before and after. Reads the two manifests only.
+ * sizes, folders, and the row counts of webui.db before and after. Reads the two manifests only
+ * (a format 3 backup's head and entry chunks), either backup in format 1, 2 or 3.
  * With owui.plan, at each of the plan's targets.
  */
 @Mojo(name = "diff", requiresProject = false, threadSafe = true)
@@ -31,6 +33,11 @@ public class DiffMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         BackupDiff diff = new BackupDiff(engineLog(), decryptionKeys(), diffLimit);
-        forEachTarget((spec, t) -> targetReport().put("diff", diff.run(t, instance, backupIds)));
+        forEachTarget((spec, t) -> {
+            // a format 3 repository is opened only when it is there: a diff leaves the target as it was
+            try (TargetRepo repo = TargetRepo.open(spec, targetContext(), instance, engineLog())) {
+                targetReport().put("diff", diff.run(t, repo.repository().orElse(null), instance, backupIds));
+            }
+        });
     }
 }

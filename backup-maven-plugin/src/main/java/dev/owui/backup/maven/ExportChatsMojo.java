@@ -5,6 +5,7 @@ import dev.owui.backup.chats.ChatExportOptions;
 import dev.owui.backup.chats.ChatExportResult;
 import dev.owui.backup.chats.ChatExporter;
 import dev.owui.backup.chats.ChatSelection;
+import dev.owui.backup.repo.restore.TargetRepo;
 import dev.owui.backup.store.Target;
 import java.io.File;
 import java.io.PrintStream;
@@ -16,7 +17,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Writes chosen chats of a backup's webui.db as the JSON that Open WebUI's Settings › Data
  * Controls › Import Chats reads: a deleted chat comes back through the UI, without a restore and
- * without touching the running instance. The stored backup is only read.
+ * without touching the running instance. The stored backup is only read. A format 3 backup's
+ * webui.db is reassembled from its layers into a private temporary file first.
  */
 @Mojo(name = "export-chats", requiresProject = false, threadSafe = true)
 public class ExportChatsMojo extends AbstractTargetMojo {
@@ -71,9 +73,10 @@ public class ExportChatsMojo extends AbstractTargetMojo {
         }
         Path file = toStdout ? null : resolve(new File(output.trim()));
         ChatExportResult r;
-        try (Target t = target()) {
+        try (Target t = target(); TargetRepo repo = TargetRepo.open(targetSpec(target), targetContext(), instance, engineLog())) {
             PrintStream stdout = System.out;
-            r = new ChatExporter(engineLog()).run(new ChatExportOptions(t, instance, backupId, selection, file, force, decryptionKeys()), stdout);
+            r = new ChatExporter(engineLog()).run(new ChatExportOptions(t, instance, backupId, selection, file, force, decryptionKeys()),
+                    repo.repository().orElse(null), stdout);
         }
         report().section().put("instance", instance);
         report().section().put("backupId", r.backupId());

@@ -287,8 +287,11 @@ public final class RepoRestore {
     /**
      * Rebuilds a database entry into {@code out} from its layers, each decoded from its object as
      * reassembly reaches it; fails (removing {@code out}) unless the result has the capture's SHA-256.
+     * Public for the goals that read one database of a backup without restoring it (export-chats).
+     *
+     * @param what names the entry in errors, e.g. "backup &lt;id&gt;: webui.db"
      */
-    private static void reassemble(Repository repo, Entry e, DecryptionKeys keys, Path out, String what) throws IOException {
+    public static void reassemble(Repository repo, Entry e, DecryptionKeys keys, Path out, String what) throws IOException {
         checkStorage(e, keys, what);
         try {
             PageSets.reassemble(layers(repo, e, keys, null, what), e.pageSize(), e.pageCount(), e.sha256(), out);
