@@ -119,6 +119,11 @@ public final class TreeImport {
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong reused = new AtomicLong();
         final AtomicLong read = new AtomicLong();
+        final AtomicLong filesReusedCount = new AtomicLong();
+        final AtomicLong repairedObjects = new AtomicLong();
+        final AtomicLong repairedBytes = new AtomicLong();
+        /** Objects replaced at their name by this import: each once, however many files share it. */
+        final Set<String> repaired = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Set<String> damaged;
         BackupHead previous;
         ObjectWriter objects;
@@ -186,8 +191,8 @@ public final class TreeImport {
                 BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), source.instance(), id, source.host(), source.dataDir(),
                         source.mode(), source.startedAt(), source.finishedAt(), source.openWebUi(),
                         new Manifest.Totals(files, bytes.get(), written, reused.get()), storage));
-                long objectsWritten = objects.uploaded() + databases.repairedObjects();
-                long bytesWritten = objects.uploadedBytes() + databases.repairedBytes();
+                long objectsWritten = objects.uploaded() + databases.repairedObjects() + repairedObjects.get();
+                long bytesWritten = objects.uploadedBytes() + databases.repairedBytes() + repairedBytes.get();
                 log.info("imported " + id + ": " + files + " files and databases (" + Sizes.bytes(read.get()) + " read), "
                         + objectsWritten + " objects written (" + Sizes.bytes(bytesWritten) + ")");
                 return new Result(id, head, files, bytes.get(), filesReusedCount.get(), read.get(), objectsWritten, bytesWritten,
@@ -199,8 +204,6 @@ public final class TreeImport {
                 deleteTree(staging);
             }
         }
-
-        final AtomicLong filesReusedCount = new AtomicLong();
 
         /** The newest format 3 backup before {@code id} (else the oldest after it), whose objects and page maps the import reuses. */
         private BackupHead previous(List<String> ids, String id) {
@@ -267,10 +270,35 @@ public final class TreeImport {
             }
             read.addAndGet(ref.size());
             check(f, ref.size(), ref.sha256());
+            if (!ref.uploaded() && damaged.contains(ref.name()) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
+                repair(f, ref, storageNow);
+            }
             String mode = f.isSecretKey() ? "rw-------" : f.mode();
             return f.isSecretKey()
                     ? Entry.secretKey(f.path(), ref.size(), ref.sha256(), f.mtime(), mode, ref.storage(), ref.name(), ref.storedSize())
                     : Entry.file(f.path(), ref.size(), ref.sha256(), f.mtime(), mode, ref.storage(), ref.name(), ref.storedSize());
+        }
+
+        /**
+         * The object this content encodes to is there but recorded damaged: it is replaced at its
+         * name (as a backup does), which mends every backup naming it. The content is read again
+         * into a staging file, since the repair needs it whole before it deletes the bad object.
+         */
+        private void repair(FileEntry f, ObjectRef ref, String storageNow) throws IOException {
+            Path content = Files.createTempFile(staging, "repair-", ".tmp");
+            try {
+                try (InputStream in = StoredContent.open(from, instance, source.backupId(), f, o.keys())) {
+                    Files.copy(in, content, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                var got = dev.owui.backup.store.Hashing.sha256(content);
+                check(f, got.size(), got.sha256());
+                log.info(f.path() + ": object " + ref.name() + " was recorded damaged; stored again under its name");
+                repo.damage().repairObject(lock, ref.name(), content, storageNow, o.codec());
+                repairedObjects.incrementAndGet();
+                repairedBytes.addAndGet(ref.storedSize());
+            } finally {
+                Files.deleteIfExists(content);
+            }
         }
 
         private Entry counted(FileEntry f, String object, String storageOf, long storedSize, long size) {

@@ -166,6 +166,36 @@ class TreeImportTest {
     }
 
     @Test
+    void aRecordedDamagedObjectIsStoredAgainUnderItsName() throws Exception {
+        Path data = data();
+        Target source = TestSupport.target(tmp.resolve("cloud"));
+        Manifest first = backup(data, source, CodecSettings.plain(), null);
+        Thread.sleep(1100);
+        Manifest second = backup(data, source, CodecSettings.plain(), null);
+        try (ObjectStore store = new LocalObjectStore(tmp.resolve("nas"))) {
+            Repository repo = repo(store);
+            new TreeImport(new RecordingLog()).run(source, "test", first.backupId(), repo, options(CodecSettings.zstd(3), null));
+            dev.owui.backup.repo.backup.Entry upload;
+            try (var it = repo.backups().entries(repo.backups().head(first.backupId()), DecryptionKeys.none())) {
+                List<dev.owui.backup.repo.backup.Entry> all = new java.util.ArrayList<>();
+                it.forEachRemaining(all::add);
+                upload = all.stream().filter(e -> "file".equals(e.type()) && e.path().startsWith("uploads/")).findFirst().orElseThrow();
+            }
+            String key = repo.key(dev.owui.backup.repo.objects.ObjectNames.relativeKey(upload.object()));
+            store.delete(key);
+            store.writeIfAbsent(key, "rotten".getBytes());
+            repo.damage().record(List.of(new dev.owui.backup.repo.damage.DamageRecord.Damaged(upload.object(), first.backupId(), upload.path(), "test")));
+
+            TreeImport.Result r = new TreeImport(new RecordingLog()).run(source, "test", second.backupId(), repo, options(CodecSettings.zstd(3), null));
+            byte[] content = repo.objectReader().readAll(upload.object(), upload.storage(), DecryptionKeys.none());
+            assertEquals(upload.sha256(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content)),
+                    "repaired in place: both backups name a whole object again");
+            assertTrue(r.objectsWritten() >= 1);
+            assertRestoresAsManifest(repo, second, DecryptionKeys.none());
+        }
+    }
+
+    @Test
     void importsFromS3() throws Exception {
         Path data = data();
         try (S3Server server = S3Server.start(tmp.resolve("s3"));
