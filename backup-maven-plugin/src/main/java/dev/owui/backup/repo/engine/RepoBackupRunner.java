@@ -189,7 +189,7 @@ public final class RepoBackupRunner {
     /**
      * The database step of a backup, for {@link TreeImport}: stores databases from local images
      * into {@code repo} (held under {@code lock}) exactly as a backup does, against the entries of
-     * {@code previous}. Its decisions and warnings are collected in the lists given.
+     * {@code previous}; what it decided is read back from the step (its warnings are logged as it goes).
      */
     static DatabaseStep databaseStep(EngineLog log, Repository repo, RepoLock lock, Options o, BackupHead previous, Set<String> damaged,
                                      ObjectWriter objects, Path staging) {
