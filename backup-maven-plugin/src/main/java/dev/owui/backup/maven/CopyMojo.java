@@ -53,6 +53,30 @@ public class CopyMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.threads", defaultValue = "4")
     private int threads;
 
+    /**
+     * The format the copies take at the destination: {@code 2} (default: the tree as stored at the
+     * source) or {@code 3} (imported into the destination's format 3 repository, compressed and
+     * encrypted as owui.compression, owui.recipients and the passphrase say).
+     */
+    @Parameter(property = "owui.toFormat", defaultValue = "2")
+    private int toFormat;
+
+    /** With owui.toFormat=3: {@code zstd} or {@code none} for the imported objects. */
+    @Parameter(property = "owui.compression", defaultValue = "none")
+    private String compression;
+
+    /** With owui.toFormat=3: the zstd level of the imported objects. */
+    @Parameter(property = "owui.zstdLevel", defaultValue = "3")
+    private int zstdLevel;
+
+    /** With owui.toFormat=3: public key files the imported objects are encrypted to. */
+    @Parameter(property = "owui.recipients")
+    private List<java.io.File> recipients;
+
+    /** With owui.toFormat=3: also encrypt the imported backups' entries. */
+    @Parameter(property = "owui.encryptManifest", defaultValue = "false")
+    private boolean encryptManifest;
+
     @Override
     protected String goal() {
         return "copy";
@@ -112,7 +136,14 @@ public class CopyMojo extends AbstractOwuiMojo {
         long sent = 0;
         long bytes = 0;
         Table table = new Table("destination", "backup", "result", "sent", "shared").right(3, 4);
+        if (toFormat != 2 && toFormat != 3) {
+            throw new OwuiException("owui.toFormat=" + toFormat + " is not a format a copy can write",
+                    "use 2 (the default: the tree as stored) or 3 (import into the destination's format 3 repository)");
+        }
+        dev.owui.backup.codec.CodecSettings codec = toFormat == 3 ? CodecParameters.writeSettings(compression, zstdLevel, passphrase(),
+                recipients == null ? List.of() : recipients.stream().map(f -> resolve(f)).toList(), encryptManifest) : null;
         try (Target src = Targets.open(source, targetContext())) {
+            refuseFormat3(source, src, log);
             List<String> ids = new Catalog(src, instance).select(backupId);
             report().section().put("backupIds", ids);
             for (TargetSpec d : destinations) {
@@ -124,7 +155,9 @@ public class CopyMojo extends AbstractOwuiMojo {
                 entry.put("backups", copied);
                 report().list("destinations").add(entry);
                 try (Target dest = Targets.open(d, targetContext())) {
-                    for (BackupCopier.Copied c : new BackupCopier(log, threads, dev.owui.backup.backup.BackupRunner.Listener.NONE, decryptionKeys()).copy(src, dest, instance, ids)) {
+                    List<BackupCopier.Copied> done = toFormat == 3 ? importAll(src, d, dest, ids, codec, retention, entry, log)
+                            : copyAll(src, d, dest, ids, log);
+                    for (BackupCopier.Copied c : done) {
                         table.row(d.id(), c.backupId(), c.skipped() ? "already there" : "copied", Sizes.bytes(c.bytesSent()), Sizes.bytes(c.bytesShared()));
                         newest = c.backupId();
                         copied.add(java.util.Map.of("backupId", c.backupId(), "action", c.skipped() ? "alreadyThere" : "copied",
@@ -133,7 +166,7 @@ public class CopyMojo extends AbstractOwuiMojo {
                         sent += c.bytesSent();
                         bytes += c.bytesSent() + c.bytesShared();
                     }
-                    if (retention != null) {
+                    if (retention != null && toFormat == 2) {
                         List<Decision> decisions = Pruner.apply(dest, instance, retention, zone(), null, false, log);
                         long removed = decisions.stream().filter(x -> !x.keep()).count();
                         entry.put("retention", ReportSections.pruned(decisions, retention.toString(), false));
@@ -156,5 +189,87 @@ public class CopyMojo extends AbstractOwuiMojo {
         report().section().put("bytesTotal", bytes);
         report().section().put("bytesSent", sent);
         return new Copy(newest, files, bytes, sent);
+    }
+
+    /**
+     * Copying a format 3 backup is not built yet: a named (or the newest) backup that is one fails
+     * the run; with {@code all} the format 3 backups at the source are left with a warning.
+     */
+    private void refuseFormat3(TargetSpec source, Target src, EngineLog log) {
+        List<String> format3;
+        try (dev.owui.backup.repo.restore.TargetRepo r = dev.owui.backup.repo.restore.TargetRepo.open(source, targetContext(), instance, log)) {
+            format3 = r.ids();
+        }
+        if (format3.isEmpty()) {
+            return;
+        }
+        if (Catalog.ALL.equals(backupId)) {
+            log.warn(format3.size() + " format 3 backup(s) at " + src.location() + " are not copied: copying a format 3 backup is not built yet");
+            return;
+        }
+        var choice = dev.owui.backup.repo.restore.TargetRepo.choose(src.backups(instance), format3, backupId, src.location(), instance, log);
+        if (choice.repo()) {
+            throw new OwuiException("backup " + choice.backupId() + " at " + src.location() + " is a format 3 backup: copying a format 3 backup is not built yet",
+                    "copy a format 1/2 backup (-Dowui.backupId=<id>), or make a format 3 backup at the destination with owui:backup -Dowui.format=3");
+        }
+    }
+
+    /** owui.toFormat=2: BackupCopier, skipping the ids the destination holds as format 3 backups. */
+    private List<BackupCopier.Copied> copyAll(Target src, TargetSpec d, Target dest, List<String> ids, EngineLog log) {
+        List<String> there;
+        try (dev.owui.backup.repo.restore.TargetRepo r = dev.owui.backup.repo.restore.TargetRepo.open(d, targetContext(), instance, log)) {
+            there = r.ids();
+        }
+        List<BackupCopier.Copied> out = new ArrayList<>();
+        List<String> todo = new ArrayList<>();
+        for (String id : ids) {
+            if (there.contains(id)) {
+                log.info(id + " is already at " + dest.location() + " (format 3); not copied again");
+                out.add(new BackupCopier.Copied(id, true, 0, 0, 0));
+            } else {
+                todo.add(id);
+            }
+        }
+        if (!todo.isEmpty()) {
+            out.addAll(new BackupCopier(log, threads, dev.owui.backup.backup.BackupRunner.Listener.NONE, decryptionKeys()).copy(src, dest, instance, todo));
+        }
+        out.sort((a, b) -> dev.owui.backup.format.BackupId.compare(a.backupId(), b.backupId()));
+        return out;
+    }
+
+    /**
+     * owui.toFormat=3: each backup the destination holds in neither format is imported into its
+     * repository (oldest first, so each reuses what the one before stored), then the retention
+     * decides over both formats there.
+     */
+    private List<BackupCopier.Copied> importAll(Target src, TargetSpec d, Target dest, List<String> ids, dev.owui.backup.codec.CodecSettings codec,
+                                                Policy retention, java.util.Map<String, Object> entry, EngineLog log) {
+        List<String> ordered = new ArrayList<>(ids);
+        ordered.sort(dev.owui.backup.format.BackupId::compare);
+        java.nio.file.Path cache = home().resolve(".cache/owui-backup/format3");
+        List<BackupCopier.Copied> out = new ArrayList<>();
+        try (dev.owui.backup.repo.store.ObjectStore store = dev.owui.backup.repo.RepoStores.open(d, targetContext())) {
+            dev.owui.backup.repo.Repository repo = dev.owui.backup.repo.RepoStores.repository(store, instance, cache.resolve("scratch"), log);
+            List<String> trees = dest.backups(instance);
+            dev.owui.backup.repo.engine.TreeImport.Options o = new dev.owui.backup.repo.engine.TreeImport.Options(codec, decryptionKeys(),
+                    cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
+            for (String id : ordered) {
+                if (trees.contains(id) || repo.backups().list().contains(id)) {
+                    log.info(id + " is already at " + dest.location() + "; not copied again");
+                    out.add(new BackupCopier.Copied(id, true, 0, 0, 0));
+                    continue;
+                }
+                var r = new dev.owui.backup.repo.engine.TreeImport(log).run(src, instance, id, repo, o);
+                out.add(new BackupCopier.Copied(id, false, r.files(), r.bytesWritten(), r.head().totals().bytesReused()));
+            }
+            if (retention != null) {
+                var pruned = dev.owui.backup.retention.MixedPruner.apply(dest, store, instance, retention, zone(),
+                        out.isEmpty() ? null : out.get(out.size() - 1).backupId(), false, decryptionKeys(), cache.resolve("scratch"), log);
+                long removed = pruned.decisions().stream().filter(x -> !x.keep()).count();
+                entry.put("retention", ReportSections.pruned(pruned.decisions(), retention.toString(), false));
+                log.info(d.id() + ": kept " + (pruned.decisions().size() - removed) + ", removed " + removed + " (policy " + retention + ")");
+            }
+        }
+        return out;
     }
 }

@@ -47,6 +47,55 @@ class CopyMojoTest {
 
     @Test
     @InjectMojo(goal = "copy")
+    void toFormat3ImportsIntoTheRepositoryOnceAndAFormat3SourceIsRefused(CopyMojo mojo) throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        LocalTarget cloud = TestSupport.target(tmp.resolve("cloud"));
+        TestSupport.backup(f.dataDir(), cloud);
+        dev.owui.backup.testkit.Mutator.change(f.dataDir(), 2, 5);
+        Thread.sleep(1100);
+        TestSupport.backup(f.dataDir(), cloud);
+        List<String> ids = cloud.backups("test");
+        setVariableValueToObject(mojo, "from", tmp.resolve("cloud").toString());
+        setVariableValueToObject(mojo, "to", tmp.resolve("nas").toString());
+        setVariableValueToObject(mojo, "instance", "test");
+        setVariableValueToObject(mojo, "threads", 2);
+        setVariableValueToObject(mojo, "backupId", "all");
+        setVariableValueToObject(mojo, "toFormat", 3);
+        setVariableValueToObject(mojo, "compression", "zstd");
+        mojo.execute();
+        for (String id : ids) {
+            assertTrue(java.nio.file.Files.exists(tmp.resolve("nas/test/backups/" + id + ".json")), id + " is a format 3 backup at the destination");
+        }
+        assertEquals(List.of(), TestSupport.target(tmp.resolve("nas")).backups("test"), "no format 2 tree was written");
+        try (var store = new dev.owui.backup.repo.store.LocalObjectStore(tmp.resolve("nas"))) {
+            var repo = dev.owui.backup.repo.Repository.open(store, "test", tmp.resolve("scratch"), dev.owui.backup.report.EngineLog.SILENT);
+            assertEquals("zstd", repo.backups().head(ids.get(1)).storage().compression(), "the destination's compression applies");
+        }
+
+        // Again, and as format 2: the destination holds both ids (as format 3), nothing is copied.
+        mojo.execute();
+        setVariableValueToObject(mojo, "toFormat", 2);
+        mojo.execute();
+        assertEquals(List.of(), TestSupport.target(tmp.resolve("nas")).backups("test"), "format 3 ids count as already there");
+
+        // A format 3 backup at the source: copying it is not built yet.
+        Thread.sleep(1100);
+        try (var store = new dev.owui.backup.repo.store.LocalObjectStore(tmp.resolve("cloud"))) {
+            var repo = dev.owui.backup.repo.Repository.open(store, "test", tmp.resolve("scratch"), dev.owui.backup.report.EngineLog.SILENT);
+            new dev.owui.backup.repo.engine.RepoBackupRunner(dev.owui.backup.report.EngineLog.SILENT).run(repo,
+                    new dev.owui.backup.repo.engine.RepoBackupRunner.Options(f.dataDir(), "test", null, false, tmp.resolve("staging")));
+        }
+        setVariableValueToObject(mojo, "backupId", "latest");
+        setVariableValueToObject(mojo, "toFormat", 3);
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("copying a format 3 backup is not built yet"), e.getMessage());
+        setVariableValueToObject(mojo, "toFormat", 4);
+        e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("owui.toFormat=4"), e.getMessage());
+    }
+
+    @Test
+    @InjectMojo(goal = "copy")
     void withoutASourceOrAnUnknownBackupTheBuildFailsWithTheRemedy(CopyMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "to", tmp.resolve("nas").toString());
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);

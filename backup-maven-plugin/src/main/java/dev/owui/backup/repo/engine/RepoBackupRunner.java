@@ -186,6 +186,52 @@ public final class RepoBackupRunner {
         }
     }
 
+    /**
+     * The database step of a backup, for {@link TreeImport}: stores databases from local images
+     * into {@code repo} (held under {@code lock}) exactly as a backup does, against the entries of
+     * {@code previous}; what it decided is read back from the step (its warnings are logged as it goes).
+     */
+    static DatabaseStep databaseStep(EngineLog log, Repository repo, RepoLock lock, Options o, BackupHead previous, Set<String> damaged,
+                                     ObjectWriter objects, Path staging) {
+        Job job = new RepoBackupRunner(log).new Job(repo, lock, o, null, null, null);
+        job.previous = previous;
+        job.damaged = damaged;
+        job.objects = objects;
+        job.staging = staging;
+        return new DatabaseStep(job);
+    }
+
+    /** See {@link #databaseStep}. */
+    static final class DatabaseStep {
+        private final Job job;
+
+        private DatabaseStep(Job job) {
+            this.job = job;
+        }
+
+        Entry store(String rel, Instant mtime, String mode, Path image, Entry before) throws IOException {
+            return job.database(rel, mtime, mode, image, before);
+        }
+
+        List<DatabaseDecision> decisions() {
+            List<DatabaseDecision> dbs = new ArrayList<>(job.decisions);
+            dbs.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
+            return dbs;
+        }
+
+        List<String> warnings() {
+            return List.copyOf(job.warnings);
+        }
+
+        long repairedObjects() {
+            return job.repairedObjects.get();
+        }
+
+        long repairedBytes() {
+            return job.repairedBytes.get();
+        }
+    }
+
     /** What the head records of the storage settings; null when every content is stored plain (as BackupRunner). */
     static Manifest.StorageSettings storageSettings(CodecSettings c) {
         if (c.isPlain()) {
@@ -398,7 +444,7 @@ public final class RepoBackupRunner {
             SourceFile f = item.file();
             return switch (f.type()) {
                 case FileEntry.SYMLINK -> Entry.symlink(f.rel(), f.linkTarget(), f.mtime(), f.mode());
-                case FileEntry.SQLITE -> database(captured.get(f.rel()), before);
+                case FileEntry.SQLITE -> database(f.rel(), f.mtime(), f.mode(), captured.get(f.rel()).image(), before);
                 default -> file(f, before);
             };
         }
@@ -451,10 +497,12 @@ public final class RepoBackupRunner {
                     && (!Storage.isEncrypted(storageNow) || Manifest.StorageSettings.sameEncryption(previous.storage(), storage));
         }
 
-        private Entry database(Captured c, Entry before) throws IOException {
-            SourceFile f = c.source();
-            Path image = c.image();
-            String storageNow = codec.storageFor(f.rel());
+        /**
+         * Stores one database from a local image at page granularity (also {@link TreeImport}'s
+         * step for a format 1/2 backup's database, so both paths decide layers alike).
+         */
+        Entry database(String rel, Instant mtime, String mode, Path image, Entry before) throws IOException {
+            String storageNow = codec.storageFor(rel);
             PageMap map = PageMap.of(image);
             long[] stored = new long[1];
 
@@ -476,7 +524,7 @@ public final class RepoBackupRunner {
                         prevSets.add(l.runs().stream().map(r -> new Run(r[0], r[1])).toList());
                     }
                 } catch (OwuiException | IOException e) {
-                    warn(f.rel() + ": the page map of its previous capture cannot be read (" + e.getMessage() + "); a new image is stored");
+                    warn(rel + ": the page map of its previous capture cannot be read (" + e.getMessage() + "); a new image is stored");
                     prevMap = null;
                 }
             }
@@ -488,29 +536,29 @@ public final class RepoBackupRunner {
                 case SAME -> layers.addAll(before.layers());
                 case APPEND -> {
                     layers.addAll(before.layers());
-                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel(), stored));
+                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, rel, stored));
                 }
                 case COMPACT -> {
                     layers.add(before.layers().get(0));
-                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, f.rel(), stored));
+                    layers.add(pageSet(image, map.pageSize(), d.runs(), storageNow, rel, stored));
                 }
-                default -> layers.add(new Entry.Layer(Entry.Layer.IMAGE, written(put(image, storageNow, f.rel()), stored).name(), null));
+                default -> layers.add(new Entry.Layer(Entry.Layer.IMAGE, written(put(image, storageNow, rel), stored).name(), null));
             }
             String pageMapObject;
             if (d.kind() == LayerPolicy.Kind.SAME && prevMap.pageCount() == map.pageCount() && prevMap.sha256().equals(map.sha256())) {
                 pageMapObject = before.pageMap(); // the very same capture: its map is the previous one (an encrypted one too)
             } else {
-                pageMapObject = written(writePageMap(map, storageNow, f.rel()), stored).name();
+                pageMapObject = written(writePageMap(map, storageNow, rel), stored).name();
             }
             String why = noPrevious != null ? noPrevious : d.why();
             if (d.kind() == LayerPolicy.Kind.IMAGE) {
-                log.info(f.rel() + ": new image (" + why + ")");
+                log.info(rel + ": new image (" + why + ")");
             }
-            decisions.add(new DatabaseDecision(f.rel(), d.kind().name(), map.pageCount(), changed, layers.size(),
+            decisions.add(new DatabaseDecision(rel, d.kind().name(), map.pageCount(), changed, layers.size(),
                     stored[0], d.kind() == LayerPolicy.Kind.IMAGE ? why : null));
             long size = map.pageCount() * map.pageSize();
             count(size, false);
-            return Entry.sqlite(f.rel(), size, map.sha256(), f.mtime(), f.mode(), storageNow, map.pageSize(), map.pageCount(),
+            return Entry.sqlite(rel, size, map.sha256(), mtime, mode, storageNow, map.pageSize(), map.pageCount(),
                     pageMapObject, layers);
         }
 
