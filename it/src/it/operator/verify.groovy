@@ -90,6 +90,19 @@ def backupReport = new JsonSlurper().parse(base.resolve('owui-backup-report.json
 assert backupReport.schema == 'owui-report' && backupReport.schemaVersion == 1
 assert backupReport.goal == 'backup' && backupReport.result == 'success' : "backup report: ${backupReport}"
 assert ids(base.resolve('ci/sample')).size() == 1 : 'the CI job wrote its own target'
+
+// 9-11. Format 3: a repository, not trees; the second backup shares everything; restore gives the files back.
+def repo = base.resolve('f3/sample')
+assert Files.isRegularFile(repo.resolve('repository.json'))
+def heads = Files.list(repo.resolve('backups')).collect { it.fileName.toString() }.sort()
+assert heads.size() == 2 : "two format 3 backups: ${heads}"
+assert ids(repo).findAll { it ==~ /\d{8}T\d{6}Z.*/ }.isEmpty() : 'no format 2 tree beside the repository'
+has('SAME')
+def restored = base.resolve('f3-restored')
+assert sha(restored.resolve(added)) == sha(live.resolve(added))
+def liveUploads = Files.list(live.resolve('uploads')).collect { it.fileName.toString() }.sort()
+assert Files.list(restored.resolve('uploads')).collect { it.fileName.toString() }.sort() == liveUploads
+assert Files.isRegularFile(restored.resolve('webui.db'))
 def verifyReport = new JsonSlurper().parse(base.resolve('owui-verify-report.json').toFile())
 assert verifyReport.goal == 'verify' && verifyReport.result == 'success' : "verify report: ${verifyReport}"
 assert java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base.resolve('owui-backup-report.json'))) == 'rw-------'
