@@ -57,6 +57,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -300,7 +301,9 @@ public final class RepoBackupRunner {
                         if (p.left() == null) {
                             continue; // gone since the previous backup
                         }
-                        pending.add(pool.submit(() -> entryFor(p.left(), p.right(), captured)));
+                        Entry ready = withoutIo(p.left(), p.right());
+                        // An unchanged file, a folder or a link needs no reading: handing it to a thread would cost more than it does.
+                        pending.add(ready != null ? CompletableFuture.completedFuture(ready) : pool.submit(() -> entryFor(p.left(), p.right(), captured)));
                         while (pending.size() > window) {
                             add(writer, WorkerPool.await(pending.poll()), uploads);
                         }
@@ -441,13 +444,38 @@ public final class RepoBackupRunner {
             };
         }
 
-        private Entry file(SourceFile f, Entry before) {
-            String storageNow = codec.storageFor(f.rel());
-            if (!o.full() && before != null && Entry.FILE.equals(before.type()) && storedAlike(before, storageNow)
+        /** The entry of a folder, a symlink or an unchanged file (none reads a file), else null. */
+        private Entry withoutIo(Item item, Entry before) {
+            if (item.dir() != null) {
+                return Entry.dir(item.path(), item.dir().mtime(), item.dir().mode());
+            }
+            SourceFile f = item.file();
+            if (f == null) {
+                return null;
+            }
+            return switch (f.type()) {
+                case FileEntry.SYMLINK -> Entry.symlink(f.rel(), f.linkTarget(), f.mtime(), f.mode());
+                case FileEntry.FILE -> unchanged(f, before);
+                default -> null;
+            };
+        }
+
+        /** {@code before} when {@code f} is unchanged (the rsync rule), counted as reused; else null. */
+        private Entry unchanged(SourceFile f, Entry before) {
+            if (!o.full() && before != null && Entry.FILE.equals(before.type()) && storedAlike(before, codec.storageFor(f.rel()))
                     && before.size() != null && before.size() == f.size() && Objects.equals(before.mtime(), f.mtime())
                     && Objects.equals(before.mode(), f.mode()) && !damaged.contains(before.object())) {
                 count(f.size(), true);
                 return before; // unchanged: its object is reused without a request
+            }
+            return null;
+        }
+
+        private Entry file(SourceFile f, Entry before) {
+            String storageNow = codec.storageFor(f.rel());
+            Entry same = unchanged(f, before);
+            if (same != null) {
+                return same;
             }
             for (int attempt = 1; ; attempt++) {
                 DataDirectory.Stat was = DataDirectory.stat(f.abs());
