@@ -220,7 +220,7 @@ public final class DataDirectory {
      * a non-UTF-8 locale Path.of even refuses it): such an entry counts as selected, so it is
      * reported rather than silently left out.
      */
-    private static boolean matches(java.util.function.BooleanSupplier test) {
+    static boolean matches(java.util.function.BooleanSupplier test) {
         try {
             return test.getAsBoolean();
         } catch (InvalidPathException e) {
@@ -228,7 +228,7 @@ public final class DataDirectory {
         }
     }
 
-    private static OwuiException unfaithfulNames(List<FileNames.Unfaithful> bad) {
+    static OwuiException unfaithfulNames(List<FileNames.Unfaithful> bad) {
         String jnu = System.getProperty("sun.jnu.encoding", "?");
         boolean jvmNotUtf8 = !jnu.equalsIgnoreCase("UTF-8") && !jnu.equalsIgnoreCase("UTF8");
         StringBuilder list = new StringBuilder();
@@ -275,7 +275,7 @@ public final class DataDirectory {
     }
 
     /** What kind of special file {@code file} is, from its st_mode. */
-    private static String kindOf(Path file) {
+    static String kindOf(Path file) {
         try {
             int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             return switch (mode & 0170000) {
@@ -346,7 +346,7 @@ public final class DataDirectory {
         return found;
     }
 
-    private static int captureRank(SourceFile f) {
+    static int captureRank(SourceFile f) {
         if (f.rel().equals(MAIN_DB)) {
             return 0;
         }
@@ -366,7 +366,7 @@ public final class DataDirectory {
         return sb.toString();
     }
 
-    private SourceFile describe(Path file, String rel) throws IOException {
+    static SourceFile describe(Path file, String rel) throws IOException {
         BasicFileAttributes a;
         String mode = null;
         try {

@@ -59,6 +59,39 @@ public final class InstanceInspector {
             List<String> filesWithoutRow = present.stream().filter(p -> !uploadRows.contains(p)).sorted().toList();
             return new InstanceFacts(schemaRevision, counts, rowsWithoutFile, filesWithoutRow, externalFiles);
         }
+
+        /**
+         * The same check fed one upload path at a time, as a streaming backup stores them: it holds
+         * the file rows still unmatched and the uploads without a row, never every upload path.
+         */
+        public UploadTally tally() {
+            return new UploadTally(this);
+        }
+    }
+
+    /** {@link DatabaseFacts#crossCheck} one upload path at a time (not thread-safe). */
+    public static final class UploadTally {
+        private final DatabaseFacts db;
+        private final Set<String> unmatchedRows;
+        private final List<String> filesWithoutRow = new ArrayList<>();
+
+        private UploadTally(DatabaseFacts db) {
+            this.db = db;
+            this.unmatchedRows = new HashSet<>(db.uploadRows());
+        }
+
+        /** An upload path ("uploads/…") that is in the backup; each path once. */
+        public void upload(String path) {
+            if (!unmatchedRows.remove(path) && !db.uploadRows().contains(path)) {
+                filesWithoutRow.add(path);
+            }
+        }
+
+        public InstanceFacts facts() {
+            List<String> rowsWithoutFile = unmatchedRows.stream().sorted().toList();
+            List<String> without = filesWithoutRow.stream().sorted().toList();
+            return new InstanceFacts(db.schemaRevision(), db.counts(), rowsWithoutFile, without, db.externalFiles());
+        }
     }
 
     /** Reads a webui.db that nobody writes (a captured copy or a stored backup). */

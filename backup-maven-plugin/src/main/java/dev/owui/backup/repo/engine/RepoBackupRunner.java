@@ -16,6 +16,7 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.instance.InstanceInspector;
+import dev.owui.backup.instance.SortedWalk;
 import dev.owui.backup.instance.SourceFile;
 import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.repo.Repository;
@@ -56,6 +57,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,6 +77,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Files and databases are encoded and uploaded by {@link Options#threads()} threads; their
  * entries still reach the chunk writer in path order, through a bounded window of pending ones.
+ * The data directory is walked lazily in path order ({@link SortedWalk}), so memory does not grow
+ * with the number of files (only with the largest folder's names, while it is walked).
  * Not yet wired into a Mojo (issue 11, step 3).
  */
 public final class RepoBackupRunner {
@@ -298,17 +302,9 @@ public final class RepoBackupRunner {
                     + (o.full() ? " (owui.full: everything is stored anew)"
                     : previous != null ? " (unchanged content reused from " + previous.backupId() + ")" : " (no previous backup: everything is stored)"));
 
-            // The scan is a list in memory, sorted by path order; a bounded-memory streaming scan
-            // (each directory's names sorted as it is walked) is a later step of issue 11.
-            List<SourceFile> scanned = dataDir.scan(o.selector(), this::warn);
-            List<DirectoryEntry> directories = dataDir.directories(o.selector());
-            List<Item> items = new ArrayList<>(scanned.size() + directories.size() + 1);
-            scanned.forEach(f -> items.add(new Item(f.rel(), f, null, null)));
-            directories.forEach(d -> items.add(new Item(d.path(), null, d, null)));
-            if (o.secretKeyFile() != null) {
-                items.add(new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile()));
-            }
-            items.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
+            // The databases are found now (a walk that skips uploads/); everything else is walked
+            // lazily in path order while it is stored (SortedWalk): never the whole scan in memory.
+            List<SourceFile> databases = SortedWalk.databases(dataDir, o.selector());
             phases.put("scan", System.nanoTime() - t);
 
             staging = o.staging().resolve("owui-capture-" + id);
@@ -318,12 +314,10 @@ public final class RepoBackupRunner {
                 Map<String, Captured> captured = new LinkedHashMap<>();
                 InstanceInspector.DatabaseFacts dbFacts = null;
                 Files.createDirectories(staging);
-                for (SourceFile f : scanned) {
-                    if (f.type().equals(FileEntry.SQLITE)) {
-                        Path image = staging.resolve(f.rel().replace('/', '_'));
-                        SqliteCapture.capture(f.abs(), image, f.rel());
-                        captured.put(f.rel(), new Captured(f, image));
-                    }
+                for (SourceFile f : databases) {
+                    Path image = staging.resolve(f.rel().replace('/', '_'));
+                    SqliteCapture.capture(f.abs(), image, f.rel());
+                    captured.put(f.rel(), new Captured(f, image));
                 }
                 for (Captured c : captured.values()) {
                     SqliteCapture.check(c.image(), c.source().abs(), c.source().rel());
@@ -339,11 +333,12 @@ public final class RepoBackupRunner {
                 t = System.nanoTime();
                 BackupWriter writer = repo.backups().writer(lock, codec, storage, previous, damaged);
                 objects = writer.objects();
-                List<String> uploads = new ArrayList<>(); // for the facts cross-check; names only (bounded later with the scan)
+                InstanceInspector.UploadTally uploads = dbFacts.tally(); // the facts cross-check, one upload at a time
                 try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys());
                      WorkerPool pool = new WorkerPool(o.threads())) {
                     Iterator<Entry> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
-                    SortedMerge<Item, Entry> merge = new SortedMerge<>(items.iterator(), Item::path, before, Entry::path, PathOrder.INSTANCE);
+                    Iterator<Item> items = items(captured.keySet());
+                    SortedMerge<Item, Entry> merge = new SortedMerge<>(items, Item::path, before, Entry::path, PathOrder.INSTANCE);
                     // Pending entries in path order; a bounded window keeps memory bounded and the threads busy.
                     ArrayDeque<Future<Entry>> pending = new ArrayDeque<>();
                     int window = o.threads() * 8;
@@ -352,7 +347,9 @@ public final class RepoBackupRunner {
                         if (p.left() == null) {
                             continue; // gone since the previous backup
                         }
-                        pending.add(pool.submit(() -> entryFor(p.left(), p.right(), captured)));
+                        Entry ready = withoutIo(p.left(), p.right());
+                        // An unchanged file, a folder or a link needs no reading: handing it to a thread would cost more than it does.
+                        pending.add(ready != null ? CompletableFuture.completedFuture(ready) : pool.submit(() -> entryFor(p.left(), p.right(), captured)));
                         while (pending.size() > window) {
                             add(writer, WorkerPool.await(pending.poll()), uploads);
                         }
@@ -365,7 +362,7 @@ public final class RepoBackupRunner {
                 listener.objectsStored();
 
                 t = System.nanoTime();
-                InstanceFacts facts = dbFacts.crossCheck(uploads);
+                InstanceFacts facts = uploads.facts();
                 reportFacts(facts);
                 BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(),
                         BackupOptions.Mode.HOT.manifestName(), startedAt, Instant.now(), facts,
@@ -393,14 +390,58 @@ public final class RepoBackupRunner {
         }
 
         /** Its objects are stored: the entry may go into a chunk now (objects, chunks, head). */
-        private void add(BackupWriter writer, Entry e, List<String> uploads) {
+        private void add(BackupWriter writer, Entry e, InstanceInspector.UploadTally uploads) {
             if (e == null) {
                 return; // vanished since the scan
             }
             writer.add(e);
             if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
-                uploads.add(e.path());
+                uploads.upload(e.path());
             }
+        }
+
+        /**
+         * The walk of the data directory in path order, with the secret key at its place. A
+         * database that appeared after the capture is left for the next backup (it has no capture).
+         */
+        private Iterator<Item> items(Set<String> captured) {
+            Iterator<SortedWalk.Found> walk = SortedWalk.of(dataDir, o.selector(), this::warn, captured);
+            Item key = o.secretKeyFile() == null ? null : new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile());
+            return new Iterator<>() {
+                Item next;
+                Item pushedBack; // the walked item the key went before
+                boolean keyGiven = key == null;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null && walk.hasNext()) {
+                        SortedWalk.Found f = walk.next();
+                        if (f.file() != null && f.file().type().equals(FileEntry.SQLITE) && !captured.contains(f.path())) {
+                            log.info(f.path() + " appeared after the databases were captured; it is in the next backup");
+                            continue;
+                        }
+                        next = new Item(f.path(), f.file(), f.dir(), null);
+                    }
+                    if (!keyGiven && (next == null || PathOrder.INSTANCE.compare(key.path(), next.path()) < 0)) {
+                        keyGiven = true;
+                        Item walked = next;
+                        next = key;
+                        pushedBack = walked;
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public Item next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    Item i = next;
+                    next = pushedBack;
+                    pushedBack = null;
+                    return i;
+                }
+            };
         }
 
         /** The newest backup if its entries can be reused by this run, else null (said why). */
@@ -449,13 +490,38 @@ public final class RepoBackupRunner {
             };
         }
 
-        private Entry file(SourceFile f, Entry before) {
-            String storageNow = codec.storageFor(f.rel());
-            if (!o.full() && before != null && Entry.FILE.equals(before.type()) && storedAlike(before, storageNow)
+        /** The entry of a folder, a symlink or an unchanged file (none reads a file), else null. */
+        private Entry withoutIo(Item item, Entry before) {
+            if (item.dir() != null) {
+                return Entry.dir(item.path(), item.dir().mtime(), item.dir().mode());
+            }
+            SourceFile f = item.file();
+            if (f == null) {
+                return null;
+            }
+            return switch (f.type()) {
+                case FileEntry.SYMLINK -> Entry.symlink(f.rel(), f.linkTarget(), f.mtime(), f.mode());
+                case FileEntry.FILE -> unchanged(f, before);
+                default -> null;
+            };
+        }
+
+        /** {@code before} when {@code f} is unchanged (the rsync rule), counted as reused; else null. */
+        private Entry unchanged(SourceFile f, Entry before) {
+            if (!o.full() && before != null && Entry.FILE.equals(before.type()) && storedAlike(before, codec.storageFor(f.rel()))
                     && before.size() != null && before.size() == f.size() && Objects.equals(before.mtime(), f.mtime())
                     && Objects.equals(before.mode(), f.mode()) && !damaged.contains(before.object())) {
                 count(f.size(), true);
                 return before; // unchanged: its object is reused without a request
+            }
+            return null;
+        }
+
+        private Entry file(SourceFile f, Entry before) {
+            String storageNow = codec.storageFor(f.rel());
+            Entry same = unchanged(f, before);
+            if (same != null) {
+                return same;
             }
             for (int attempt = 1; ; attempt++) {
                 DataDirectory.Stat was = DataDirectory.stat(f.abs());
