@@ -1,6 +1,7 @@
 package dev.owui.backup.restore;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.Manifests;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Restores chosen files of a backup ({@code owui.paths}) into a directory of the operator's
@@ -151,10 +151,10 @@ public final class PathRestore {
             PrivateFiles.createDirectory(staging);
             totals = stage(o, m, files, staging);
         } catch (IOException e) {
-            removeQuietly(staging);
+            LocalCopies.deleteTree(staging);
             throw new OwuiException("cannot write into " + out + ": " + e.getMessage(), "check free space and permissions; nothing was restored", e);
         } catch (RuntimeException e) {
-            removeQuietly(staging);
+            LocalCopies.deleteTree(staging);
             throw e;
         }
 
@@ -169,7 +169,7 @@ public final class PathRestore {
             for (DirectoryEntry d : dirs) {
                 createDirectories(RestoreRunner.safeResolve(out, d.path()), created);
             }
-            removeQuietly(staging);
+            LocalCopies.deleteTree(staging);
         } catch (IOException e) {
             throw new OwuiException("restore of " + id + " stopped while moving files into " + out + ": " + e.getMessage(),
                     "the checked files still to move are in " + staging + (movedAside ? ", the replaced ones in " + aside : ""), e);
@@ -246,19 +246,6 @@ public final class PathRestore {
                     + String.join(", ", failed.subList(0, Math.min(5, failed.size())));
             warnings.add(w);
             log.warn(w);
-        }
-    }
-
-    private static void removeQuietly(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: the staging folder is named .owui-restore-* and excluded from backups
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.owui.backup.restore;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.instance.DataDirectory;
@@ -237,7 +238,7 @@ public final class RepoRestoreRunner {
                 createDirectories(dest.getParent(), created);
                 movedAside |= PathRestore.place(p, dest, scan.chosenDatabases().contains(rel), out, aside);
             }
-            RestoreRunner.removeQuietly(fresh);
+            LocalCopies.deleteTree(fresh);
         } catch (IOException e) {
             throw new OwuiException("restore of " + id + " stopped while moving files into " + out + ": " + e.getMessage(),
                     "the checked files still to move are in " + fresh + (movedAside ? ", the replaced ones in " + aside : ""), e);

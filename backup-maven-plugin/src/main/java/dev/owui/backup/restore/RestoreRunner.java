@@ -1,5 +1,7 @@
 package dev.owui.backup.restore;
 
+import dev.owui.backup.store.LocalCopies;
+
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
@@ -88,10 +90,10 @@ public final class RestoreRunner {
             PrivateFiles.createDirectory(staging); // 0700 while the checked files gather there
             totals = stage(o.target(), instance, manifest, staging, o.keys());
         } catch (IOException e) {
-            removeQuietly(staging);
+            LocalCopies.deleteTree(staging);
             throw new OwuiException("cannot write into " + dest + ": " + e.getMessage(), "check free space and permissions; the directory is unchanged", e);
         } catch (RuntimeException e) {
-            removeQuietly(staging);
+            LocalCopies.deleteTree(staging);
             throw e;
         }
 
@@ -303,7 +305,7 @@ public final class RestoreRunner {
             return null;
         } finally {
             if (tmp != null) {
-                removeQuietly(tmp);
+                LocalCopies.deleteTree(tmp);
             }
         }
     }
@@ -321,16 +323,6 @@ public final class RestoreRunner {
             return s.toList();
         } catch (IOException e) {
             throw new OwuiException("cannot read " + dir + ": " + e.getMessage(), "check permissions", e);
-        }
-    }
-
-    static void removeQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: the staging folder is named .owui-restore-* and excluded from backups
         }
     }
 }

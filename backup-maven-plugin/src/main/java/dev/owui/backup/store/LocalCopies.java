@@ -65,14 +65,22 @@ public final class LocalCopies implements AutoCloseable {
         deleteTree(d);
     }
 
-    /** Removes a local temp tree; what cannot be removed is left to the OS's temp cleaning. */
+    /**
+     * Removes a local temp or staging tree, best effort: what cannot be removed is left to the OS's
+     * temp cleaning (or, for a restore's staging folder, stays excluded from backups by its name).
+     * Every staging and scratch folder of the engine goes through here.
+     */
     public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // left for the OS's temp cleaning; the rest still goes
+                }
             }
         } catch (IOException | UncheckedIOException ignored) {
             // a temp folder; the OS cleans it eventually

@@ -1,6 +1,7 @@
 package dev.owui.backup.repo.engine;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.ToolVersion;
 import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.InstanceNames;
@@ -385,7 +386,7 @@ public final class RepoBackupRunner {
                 throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
                         "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
             } finally {
-                deleteTree(staging);
+                LocalCopies.deleteTree(staging);
             }
         }
 
@@ -790,23 +791,6 @@ public final class RepoBackupRunner {
                 }
                 return it.next();
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Collections.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a leftover in the staging folder; the next run uses another folder
-                }
-            });
-        } catch (IOException ignored) {
-            // as above
         }
     }
 }

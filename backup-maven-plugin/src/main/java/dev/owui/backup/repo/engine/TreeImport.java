@@ -1,6 +1,7 @@
 package dev.owui.backup.repo.engine;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.ToolVersion;
 import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.codec.CodecSettings;
@@ -201,7 +202,7 @@ public final class TreeImport {
                 throw new OwuiException("cannot stage databases in " + staging + ": " + e.getMessage(),
                         "check the free space and permissions of the staging folder", e);
             } finally {
-                deleteTree(staging);
+                LocalCopies.deleteTree(staging);
             }
         }
 
@@ -358,23 +359,6 @@ public final class TreeImport {
         private boolean storedAlike(Entry before, String storageNow) {
             return Storage.normalise(before.storage()).equals(storageNow)
                     && (!Storage.isEncrypted(storageNow) || Manifest.StorageSettings.sameEncryption(previous.storage(), storage));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Collections.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a leftover in the staging folder; the next run uses another folder
-                }
-            });
-        } catch (IOException ignored) {
-            // as above
         }
     }
 }

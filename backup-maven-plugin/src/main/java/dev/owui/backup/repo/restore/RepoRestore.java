@@ -1,6 +1,7 @@
 package dev.owui.backup.repo.restore;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Storage;
 import dev.owui.backup.instance.SqliteCapture;
@@ -415,26 +416,13 @@ public final class RepoRestore {
 
     /** Removes the staging folder, and the destination when this restore made it. */
     private static void cleanUp(Path dest, Path staging, boolean created) {
-        removeQuietly(staging);
+        LocalCopies.deleteTree(staging);
         if (created) {
             try {
                 Files.deleteIfExists(dest);
             } catch (IOException ignored) {
                 // not empty: something else wrote there meanwhile; leave it
             }
-        }
-    }
-
-    static void removeQuietly(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: the staging folder is named .owui-restore-* and excluded from backups
         }
     }
 }
