@@ -22,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -231,12 +229,7 @@ public final class PathRestore {
                 continue;
             }
             try {
-                if (d.mode() != null) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(d.mode()));
-                }
-                if (d.mtime() != null) {
-                    Files.setLastModifiedTime(p, FileTime.from(d.mtime()));
-                }
+                RestoreRunner.setFolderAttributes(p, d);
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 failed.add(d.path() + " (" + e.getMessage() + ")");
             }

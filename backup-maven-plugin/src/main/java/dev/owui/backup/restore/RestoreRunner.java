@@ -176,12 +176,7 @@ public final class RestoreRunner {
                 if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                if (d.mode() != null) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(d.mode()));
-                }
-                if (d.mtime() != null) {
-                    Files.setLastModifiedTime(p, FileTime.from(d.mtime()));
-                }
+                setFolderAttributes(p, d);
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 failed.add(d.path() + " (" + e.getMessage() + ")");
             }
@@ -323,6 +318,16 @@ public final class RestoreRunner {
             return s.toList();
         } catch (IOException e) {
             throw new OwuiException("cannot read " + dir + ": " + e.getMessage(), "check permissions", e);
+        }
+    }
+
+    /** Puts a recorded folder's mode and time back (either may be unrecorded); shared by the whole and the partial restore. */
+    static void setFolderAttributes(Path p, DirectoryEntry d) throws IOException {
+        if (d.mode() != null) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(d.mode()));
+        }
+        if (d.mtime() != null) {
+            Files.setLastModifiedTime(p, FileTime.from(d.mtime()));
         }
     }
 }
