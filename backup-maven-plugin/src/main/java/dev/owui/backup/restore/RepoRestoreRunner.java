@@ -75,19 +75,7 @@ public final class RepoRestoreRunner {
         Scan scan = scan(repo, head, o.keys(), null); // an encrypted manifest without its key fails here, nothing changed
         List<String> warnings = new ArrayList<>();
 
-        if (Files.exists(dest) && !Files.isDirectory(dest)) {
-            throw new OwuiException(dest + " is not a directory", "set owui.dataDir to the instance's data directory");
-        }
-        Optional<String> user = RunningInstanceCheck.whoUses(dest);
-        if (user.isPresent()) {
-            throw new OwuiException("Open WebUI seems to be running on " + dest + ": " + user.get(),
-                    "stop it first (e.g. `docker compose stop open-webui`), then restore; nothing was changed");
-        }
-        List<Path> existing = RestoreRunner.children(dest);
-        if (!existing.isEmpty() && !o.force()) {
-            throw new OwuiException(dest + " is not empty (" + existing.size() + " entries)",
-                    "restore into an empty directory, or add -Dowui.force=true to move its contents aside first (nothing is deleted)");
-        }
+        List<Path> existing = RestoreRunner.checkDestination(dest, o.force());
         String currentRevision = RestoreRunner.currentSchemaRevision(dest);
         String stamp = RestoreRunner.STAMP.format(Instant.now());
         log.info("restoring backup " + id + " of " + instance + " (format 3" + (head.totals() == null ? "" : ", " + head.totals().files()

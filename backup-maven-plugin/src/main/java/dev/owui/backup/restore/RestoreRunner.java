@@ -61,19 +61,7 @@ public final class RestoreRunner {
         Manifest manifest = dev.owui.backup.codec.Manifests.full(catalog.manifest(id), o.target(), instance, o.keys());
         List<String> warnings = new ArrayList<>();
 
-        if (Files.exists(dest) && !Files.isDirectory(dest)) {
-            throw new OwuiException(dest + " is not a directory", "set owui.dataDir to the instance's data directory");
-        }
-        Optional<String> user = RunningInstanceCheck.whoUses(dest);
-        if (user.isPresent()) {
-            throw new OwuiException("Open WebUI seems to be running on " + dest + ": " + user.get(),
-                    "stop it first (e.g. `docker compose stop open-webui`), then restore; nothing was changed");
-        }
-        List<Path> existing = children(dest);
-        if (!existing.isEmpty() && !o.force()) {
-            throw new OwuiException(dest + " is not empty (" + existing.size() + " entries)",
-                    "restore into an empty directory, or add -Dowui.force=true to move its contents aside first (nothing is deleted)");
-        }
+        List<Path> existing = checkDestination(dest, o.force());
         String currentRevision = currentSchemaRevision(dest);
         String stamp = STAMP.format(Instant.now());
         // Said before anything moves: where from, where into, and where the directory's contents go.
@@ -329,5 +317,27 @@ public final class RestoreRunner {
         if (d.mtime() != null) {
             Files.setLastModifiedTime(p, FileTime.from(d.mtime()));
         }
+    }
+
+    /**
+     * The checks every whole restore makes before it touches anything: {@code dest} is a directory
+     * (or absent), no process uses it, and it is empty unless {@code force}. Returns its entries,
+     * which a forced restore moves aside.
+     */
+    static List<Path> checkDestination(Path dest, boolean force) {
+        if (Files.exists(dest) && !Files.isDirectory(dest)) {
+            throw new OwuiException(dest + " is not a directory", "set owui.dataDir to the instance's data directory");
+        }
+        Optional<String> user = RunningInstanceCheck.whoUses(dest);
+        if (user.isPresent()) {
+            throw new OwuiException("Open WebUI seems to be running on " + dest + ": " + user.get(),
+                    "stop it first (e.g. `docker compose stop open-webui`), then restore; nothing was changed");
+        }
+        List<Path> existing = children(dest);
+        if (!existing.isEmpty() && !force) {
+            throw new OwuiException(dest + " is not empty (" + existing.size() + " entries)",
+                    "restore into an empty directory, or add -Dowui.force=true to move its contents aside first (nothing is deleted)");
+        }
+        return existing;
     }
 }
