@@ -180,7 +180,7 @@ public final class BackupRunner {
                         ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(), o.mode().manifestName(),
                         startedAt, Instant.now(), facts,
                         new Manifest.Totals(entries.size(), run.bytesTotal.get(), run.bytesWritten.get(), run.bytesReused.get()),
-                        storageSettings(o.codec()), entries, directories);
+                        o.codec().recorded(), entries, directories);
                 writer.commit(o.codec().encryptManifest() ? encryptManifest(writer, manifest, o.codec()) : manifest);
                 phases.put("commit", System.nanoTime() - t);
                 if (!damage.isEmpty() && (existing.isEmpty() || BackupId.compare(id, existing.get(existing.size() - 1)) > 0)) {
@@ -207,16 +207,6 @@ public final class BackupRunner {
             throw new OwuiException("cannot write the encrypted manifest to " + staged + ": " + ex.getMessage(),
                     "check free space where the backup is written", ex);
         }
-    }
-
-    /** What the manifest records of the storage settings; null when every file is stored plain. */
-    static Manifest.StorageSettings storageSettings(CodecSettings c) {
-        if (c.isPlain()) {
-            return null;
-        }
-        return new Manifest.StorageSettings(c.compress() ? Storage.ZSTD : null, c.compress() ? c.zstdLevel() : null,
-                c.encrypts() ? c.encryption().hasPassphrase() : null,
-                c.encrypts() ? c.encryption().recipientFingerprints() : null);
     }
 
     /** A database copied with the backup API into its staging file, not yet checked. */
@@ -330,7 +320,7 @@ public final class BackupRunner {
             if (!Storage.normalise(e.storage()).equals(now)) {
                 return false;
             }
-            return !Storage.isEncrypted(now) || Manifest.StorageSettings.sameEncryption(storage, storageSettings(codec));
+            return !Storage.isEncrypted(now) || Manifest.StorageSettings.sameEncryption(storage, codec.recorded());
         }
     }
 

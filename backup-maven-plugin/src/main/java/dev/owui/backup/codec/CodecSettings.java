@@ -1,5 +1,6 @@
 package dev.owui.backup.codec;
 
+import dev.owui.backup.format.Manifest;
 import java.util.Locale;
 import java.util.Set;
 
@@ -76,5 +77,18 @@ public record CodecSettings(boolean compress, int zstdLevel, EncryptionKeys encr
     public String toString() {
         return (compress ? "zstd-" + zstdLevel : "no compression") + (encryption != null ? ", " + encryption : ", not encrypted")
                 + (encryptManifest ? ", manifest encrypted" : "");
+    }
+
+    /**
+     * What a manifest or head records of these settings (never the passphrase itself); null when
+     * everything is stored plain. Both formats' writers use it, so a later run compares like with like.
+     */
+    public Manifest.StorageSettings recorded() {
+        if (isPlain()) {
+            return null;
+        }
+        return new Manifest.StorageSettings(compress ? Storage.ZSTD : null, compress ? zstdLevel : null,
+                encrypts() ? encryption.hasPassphrase() : null,
+                encrypts() ? encryption.recipientFingerprints() : null);
     }
 }

@@ -237,16 +237,6 @@ public final class RepoBackupRunner {
         }
     }
 
-    /** What the head records of the storage settings; null when every content is stored plain (as BackupRunner). */
-    static Manifest.StorageSettings storageSettings(CodecSettings c) {
-        if (c.isPlain()) {
-            return null;
-        }
-        return new Manifest.StorageSettings(c.compress() ? Storage.ZSTD : null, c.compress() ? c.zstdLevel() : null,
-                c.encrypts() ? c.encryption().hasPassphrase() : null,
-                c.encrypts() ? c.encryption().recipientFingerprints() : null);
-    }
-
     /** One scanned item: a file/database/symlink, a directory, or the secret key, by its entry path. */
     private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey) {
     }
@@ -289,7 +279,7 @@ public final class RepoBackupRunner {
             this.dataDir = dataDir;
             this.instance = instance;
             this.startedAt = startedAt;
-            this.storage = storageSettings(codec);
+            this.storage = codec.recorded();
         }
 
         Result run() {

@@ -138,7 +138,7 @@ public final class TreeImport {
             this.repo = repo;
             this.lock = lock;
             this.o = o;
-            this.storage = RepoBackupRunner.storageSettings(o.codec());
+            this.storage = o.codec().recorded();
         }
 
         Result run() {
