@@ -3,6 +3,11 @@ package dev.owui.backup.maven;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.plan.Plan;
+import dev.owui.backup.repo.RepoAtTarget;
+import dev.owui.backup.repo.RepoStores;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.copy.RepoCopier;
+import dev.owui.backup.repo.store.ObjectStore;
 import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.Sizes;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -30,6 +36,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * instead of sent. With {@code owui.plan} naming a copy plan, copies from its {@code copyFrom} to
  * each of its targets and applies its retention there. Compressed and encrypted files travel as
  * stored (no key needed); an encrypted manifest needs the passphrase or secret key to be read.
+ * Format 3 backups at the source are copied into the destination's repository object by object
+ * ({@link RepoCopier}: what it lacks, each checked against its name, then the head); a source
+ * holding both formats copies both kinds.
  */
 @Mojo(name = "copy", requiresProject = false, threadSafe = true)
 public class CopyMojo extends AbstractOwuiMojo {
@@ -54,9 +63,11 @@ public class CopyMojo extends AbstractOwuiMojo {
     private int threads;
 
     /**
-     * The format the copies take at the destination: {@code 2} (default: the tree as stored at the
-     * source) or {@code 3} (imported into the destination's format 3 repository, compressed and
-     * encrypted as owui.compression, owui.recipients and the passphrase say).
+     * The format the copies of format 1/2 backups take at the destination: {@code 2} (default: the
+     * tree as stored at the source) or {@code 3} (imported into the destination's format 3
+     * repository, compressed and encrypted as owui.compression, owui.recipients and the passphrase
+     * say). A format 3 backup is always copied as format 3, as stored (never re-encoded): into a
+     * destination that holds a repository or nothing, or, with {@code 3}, beside its trees.
      */
     @Parameter(property = "owui.toFormat", defaultValue = "2")
     private int toFormat;
@@ -142,10 +153,11 @@ public class CopyMojo extends AbstractOwuiMojo {
         }
         dev.owui.backup.codec.CodecSettings codec = toFormat == 3 ? CodecParameters.writeSettings(compression, zstdLevel, passphrase(),
                 recipients == null ? List.of() : recipients.stream().map(f -> resolve(f)).toList(), encryptManifest) : null;
-        try (Target src = Targets.open(source, targetContext())) {
-            refuseFormat3(source, src, log);
-            List<String> ids = new Catalog(src, instance).select(backupId);
-            report().section().put("backupIds", ids);
+        java.nio.file.Path scratch = home().resolve(".cache/owui-backup/format3/scratch");
+        try (Target src = Targets.open(source, targetContext()); ObjectStore srcStore = RepoStores.open(source, targetContext())) {
+            Optional<Repository> srcRepo = RepoAtTarget.existing(srcStore, instance, scratch, log);
+            Selection sel = select(src, RepoAtTarget.ids(srcRepo));
+            report().section().put("backupIds", sel.all());
             for (TargetSpec d : destinations) {
                 java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
                 entry.put("id", d.id());
@@ -154,23 +166,36 @@ public class CopyMojo extends AbstractOwuiMojo {
                 List<Object> copied = new ArrayList<>();
                 entry.put("backups", copied);
                 report().list("destinations").add(entry);
-                try (Target dest = Targets.open(d, targetContext())) {
-                    List<BackupCopier.Copied> done = toFormat == 3 ? importAll(src, d, dest, ids, codec, retention, entry, log)
-                            : copyAll(src, d, dest, ids, log);
-                    for (BackupCopier.Copied c : done) {
+                try (Target dest = Targets.open(d, targetContext()); ObjectStore destStore = RepoStores.open(d, targetContext())) {
+                    List<Row> done = new ArrayList<>();
+                    if (!sel.heads().isEmpty()) {
+                        refuseFormat2Destination(sel.heads(), src, dest, destStore);
+                        done.addAll(copyRepo(srcRepo.orElseThrow(), dest, destStore, sel.heads(), codec, scratch, log));
+                    }
+                    if (!sel.trees().isEmpty()) {
+                        List<BackupCopier.Copied> trees = toFormat == 3 ? importAll(src, dest, destStore, sel.trees(), codec, scratch, log)
+                                : copyAll(src, d, dest, sel.trees(), log);
+                        trees.forEach(c -> done.add(new Row(c, java.util.Map.of())));
+                    }
+                    done.sort((a, b) -> dev.owui.backup.format.BackupId.compare(a.c().backupId(), b.c().backupId()));
+                    for (Row r : done) {
+                        BackupCopier.Copied c = r.c();
                         table.row(d.id(), c.backupId(), c.skipped() ? "already there" : "copied", Sizes.bytes(c.bytesSent()), Sizes.bytes(c.bytesShared()));
                         newest = c.backupId();
-                        copied.add(java.util.Map.of("backupId", c.backupId(), "action", c.skipped() ? "alreadyThere" : "copied",
-                                "files", c.files(), "bytesSent", c.bytesSent(), "bytesShared", c.bytesShared()));
+                        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                        row.put("backupId", c.backupId());
+                        row.put("action", c.skipped() ? "alreadyThere" : "copied");
+                        row.put("files", c.files());
+                        row.put("bytesSent", c.bytesSent());
+                        row.put("bytesShared", c.bytesShared());
+                        row.putAll(r.extra());
+                        copied.add(row);
                         files += c.files();
                         sent += c.bytesSent();
                         bytes += c.bytesSent() + c.bytesShared();
                     }
-                    if (retention != null && toFormat == 2) {
-                        List<Decision> decisions = Pruner.apply(dest, instance, retention, zone(), null, false, log);
-                        long removed = decisions.stream().filter(x -> !x.keep()).count();
-                        entry.put("retention", ReportSections.pruned(decisions, retention.toString(), false));
-                        log.info(d.id() + ": kept " + (decisions.size() - removed) + ", removed " + removed + " (policy " + retention + ")");
+                    if (retention != null) {
+                        retain(d, dest, destStore, retention, done.isEmpty() ? null : done.get(done.size() - 1).c().backupId(), scratch, entry, log);
                     }
                 } catch (OwuiException e) {
                     log.warn("destination " + d.id() + ": " + e.getMessage());
@@ -191,27 +216,86 @@ public class CopyMojo extends AbstractOwuiMojo {
         return new Copy(newest, files, bytes, sent);
     }
 
-    /**
-     * Copying a format 3 backup is not built yet: a named (or the newest) backup that is one fails
-     * the run; with {@code all} the format 3 backups at the source are left with a warning.
-     */
-    private void refuseFormat3(TargetSpec source, Target src, EngineLog log) {
-        List<String> format3;
-        try (dev.owui.backup.repo.restore.TargetRepo r = dev.owui.backup.repo.restore.TargetRepo.open(source, targetContext(), instance, log)) {
-            format3 = r.ids();
+    /** One backup's line in the table, and what the JSON report adds for a format 3 copy. */
+    private record Row(BackupCopier.Copied c, java.util.Map<String, Object> extra) {
+    }
+
+    /** The backups to copy, by format at the source: trees (formats 1 and 2) and heads (format 3). */
+    private record Selection(List<String> trees, List<String> heads) {
+        List<String> all() {
+            return dev.owui.backup.repo.restore.TargetRepo.merged(trees, heads);
         }
-        if (format3.isEmpty()) {
-            return;
+    }
+
+    /**
+     * owui.backupId over both formats at the source: {@code all} every backup of either, else the
+     * newest or the one named (a format 3 head wins over a tree of the same id, as for restore).
+     */
+    private Selection select(Target src, List<String> heads) {
+        List<String> trees = src.backups(instance);
+        if (trees.isEmpty() && heads.isEmpty()) {
+            new Catalog(src, instance).select(backupId); // fails naming the instances there
         }
         if (Catalog.ALL.equals(backupId)) {
-            log.warn(format3.size() + " format 3 backup(s) at " + src.location() + " are not copied: copying a format 3 backup is not built yet");
+            return new Selection(trees.stream().filter(id -> !heads.contains(id)).toList(), heads);
+        }
+        var choice = dev.owui.backup.repo.restore.TargetRepo.choose(trees, heads, backupId, src.location(), instance, engineLog());
+        return choice.repo() ? new Selection(List.of(), List.of(choice.backupId())) : new Selection(List.of(choice.backupId()), List.of());
+    }
+
+    /**
+     * A format 3 backup has no tree to copy, so it goes only into a repository: one the destination
+     * holds, one it starts when empty, or one beside its trees when owui.toFormat=3 asks for it.
+     */
+    private void refuseFormat2Destination(List<String> heads, Target src, Target dest, ObjectStore destStore) {
+        if (toFormat == 3 || RepoAtTarget.existing(destStore, instance, home(), EngineLog.SILENT).isPresent() || dest.backups(instance).isEmpty()) {
             return;
         }
-        var choice = dev.owui.backup.repo.restore.TargetRepo.choose(src.backups(instance), format3, backupId, src.location(), instance, log);
-        if (choice.repo()) {
-            throw new OwuiException("backup " + choice.backupId() + " at " + src.location() + " is a format 3 backup: copying a format 3 backup is not built yet",
-                    "copy a format 1/2 backup (-Dowui.backupId=<id>), or make a format 3 backup at the destination with owui:backup -Dowui.format=3");
+        throw new OwuiException(heads.size() + " backup(s) to copy from " + src.location() + " are format 3 (" + String.join(", ", heads) + "), and "
+                + dest.location() + " holds format 1/2 backups only: copying a format 3 backup into format 2 is not offered",
+                "add -Dowui.toFormat=3 to copy into a format 3 repository beside the trees there (list, verify, restore and prune read both), "
+                        + "copy to an empty target, or name a format 1/2 backup with -Dowui.backupId");
+    }
+
+    /**
+     * Format 3 backups at the source: copied into the destination's repository as stored (objects
+     * it lacks, then the head), skipping ids it holds in either format. With owui.toFormat=3 and
+     * storage settings given, a backup stored otherwise is refused, not re-encoded (FORMAT.md, "Copy").
+     */
+    private List<Row> copyRepo(Repository from, Target dest, ObjectStore destStore, List<String> heads,
+                               dev.owui.backup.codec.CodecSettings codec, java.nio.file.Path scratch, EngineLog log) {
+        Repository to = dev.owui.backup.repo.RepoStores.repository(destStore, instance, scratch, log);
+        boolean given = codec != null && (codec.compress() || (recipients != null && !recipients.isEmpty()) || encryptManifest);
+        RepoCopier.Required required = given ? new RepoCopier.Required(codec.recorded(), codec.encryptManifest()) : null;
+        List<RepoCopier.Copied> done = new RepoCopier(log).copy(from, to, heads, dest.backups(instance),
+                new RepoCopier.Options(decryptionKeys(), threads, required));
+        List<Row> out = new ArrayList<>();
+        for (RepoCopier.Copied c : done) {
+            java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
+            extra.put("format", 3);
+            extra.put("objectsCopied", c.objectsCopied());
+            extra.put("bytesCopied", c.bytesCopied());
+            extra.put("objectsPresent", c.objectsPresent());
+            extra.put("bytesPresent", c.bytesPresent());
+            extra.put("objectsRepaired", c.objectsRepaired());
+            out.add(new Row(new BackupCopier.Copied(c.backupId(), c.skipped(), c.files(), c.bytesCopied(), c.bytesPresent()), extra));
         }
+        return out;
+    }
+
+    /** A copy plan's retention at a destination, over both formats when it holds a repository. */
+    private void retain(TargetSpec d, Target dest, ObjectStore destStore, Policy retention, String protect, java.nio.file.Path scratch,
+                        java.util.Map<String, Object> entry, EngineLog log) {
+        List<Decision> decisions;
+        if (RepoAtTarget.existing(destStore, instance, scratch, log).isPresent()) {
+            decisions = dev.owui.backup.retention.MixedPruner.apply(dest, destStore, instance, retention, zone(), protect, false, decryptionKeys(),
+                    scratch, log).decisions();
+        } else {
+            decisions = Pruner.apply(dest, instance, retention, zone(), null, false, log);
+        }
+        long removed = decisions.stream().filter(x -> !x.keep()).count();
+        entry.put("retention", ReportSections.pruned(decisions, retention.toString(), false));
+        log.info(d.id() + ": kept " + (decisions.size() - removed) + ", removed " + removed + " (policy " + retention + ")");
     }
 
     /** owui.toFormat=2: BackupCopier, skipping the ids the destination holds as format 3 backups. */
@@ -238,37 +322,27 @@ public class CopyMojo extends AbstractOwuiMojo {
     }
 
     /**
-     * owui.toFormat=3: each backup the destination holds in neither format is imported into its
-     * repository (oldest first, so each reuses what the one before stored), then the retention
-     * decides over both formats there.
+     * owui.toFormat=3: each format 1/2 backup the destination holds in neither format is imported
+     * into its repository (oldest first, so each reuses what the one before stored).
      */
-    private List<BackupCopier.Copied> importAll(Target src, TargetSpec d, Target dest, List<String> ids, dev.owui.backup.codec.CodecSettings codec,
-                                                Policy retention, java.util.Map<String, Object> entry, EngineLog log) {
+    private List<BackupCopier.Copied> importAll(Target src, Target dest, ObjectStore destStore, List<String> ids,
+                                                dev.owui.backup.codec.CodecSettings codec, java.nio.file.Path scratch, EngineLog log) {
         List<String> ordered = new ArrayList<>(ids);
         ordered.sort(dev.owui.backup.format.BackupId::compare);
         java.nio.file.Path cache = home().resolve(".cache/owui-backup/format3");
         List<BackupCopier.Copied> out = new ArrayList<>();
-        try (dev.owui.backup.repo.store.ObjectStore store = dev.owui.backup.repo.RepoStores.open(d, targetContext())) {
-            dev.owui.backup.repo.Repository repo = dev.owui.backup.repo.RepoStores.repository(store, instance, cache.resolve("scratch"), log);
-            List<String> trees = dest.backups(instance);
-            dev.owui.backup.repo.engine.TreeImport.Options o = new dev.owui.backup.repo.engine.TreeImport.Options(codec, decryptionKeys(),
-                    cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
-            for (String id : ordered) {
-                if (trees.contains(id) || repo.backups().list().contains(id)) {
-                    log.info(id + " is already at " + dest.location() + "; not copied again");
-                    out.add(new BackupCopier.Copied(id, true, 0, 0, 0));
-                    continue;
-                }
-                var r = new dev.owui.backup.repo.engine.TreeImport(log).run(src, instance, id, repo, o);
-                out.add(new BackupCopier.Copied(id, false, r.files(), r.bytesWritten(), r.head().totals().bytesReused()));
+        Repository repo = dev.owui.backup.repo.RepoStores.repository(destStore, instance, scratch, log);
+        List<String> trees = dest.backups(instance);
+        dev.owui.backup.repo.engine.TreeImport.Options o = new dev.owui.backup.repo.engine.TreeImport.Options(codec, decryptionKeys(),
+                cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
+        for (String id : ordered) {
+            if (trees.contains(id) || repo.backups().list().contains(id)) {
+                log.info(id + " is already at " + dest.location() + "; not copied again");
+                out.add(new BackupCopier.Copied(id, true, 0, 0, 0));
+                continue;
             }
-            if (retention != null) {
-                var pruned = dev.owui.backup.retention.MixedPruner.apply(dest, store, instance, retention, zone(),
-                        out.isEmpty() ? null : out.get(out.size() - 1).backupId(), false, decryptionKeys(), cache.resolve("scratch"), log);
-                long removed = pruned.decisions().stream().filter(x -> !x.keep()).count();
-                entry.put("retention", ReportSections.pruned(pruned.decisions(), retention.toString(), false));
-                log.info(d.id() + ": kept " + (pruned.decisions().size() - removed) + ", removed " + removed + " (policy " + retention + ")");
-            }
+            var r = new dev.owui.backup.repo.engine.TreeImport(log).run(src, instance, id, repo, o);
+            out.add(new BackupCopier.Copied(id, false, r.files(), r.bytesWritten(), r.head().totals().bytesReused()));
         }
         return out;
     }
