@@ -105,6 +105,24 @@ public final class TreeImport {
         }
     }
 
+    /**
+     * Stores a capture just made and staged at {@code from} (owui:backup with format 3 and a
+     * staging directory: cold, paused, or several targets) as a new backup of {@code repo}. Unlike
+     * {@link #run}, the backup is a new one at this target, so it keeps the staged id only while
+     * neither a head nor a format 1/2 tree at {@code trees} (the repository's target seen as
+     * trees, or null) has it, and otherwise takes the next free one of that second, as a backup
+     * does; while trees exist their {@code .lock} is held too (see {@link LegacyTrees}).
+     */
+    public Result runAsNewBackup(Target from, String instance, String backupId, Repository repo, Options o, Target trees) {
+        Manifest source = Manifests.read(from, instance, backupId, o.keys());
+        try (var treeLock = LegacyTrees.lockIfTrees(trees, instance, log); RepoLock lock = repo.lock(true, "owui:backup")) {
+            Job job = new Job(from, instance, source, repo, lock, o);
+            job.treeIds = LegacyTrees.ids(trees, instance);
+            job.newBackup = true;
+            return job.run();
+        }
+    }
+
     /** One file or directory of the source, by its entry path. */
     private record Item(String path, FileEntry file, DirectoryEntry dir) {
     }
@@ -129,6 +147,9 @@ public final class TreeImport {
         BackupHead previous;
         ObjectWriter objects;
         RepoBackupRunner.DatabaseStep databases;
+        /** A new backup (not the same backup at another place): it gets the next free id when its own is taken. */
+        boolean newBackup;
+        List<String> treeIds = List.of();
         Path staging;
 
         Job(Target from, String instance, Manifest source, Repository repo, RepoLock lock, Options o) {
@@ -144,6 +165,14 @@ public final class TreeImport {
         Result run() {
             String id = source.backupId();
             List<String> ids = repo.backups().list();
+            if (newBackup && (ids.contains(id) || treeIds.contains(id))) {
+                List<String> taken = new ArrayList<>(ids);
+                taken.addAll(treeIds);
+                taken.add(id);
+                String free = dev.owui.backup.format.BackupId.unique(id.substring(0, 16), taken);
+                log.info("backup id " + id + " is taken at " + repo.where("") + " (a backup started in the same second): stored as " + free);
+                id = free;
+            }
             if (ids.contains(id)) {
                 throw new OwuiException("backup " + id + " is already in the format 3 repository at " + repo.where(""),
                         "nothing to import; choose another backup with -Dowui.backupId");
