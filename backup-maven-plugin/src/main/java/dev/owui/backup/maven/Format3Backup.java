@@ -54,7 +54,7 @@ final class Format3Backup {
         TargetContext ctx = mojo.targetContext();
         Path cache = mojo.format3Cache();
         TreeImport.Options imports = new TreeImport.Options(mojo.codecSettings(), mojo.decryptionKeys(), cache.resolve("capture"),
-                mojo.format3Options().pageMapCache(), mojo.format3Options().threads());
+                mojo.format3Options().pageMapCache(), mojo.format3Options().threads(), mojo.format3Options().full());
         return new PlanRunner.Repositories(s -> RepoStores.open(s, ctx), imports, cache.resolve("scratch"));
     }
 

@@ -212,6 +212,25 @@ class PlanRunnerFormat3Test {
         assertEquals(List.of(), TestSupport.target(tmp.resolve("nas")).backups("test"));
     }
 
+    @Test
+    void fullStoresEverythingAnewInTheRepositoryToo() throws Exception {
+        Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
+        List<TargetSpec> one = List.of(local("nas", tmp.resolve("nas")));
+        PlanRunner.Result first = new PlanRunner(new RecordingLog()).run(request(f, one, context(), null, s -> 3));
+        first.throwIfFailed();
+        TreeImport.Options fullImport = new TreeImport.Options(CodecSettings.zstd(3), DecryptionKeys.none(), tmp.resolve("capture"),
+                tmp.resolve("pagemaps"), 2, true);
+        PlanRunner.Request full = new PlanRunner.Request(t -> TestSupport.options(f.dataDir(), t).withFull(true), one,
+                s -> Targets.open(s, context()), tmp.resolve("staging"), null, ZoneOffset.UTC, null)
+                .withFormats(s -> 3, new PlanRunner.Repositories(s -> RepoStores.open(s, context()), fullImport, tmp.resolve("scratch")));
+        PlanRunner.Result second = new PlanRunner(new RecordingLog()).run(full);
+        second.throwIfFailed();
+        PlanRunner.TargetOutcome o = second.targets().get(0);
+        assertEquals(0, o.bytesShared(), "nothing reused: " + o);
+        assertTrue(o.bytesSent() >= first.targets().get(0).bytesSent() * 9 / 10, o.bytesSent() + " vs " + first.targets().get(0).bytesSent());
+        assertTrue(o.imported().databases().stream().allMatch(d -> d.kind().toString().equals("IMAGE")), o.imported().databases().toString());
+    }
+
     private String runOnce(Fixture f, List<TargetSpec> targets, Policy retention, int format) throws Exception {
         Mutator.change(f.dataDir(), 1, (int) (System.nanoTime() % 1000));
         PlanRunner.Result r = new PlanRunner(new RecordingLog()).run(request(f, targets, context(), retention, s -> format));
