@@ -161,6 +161,9 @@ class PlanRunnerFormat3Test {
             second.throwIfFailed();
             String id2 = second.backup().manifest().backupId();
             assertEquals(List.of(id, id2), heads(remote));
+            try (var nas = Targets.open(targets.get(1), ctx)) {
+                assertEquals(Set.of(id, id2), Set.copyOf(nas.format3Ids("test")), "a tree writer at the SFTP target sees the heads' ids");
+            }
             assertTrue(second.targets().get(1).bytesSent() * 3 < first.targets().get(1).bytesSent(),
                     "the second import stores what changed: " + second.targets().get(1).bytesSent() + " vs " + first.targets().get(1).bytesSent());
             assertRestoresTheData(repo(tmp.resolve("disk")), id2, f);
