@@ -138,7 +138,10 @@ public final class BackupRunner {
             String sharedWith = previous == null ? null : previous.id;
             previous = shareNothing ? null : previous;
             phases.put("previous", System.nanoTime() - t);
-            String id = BackupId.unique(BackupId.of(startedAt), existing);
+            // Format 3 backups at the same target count too: one id names one backup there, whatever its format.
+            List<String> taken = new ArrayList<>(existing);
+            taken.addAll(target.format3Ids(instance));
+            String id = BackupId.unique(BackupId.of(startedAt), taken);
             log.info((o.mode() == BackupOptions.Mode.HOT ? "backup " : o.mode().manifestName() + " backup ") + id + " of " + dataDir.root()
                     + " to " + target.location() + "/" + instance
                     + (previous != null ? " (unchanged files shared with " + previous.id + ")"

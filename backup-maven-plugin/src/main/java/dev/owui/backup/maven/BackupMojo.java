@@ -55,7 +55,8 @@ public class BackupMojo extends AbstractCaptureMojo {
 
     /**
      * The storage format: {@code 2} (default) writes a complete tree per backup; {@code 3} (preview)
-     * writes the incremental-forever repository of FORMAT.md, "Format 3" (hot backups only).
+     * writes the incremental-forever repository of FORMAT.md, "Format 3" (a cold or paused backup, or
+     * one to several targets, is captured once into owui.stagingDir and imported into each).
      */
     @Parameter(property = "owui.format", defaultValue = "2")
     private String format;
@@ -100,11 +101,9 @@ public class BackupMojo extends AbstractCaptureMojo {
             report().section().put("targets", chosen.stream().map(s -> reportTarget(s, null)).toList());
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
-            if (repoFormat() == 3) {
-                if (m != BackupOptions.Mode.HOT) {
-                    throw new OwuiException("owui.format=3 does not take " + runMode + " backups yet (only hot ones)",
-                            "use owui.format=2 (the default) for cold and paused backups, or owui.mode=hot");
-                }
+            // The format each target is written in (2: trees, 3: the repository).
+            java.util.function.ToIntFunction<TargetSpec> formatOf = s -> repoFormat();
+            if (Format3Backup.direct(chosen, m, formatOf)) {
                 Format3Backup.Outcome r = new Format3Backup(this, log).run(chosen, retention);
                 Manifest.Totals t = r.last().head().totals();
                 notifications.send(Report.success(instance, plan, r.last().backupId(), specs.stream().map(TargetSpec::url).toList(),
@@ -115,14 +114,18 @@ public class BackupMojo extends AbstractCaptureMojo {
             QuiesceCapture quiesce = quiesceCapture(m, log);
             TargetContext ctx = targetContext();
             PlanRunner.Request request = new PlanRunner.Request(t -> options(t).withMode(m), specs, s -> Targets.open(s, ctx), staging(),
-                    retention, zone(), quiesce == null ? CaptureWrapper.HOT : quiesce);
+                    retention, zone(), quiesce == null ? CaptureWrapper.HOT : quiesce)
+                    .withFormats(formatOf, chosen.stream().anyMatch(s -> formatOf.applyAsInt(s) == 3) ? Format3Backup.repositories(this) : null);
             PlanRunner.Result r = new PlanRunner(log).run(request);
-            report().section().putAll(ReportSections.backup(r.backup()));
-            report().section().put("staged", r.staged());
-            report().section().put("targets", java.util.stream.IntStream.range(0, chosen.size())
-                    .mapToObj(i -> reportTarget(chosen.get(i), r.targets().get(i))).toList());
-            summarize(log, r.backup(), "backup");
-            summarizeTargets(log, r);
+            var imported = r.targets().stream().anyMatch(o -> o.format() == 3) ? Format3Backup.report(this, log, chosen, r) : null;
+            if (imported == null) {
+                report().section().putAll(ReportSections.backup(r.backup()));
+                report().section().put("staged", r.staged());
+                report().section().put("targets", java.util.stream.IntStream.range(0, chosen.size())
+                        .mapToObj(i -> reportTarget(chosen.get(i), r.targets().get(i))).toList());
+                summarize(log, r.backup(), "backup");
+                summarizeTargets(log, r);
+            }
             Duration downtime = quiesce == null ? null : quiesce.downtime();
             if (downtime != null) {
                 report().section().put("downtimeMs", downtime.toMillis());
@@ -135,7 +138,8 @@ public class BackupMojo extends AbstractCaptureMojo {
             r.throwIfFailed();
             Manifest.Totals t = r.backup().manifest().totals();
             notifications.send(Report.success(instance, plan, r.backup().manifest().backupId(), specs.stream().map(TargetSpec::url).toList(),
-                    LockInfo.hostName(), runMode, t.files(), t.bytes(), t.bytesWritten(), startedAt, Duration.between(startedAt, Instant.now()),
+                    LockInfo.hostName(), runMode, t.files(), t.bytes(), imported == null ? t.bytesWritten() : imported.bytesWritten(), startedAt,
+                    Duration.between(startedAt, Instant.now()),
                     downtime, r.backup().warnings().size()));
         } catch (RuntimeException e) {
             String error = e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e;
@@ -182,6 +186,10 @@ public class BackupMojo extends AbstractCaptureMojo {
             e.put("bytesSent", o.bytesSent());
             e.put("bytesShared", o.bytesShared());
             e.put("pruned", o.pruned());
+            e.put("format", o.format());
+            if (o.backupId() != null) {
+                e.put("backupId", o.backupId());
+            }
             if (o.error() != null) {
                 e.put("error", Map.of("message", o.error()));
             }

@@ -87,7 +87,41 @@ final class ReportSections {
             findings.put("externalFiles", facts.externalFiles());
             b.put("findings", findings);
         }
-        b.put("databases", r.databases().stream().map(d -> {
+        b.put("databases", databases(r.databases()));
+        return b;
+    }
+
+    /**
+     * A format 3 backup made by importing a staged capture (cold, paused, or several targets):
+     * the names of {@link #backup(dev.owui.backup.repo.engine.RepoBackupRunner.Result)}, from the
+     * repository's head and what the import stored ({@code imported}, one target's), with the
+     * capture's phases and warnings.
+     */
+    static Map<String, Object> backup(BackupResult staged, dev.owui.backup.repo.engine.TreeImport.Result imported) {
+        Map<String, Object> b = summary(imported.head());
+        b.put("bytesWritten", imported.bytesWritten());
+        b.put("bytesShared", imported.head().totals().bytesReused());
+        b.put("linkFallbacks", 0);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        staged.phaseNanos().forEach((k, v) -> phases.put(k, v / 1_000_000));
+        b.put("phasesMs", phases);
+        b.put("warnings", staged.warnings());
+        var facts = imported.head().openWebUi();
+        if (facts != null) {
+            b.put("tables", facts.counts());
+            Map<String, Object> findings = new LinkedHashMap<>();
+            findings.put("rowsWithoutFile", facts.rowsWithoutFile());
+            findings.put("filesWithoutRow", facts.filesWithoutRow());
+            findings.put("externalFiles", facts.externalFiles());
+            b.put("findings", findings);
+        }
+        b.put("databases", databases(imported.databases()));
+        return b;
+    }
+
+    /** What became of each database of a format 3 backup. */
+    private static List<Map<String, Object>> databases(List<dev.owui.backup.repo.engine.RepoBackupRunner.DatabaseDecision> decisions) {
+        return decisions.stream().map(d -> {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("path", d.path());
             e.put("decision", d.kind());
@@ -99,8 +133,7 @@ final class ReportSections {
                 e.put("why", d.why());
             }
             return e;
-        }).toList());
-        return b;
+        }).toList();
     }
 
     /** What a format 3 head says of its backup: {@link #summary(Manifest)}'s names, and {@code format}. */

@@ -5,9 +5,15 @@ import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Manifest;
+import dev.owui.backup.repo.RepoStores;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.engine.TreeImport;
+import dev.owui.backup.repo.store.ObjectStore;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.retention.MixedPruner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
 import dev.owui.backup.retention.Retention.Decision;
@@ -20,13 +26,18 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
- * Runs a backup to one or more targets: capture once, store to each. With a single target and a
- * hot capture the backup is written straight to it. Otherwise the instance is captured into a
- * local staging directory (the downtime of a cold capture then ends before any transfer), and
- * that backup is copied to each target in turn, each sharing what it already holds. One failing
- * target does not stop the others; retention runs at each target after its copy succeeded.
+ * Runs a backup to one or more targets: capture once, store to each. With a single format 2
+ * target and a hot capture the backup is written straight to it. Otherwise the instance is
+ * captured into a local staging directory (the downtime of a cold capture then ends before any
+ * transfer), and that backup goes to each target in turn: copied as a tree to a format 2 target,
+ * each sharing what it already holds ({@link BackupCopier}), imported into the instance's
+ * repository at a format 3 target, storing only what changed ({@link TreeImport}). Which format a
+ * target gets is the caller's choice, per target ({@link Request#format()}). One failing target
+ * does not stop the others; retention runs at each target after its backup succeeded, over both
+ * formats where the target holds format 3 backups ({@link MixedPruner}).
  *
  * <p>The staging directory keeps only its newest backup, so the next capture shares unchanged
  * files with it by hard link: it costs about one copy of the instance on local disk.
@@ -59,17 +70,57 @@ public final class PlanRunner {
      * @param wrapper    the capture wrapper (cold/paused mode)
      */
     public record Request(Function<Target, BackupOptions> options, List<TargetSpec> targets, Function<TargetSpec, Target> opener,
-                          Path stagingDir, Policy retention, ZoneId zone, CaptureWrapper wrapper) {
+                          Path stagingDir, Policy retention, ZoneId zone, CaptureWrapper wrapper, ToIntFunction<TargetSpec> format,
+                          Repositories repositories) {
         public Request {
             if (targets == null || targets.isEmpty()) {
                 throw new OwuiException("no targets to back up to", "give owui.target, or a plan with targets");
             }
             wrapper = wrapper == null ? CaptureWrapper.HOT : wrapper;
+            format = format == null ? s -> 2 : format;
+        }
+
+        /** Every target written as format 2 (trees), as before format 3. */
+        public Request(Function<Target, BackupOptions> options, List<TargetSpec> targets, Function<TargetSpec, Target> opener,
+                       Path stagingDir, Policy retention, ZoneId zone, CaptureWrapper wrapper) {
+            this(options, targets, opener, stagingDir, retention, zone, wrapper, null, null);
+        }
+
+        /**
+         * The same request with each target written in the format {@code format} gives it (2: a
+         * tree per backup; 3: the instance's repository, through {@code repositories}).
+         */
+        public Request withFormats(ToIntFunction<TargetSpec> format, Repositories repositories) {
+            return new Request(options, targets, opener, stagingDir, retention, zone, wrapper, format, repositories);
+        }
+
+        /** The format {@code spec} is written in: 2 or 3. */
+        public int formatOf(TargetSpec spec) {
+            int f = format.applyAsInt(spec);
+            if (f != 2 && f != 3) {
+                throw new IllegalArgumentException("target " + spec.id() + ": format " + f + " is not one a backup writes");
+            }
+            return f;
         }
     }
 
-    /** One target's outcome: stored (and pruned) or the reason it failed. */
-    public record TargetOutcome(String id, String location, boolean stored, long bytesSent, long bytesShared, List<String> pruned, String error) {
+    /**
+     * What format 3 targets need besides the target itself: their object store (the same folder,
+     * {@code RepoStores.open}), how a staged capture is imported (the destination's compression
+     * and encryption, the keys that read the staged tree and the repository's encrypted entries),
+     * and a local scratch folder for objects being encoded.
+     */
+    public record Repositories(Function<TargetSpec, ObjectStore> stores, TreeImport.Options imports, Path scratch) {
+    }
+
+    /**
+     * One target's outcome: stored (and pruned) or the reason it failed. {@code format} is the
+     * format it was written in; {@code backupId} the id the backup has there (a format 3 target
+     * gives the next free id of the same second when another backup has the staged one), null
+     * when nothing was stored; {@code imported} what a format 3 target stored, or null.
+     */
+    public record TargetOutcome(String id, String location, boolean stored, long bytesSent, long bytesShared, List<String> pruned, String error,
+                                int format, String backupId, TreeImport.Result imported) {
         public boolean ok() {
             return error == null;
         }
@@ -99,35 +150,57 @@ public final class PlanRunner {
     }
 
     public Result run(Request r) {
-        boolean direct = r.targets().size() == 1 && r.wrapper() == CaptureWrapper.HOT;
+        List<Integer> formats = r.targets().stream().map(r::formatOf).toList();
+        if (formats.contains(3) && r.repositories() == null) {
+            throw new IllegalArgumentException("a format 3 target needs Request.repositories");
+        }
+        boolean direct = r.targets().size() == 1 && r.wrapper() == CaptureWrapper.HOT && formats.get(0) == 2;
         if (direct) {
             TargetSpec spec = r.targets().get(0);
             try (Target target = r.opener().apply(spec)) {
                 BackupResult made = new BackupRunner(log, listener).run(r.options().apply(target));
                 String id = made.manifest().backupId();
                 Manifest.Totals t = made.manifest().totals();
-                return new Result(made, false, List.of(retain(spec, target, r, made.manifest().instance(), id, t.bytesWritten(), t.bytesReused())));
+                return new Result(made, false, List.of(retain(spec, target, null, r, made.manifest().instance(), id, t.bytesWritten(),
+                        t.bytesReused(), 2, null)));
             }
         }
         Target staging = new LocalTarget(r.stagingDir(), "staging " + r.stagingDir(), false);
         BackupOptions stagingOptions = r.options().apply(staging);
+        if (!formats.contains(2)) {
+            // Nothing copies the staged tree as it is: every target re-encodes it into objects. Stored
+            // plain, it is read without decoding (and without a key: encryption may be to public
+            // keys only), in the staging directory that is as private as the data directory.
+            stagingOptions = stagingOptions.withCodec(CodecSettings.plain());
+        }
         log.info("capturing into the local staging directory " + r.stagingDir() + ", then storing to "
                 + r.targets().stream().map(TargetSpec::id).toList());
-        BackupResult made = r.wrapper().around(() -> new BackupRunner(log, listener).run(stagingOptions));
+        BackupOptions captureOptions = stagingOptions;
+        BackupResult made = r.wrapper().around(() -> new BackupRunner(log, listener).run(captureOptions));
         String instance = made.manifest().instance();
         String id = made.manifest().backupId();
         List<TargetOutcome> outcomes = new ArrayList<>();
-        for (TargetSpec spec : r.targets()) {
+        for (int i = 0; i < r.targets().size(); i++) {
+            TargetSpec spec = r.targets().get(i);
+            int format = formats.get(i);
             try (Target target = r.opener().apply(spec)) {
+                if (format == 3) {
+                    outcomes.add(importInto(spec, target, r, staging, instance, id));
+                    continue;
+                }
+                if (target.format3Ids(instance).contains(id)) {
+                    throw new OwuiException("backup " + id + " is already at " + target.location() + " as a format 3 backup (another run started in the same second)",
+                            "run the backup again: it gets a new id");
+                }
                 BackupCopier copier = new BackupCopier(log, stagingOptions.threads(), copyListener, readKeys(stagingOptions));
                 BackupCopier.Copied c = (stagingOptions.full() ? copier.sharingNothing() : copier).copy(staging, target, instance, made.manifest());
-                outcomes.add(retain(spec, target, r, instance, id, c.bytesSent(), c.bytesShared()));
+                outcomes.add(retain(spec, target, null, r, instance, id, c.bytesSent(), c.bytesShared(), 2, null));
             } catch (OwuiException e) {
                 log.warn("target " + spec.id() + ": " + e.getMessage());
-                outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), e.getMessage()));
+                outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), e.getMessage(), format, null, null));
             } catch (RuntimeException e) {
                 log.warn("target " + spec.id() + " failed unexpectedly: " + e);
-                outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), "unexpected error: " + e));
+                outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), "unexpected error: " + e, format, null, null));
             }
         }
         try {
@@ -139,23 +212,48 @@ public final class PlanRunner {
         return new Result(made, true, List.copyOf(outcomes));
     }
 
+    /** The staged backup {@code id} as a new backup of the instance's repository at a format 3 target, then retention there. */
+    private TargetOutcome importInto(TargetSpec spec, Target target, Request r, Target staging, String instance, String id) {
+        Repositories repos = r.repositories();
+        try (ObjectStore store = repos.stores().apply(spec)) {
+            Repository repo = RepoStores.repository(store, instance, repos.scratch(), log);
+            TreeImport.Result imported = new TreeImport(log).runAsNewBackup(staging, instance, id, repo, repos.imports(), target);
+            return retain(spec, target, store, r, instance, imported.backupId(), imported.bytesWritten(),
+                    imported.head().totals().bytesReused(), 3, imported);
+        }
+    }
+
     /** What opens the manifests of earlier backups at a target: the passphrase, when files are encrypted to one. */
     private static DecryptionKeys readKeys(BackupOptions o) {
         return o.codec() == null || o.codec().encryption() == null ? null : o.codec().encryption().passphraseForReading();
     }
 
-    /** Applies the plan's retention at a target that now holds backup {@code id}. */
-    private TargetOutcome retain(TargetSpec spec, Target target, Request r, String instance, String id, long sent, long shared) {
+    /**
+     * Applies the plan's retention at a target that now holds backup {@code id}: over both formats
+     * when the target holds format 3 backups ({@code store} is its object store, or null to open
+     * one only then), else over its trees.
+     */
+    private TargetOutcome retain(TargetSpec spec, Target target, ObjectStore store, Request r, String instance, String id, long sent,
+                                 long shared, int format, TreeImport.Result imported) {
         if (r.retention() == null) {
-            return new TargetOutcome(spec.id(), target.location(), true, sent, shared, List.of(), null);
+            return new TargetOutcome(spec.id(), target.location(), true, sent, shared, List.of(), null, format, id, imported);
         }
         try {
-            List<String> removed = Pruner.apply(target, instance, r.retention(), r.zone(), id, false, log).stream()
-                    .filter(d -> !d.keep()).map(Decision::backupId).toList();
-            return new TargetOutcome(spec.id(), target.location(), true, sent, shared, removed, null);
+            List<Decision> decisions;
+            if (r.repositories() != null && (store != null || !target.format3Ids(instance).isEmpty())) {
+                Repositories repos = r.repositories();
+                try (ObjectStore opened = store == null ? repos.stores().apply(spec) : null) {
+                    decisions = MixedPruner.apply(target, store == null ? opened : store, instance, r.retention(), r.zone(), id, false,
+                            repos.imports().keys(), repos.scratch(), log).decisions();
+                }
+            } else {
+                decisions = Pruner.apply(target, instance, r.retention(), r.zone(), id, false, log);
+            }
+            List<String> removed = decisions.stream().filter(d -> !d.keep()).map(Decision::backupId).toList();
+            return new TargetOutcome(spec.id(), target.location(), true, sent, shared, removed, null, format, id, imported);
         } catch (OwuiException e) {
             return new TargetOutcome(spec.id(), target.location(), true, sent, shared, List.of(),
-                    "backup " + id + " is stored, but retention (" + r.retention() + ") failed: " + e.getMessage());
+                    "backup " + id + " is stored, but retention (" + r.retention() + ") failed: " + e.getMessage(), format, id, imported);
         }
     }
 }

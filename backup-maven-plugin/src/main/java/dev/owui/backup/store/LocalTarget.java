@@ -97,6 +97,20 @@ public final class LocalTarget implements Target {
     }
 
     @Override
+    public List<String> format3Ids(String instance) {
+        Path dir = instanceDir(instance).resolve("backups"); // repo.backup.Backups.DIR
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - 5)).filter(BackupId::isValid).toList();
+        } catch (IOException e) {
+            throw new OwuiException("cannot list " + dir + ": " + e.getMessage(), "check the target's permissions", e);
+        }
+    }
+
+    @Override
     public List<String> incomplete(String instance) {
         List<String> out = new ArrayList<>();
         for (Path p : children(instanceDir(instance))) {

@@ -31,6 +31,16 @@ public interface Target extends AutoCloseable {
     /** Ids of the complete backups of an instance, oldest first. Empty when there are none. */
     List<String> backups(String instance);
 
+    /**
+     * Ids of the instance's format 3 backups at this target (the heads
+     * {@code <instance>/backups/<id>.json}, FORMAT.md "Format 3"), in no particular order; empty
+     * when there is no repository. A new tree takes an id that no head has: one id names one backup
+     * at a target, whatever its format. Read-only, never creates anything.
+     */
+    default List<String> format3Ids(String instance) {
+        return List.of();
+    }
+
     /** Trees of an instance that have no manifest: interrupted runs, or one being written now. */
     List<String> incomplete(String instance);
 

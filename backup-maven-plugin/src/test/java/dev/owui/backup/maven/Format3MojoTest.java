@@ -199,15 +199,4 @@ class Format3MojoTest {
         assertTrue(e.getMessage().contains("owui.format=4") && e.getMessage().contains("use 2"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("nas")), "nothing written");
     }
-
-    @Test
-    void aColdFormat3BackupIsRefusedClearly(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
-        setVariableValueToObject(mojo, "dataDir", data().toFile());
-        setVariableValueToObject(mojo, "target", tmp.resolve("nas").toString());
-        setVariableValueToObject(mojo, "format", "3");
-        setVariableValueToObject(mojo, "mode", "cold");
-        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
-        assertTrue(e.getMessage().contains("owui.format=3 does not take cold backups"), e.getMessage());
-        assertFalse(Files.exists(tmp.resolve("nas")), "nothing written");
-    }
 }

@@ -179,6 +179,15 @@ public final class RepoBackupRunner {
     }
 
     public Result run(Repository repo, Options o) {
+        return run(repo, o, null);
+    }
+
+    /**
+     * A backup into {@code repo}, which lives at {@code trees}' target beside any format 1/2 trees
+     * there (or null when the caller has no such view): the new id is one no tree there has
+     * either, and while trees exist their {@code .lock} is held too (see {@link LegacyTrees}).
+     */
+    public Result run(Repository repo, Options o, dev.owui.backup.store.Target trees) {
         Instant startedAt = Instant.now();
         String instance = InstanceNames.check(o.instance());
         DataDirectory dataDir = DataDirectory.open(o.dataDir());
@@ -186,8 +195,10 @@ public final class RepoBackupRunner {
             throw new OwuiException("secret key file " + o.secretKeyFile() + " does not exist or is not readable",
                     "point owui.secretKeyFile at Open WebUI's .webui_secret_key (in the container: /app/backend/.webui_secret_key), or leave it unset");
         }
-        try (RepoLock lock = repo.lock(true, COMMAND)) {
-            return new Job(repo, lock, o, dataDir, instance, startedAt).run();
+        try (var treeLock = LegacyTrees.lockIfTrees(trees, instance, log); RepoLock lock = repo.lock(true, COMMAND)) {
+            Job job = new Job(repo, lock, o, dataDir, instance, startedAt);
+            job.treeIds = LegacyTrees.ids(trees, instance);
+            return job.run();
         }
     }
 
@@ -263,6 +274,8 @@ public final class RepoBackupRunner {
         Set<String> damaged;
         BackupHead previous;
         ObjectWriter objects;
+        /** Ids the format 1/2 trees at the same target hold: not to be taken by this backup. */
+        List<String> treeIds = List.of();
         final AtomicLong files = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong filesReused = new AtomicLong();
@@ -288,7 +301,9 @@ public final class RepoBackupRunner {
             damaged = repo.damage().damagedNames();
             List<String> ids = repo.backups().list();
             previous = ids.isEmpty() ? null : usablePrevious(repo.backups().head(ids.get(ids.size() - 1)));
-            String id = BackupId.unique(BackupId.of(startedAt), ids);
+            List<String> taken = new ArrayList<>(ids);
+            taken.addAll(treeIds);
+            String id = BackupId.unique(BackupId.of(startedAt), taken);
             log.info("backup " + id + " of " + dataDir.root() + " to " + repo.where("")
                     + (o.full() ? " (owui.full: everything is stored anew)"
                     : previous != null ? " (unchanged content reused from " + previous.backupId() + ")" : " (no previous backup: everything is stored)"));

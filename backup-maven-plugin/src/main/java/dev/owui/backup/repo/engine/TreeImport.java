@@ -65,12 +65,18 @@ public final class TreeImport {
      * @param staging      local folder for databases while they are stored
      * @param pageMapCache as {@link RepoBackupRunner.Options#pageMapCache()}, or null
      * @param threads      contents read and stored at once
+     * @param full         store everything anew, as owui.full does for a backup: no content or
+     *                     database page reused from earlier backups, objects replaced at their name
      */
-    public record Options(CodecSettings codec, DecryptionKeys keys, Path staging, Path pageMapCache, int threads) {
+    public record Options(CodecSettings codec, DecryptionKeys keys, Path staging, Path pageMapCache, int threads, boolean full) {
         public Options {
             codec = codec == null ? CodecSettings.plain() : codec;
             keys = keys == null ? DecryptionKeys.none() : keys;
             threads = threads < 1 ? RepoBackupRunner.DEFAULT_THREADS : threads;
+        }
+
+        public Options(CodecSettings codec, DecryptionKeys keys, Path staging, Path pageMapCache, int threads) {
+            this(codec, keys, staging, pageMapCache, threads, false);
         }
     }
 
@@ -105,6 +111,24 @@ public final class TreeImport {
         }
     }
 
+    /**
+     * Stores a capture just made and staged at {@code from} (owui:backup with format 3 and a
+     * staging directory: cold, paused, or several targets) as a new backup of {@code repo}. Unlike
+     * {@link #run}, the backup is a new one at this target, so it keeps the staged id only while
+     * neither a head nor a format 1/2 tree at {@code trees} (the repository's target seen as
+     * trees, or null) has it, and otherwise takes the next free one of that second, as a backup
+     * does; while trees exist their {@code .lock} is held too (see {@link LegacyTrees}).
+     */
+    public Result runAsNewBackup(Target from, String instance, String backupId, Repository repo, Options o, Target trees) {
+        Manifest source = Manifests.read(from, instance, backupId, o.keys());
+        try (var treeLock = LegacyTrees.lockIfTrees(trees, instance, log); RepoLock lock = repo.lock(true, "owui:backup")) {
+            Job job = new Job(from, instance, source, repo, lock, o);
+            job.treeIds = LegacyTrees.ids(trees, instance);
+            job.newBackup = true;
+            return job.run();
+        }
+    }
+
     /** One file or directory of the source, by its entry path. */
     private record Item(String path, FileEntry file, DirectoryEntry dir) {
     }
@@ -129,6 +153,9 @@ public final class TreeImport {
         BackupHead previous;
         ObjectWriter objects;
         RepoBackupRunner.DatabaseStep databases;
+        /** A new backup (not the same backup at another place): it gets the next free id when its own is taken. */
+        boolean newBackup;
+        List<String> treeIds = List.of();
         Path staging;
 
         Job(Target from, String instance, Manifest source, Repository repo, RepoLock lock, Options o) {
@@ -144,6 +171,14 @@ public final class TreeImport {
         Result run() {
             String id = source.backupId();
             List<String> ids = repo.backups().list();
+            if (newBackup && (ids.contains(id) || treeIds.contains(id))) {
+                List<String> taken = new ArrayList<>(ids);
+                taken.addAll(treeIds);
+                taken.add(id);
+                String free = dev.owui.backup.format.BackupId.unique(id.substring(0, 16), taken);
+                log.info("backup id " + id + " is taken at " + repo.where("") + " (a backup started in the same second): stored as " + free);
+                id = free;
+            }
             if (ids.contains(id)) {
                 throw new OwuiException("backup " + id + " is already in the format 3 repository at " + repo.where(""),
                         "nothing to import; choose another backup with -Dowui.backupId");
@@ -151,7 +186,8 @@ public final class TreeImport {
             damaged = repo.damage().damagedNames();
             previous = previous(ids, id);
             log.info("importing " + id + " from " + from.location() + " into the format 3 repository at " + repo.where("")
-                    + (previous == null ? " (everything is stored)" : " (content stored before is reused, databases against " + previous.backupId() + ")"));
+                    + (o.full() ? " (owui.full: everything is stored anew)" : previous == null ? " (everything is stored)"
+                    : " (content stored before is reused, databases against " + previous.backupId() + ")"));
 
             List<Item> items = new ArrayList<>();
             source.files().forEach(f -> items.add(new Item(f.path(), f, null)));
@@ -159,14 +195,14 @@ public final class TreeImport {
             items.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
 
             staging = o.staging().resolve("owui-import-" + id);
-            RepoBackupRunner.Options dbOptions = new RepoBackupRunner.Options(null, instance, null, null, o.codec(), o.keys(), false,
+            RepoBackupRunner.Options dbOptions = new RepoBackupRunner.Options(null, instance, null, null, o.codec(), o.keys(), o.full(),
                     o.staging(), o.pageMapCache(), o.threads());
             try {
                 Files.createDirectories(staging);
                 BackupWriter writer = repo.backups().writer(lock, o.codec(), storage, previous, damaged);
                 objects = writer.objects();
                 databases = RepoBackupRunner.databaseStep(log, repo, lock, dbOptions, previous, damaged, objects, staging);
-                try (EntryIterator prevEntries = previous == null ? null : repo.backups().entries(previous, o.keys());
+                try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys());
                      WorkerPool pool = new WorkerPool(o.threads())) {
                     Iterator<Entry> before = prevEntries == null ? Collections.emptyIterator() : prevEntries;
                     SortedMerge<Item, Entry> merge = new SortedMerge<>(items.iterator(), Item::path, before, Entry::path, PathOrder.INSTANCE);
@@ -258,7 +294,7 @@ public final class TreeImport {
                 return counted(f, before.object(), before.storage(), before.storedSize() == null ? f.size() : before.storedSize(), f.size());
             }
             // Plain and zstd objects are named by their stored bytes: one that is there already is not read again.
-            String known = knownName(f, storageNow);
+            String known = o.full() ? null : knownName(f, storageNow);
             if (known != null && !damaged.contains(known)) {
                 var stat = repo.store().stat(repo.key(ObjectNames.relativeKey(known)));
                 if (stat.isPresent()) {
@@ -271,7 +307,7 @@ public final class TreeImport {
             }
             read.addAndGet(ref.size());
             check(f, ref.size(), ref.sha256());
-            if (!ref.uploaded() && damaged.contains(ref.name()) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
+            if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
                 repair(f, ref, storageNow);
             }
             String mode = f.isSecretKey() ? "rw-------" : f.mode();
@@ -293,7 +329,9 @@ public final class TreeImport {
                 }
                 var got = dev.owui.backup.store.Hashing.sha256(content);
                 check(f, got.size(), got.sha256());
-                log.info(f.path() + ": object " + ref.name() + " was recorded damaged; stored again under its name");
+                if (damaged.contains(ref.name())) {
+                    log.info(f.path() + ": object " + ref.name() + " was recorded damaged; stored again under its name");
+                }
                 repo.damage().repairObject(lock, ref.name(), content, storageNow, o.codec());
                 repairedObjects.incrementAndGet();
                 repairedBytes.addAndGet(ref.storedSize());

@@ -161,6 +161,19 @@ public final class S3Target implements Target {
     }
 
     @Override
+    public List<String> format3Ids(String instance) {
+        String prefix = loc.instancePrefix(instance) + "backups/";
+        List<String> ids = new ArrayList<>();
+        for (S3Object o : objects(prefix)) {
+            String n = o.key().substring(prefix.length());
+            if (n.endsWith(".json") && BackupId.isValid(n.substring(0, n.length() - 5))) {
+                ids.add(n.substring(0, n.length() - 5));
+            }
+        }
+        return ids;
+    }
+
+    @Override
     public List<String> incomplete(String instance) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, Boolean> e : trees(instance).entrySet()) {

@@ -121,6 +121,21 @@ public final class SftpTarget implements Target {
     }
 
     @Override
+    public List<String> format3Ids(String instance) {
+        String dir = RemotePaths.join(instanceDir(instance), "backups");
+        return conn.call("listing the format 3 backups in " + dir, f -> {
+            List<String> ids = new ArrayList<>();
+            for (RemoteFiles.Entry e : f.list(dir)) {
+                String n = e.name();
+                if (!e.isDir() && n.endsWith(".json") && BackupId.isValid(n.substring(0, n.length() - 5))) {
+                    ids.add(n.substring(0, n.length() - 5));
+                }
+            }
+            return ids;
+        });
+    }
+
+    @Override
     public List<String> incomplete(String instance) {
         String dir = instanceDir(instance);
         return conn.call("listing " + dir, f -> {
