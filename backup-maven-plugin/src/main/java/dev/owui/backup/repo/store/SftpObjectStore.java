@@ -630,8 +630,9 @@ public final class SftpObjectStore implements ObjectStore {
                     return null; // SETSTAT would follow it; a link's own time is cosmetic
                 }
                 int s = (int) mtime.getEpochSecond();
-                a.setACMODTIME(s, s);
-                c.sftp.setStat(q(p), a); // its own size, owner and mode go back unchanged
+                SftpATTRS times = new SftpATTRS(); // the times alone: a size would make the server truncate (a folder: refused)
+                times.setACMODTIME(s, s);
+                c.sftp.setStat(q(p), times);
                 return null;
             });
         }
