@@ -6,7 +6,6 @@ import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.snapshot.SnapshotRunner;
 import dev.owui.backup.repo.RepoStores;
-import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.repo.store.ObjectStore;
 import dev.owui.backup.repo.tree.BrowsableTrees;
@@ -14,7 +13,6 @@ import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -107,9 +105,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         TargetContext ctx = targetContext();
         SnapshotRunner.Format3Result r;
         try (Target t = Targets.open(spec, ctx); ObjectStore store = RepoStores.open(spec, ctx)) {
-            Path scratch = format3Cache().resolve("scratch");
-            Repository repo = RepoStores.repository(store, instance, scratch, log);
-            r = new SnapshotRunner(log).runFormat3(t, repo, options, keep, decryptionKeys(), scratch);
+            r = new SnapshotRunner(log).runFormat3(t, store, options, keep, decryptionKeys(), format3Cache().resolve("scratch"));
         }
         Format3Backup.summarize(log, r.snapshot(), "snapshot");
         BrowsableTrees.Result tree = r.tree();

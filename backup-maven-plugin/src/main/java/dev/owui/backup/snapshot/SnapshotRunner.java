@@ -8,6 +8,7 @@ import dev.owui.backup.backup.CaptureWrapper;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.engine.RepoBackupRunner;
+import dev.owui.backup.repo.store.ObjectStore;
 import dev.owui.backup.repo.tree.BrowsableTrees;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.retention.MixedPruner;
@@ -64,23 +65,27 @@ public final class SnapshotRunner {
     }
 
     /**
-     * A hot format 3 snapshot into {@code repo} (the instance's repository at {@code target}, a
-     * local or SFTP snapshot directory): {@link RepoBackupRunner}, then {@link BrowsableTrees#build},
+     * A hot format 3 snapshot into the instance's repository in {@code store} (the same snapshot
+     * directory as {@code target}, local or SFTP; {@code scratch} for local work files): {@link RepoBackupRunner}, then {@link BrowsableTrees#build},
      * then the newest {@code keep} backups of either format are kept. {@code keys} decode what the
      * tree needs (encrypted files, encrypted manifests); without them an encrypting snapshot is
      * refused before anything is captured, since its tree could not be built.
      */
-    public Format3Result runFormat3(Target target, Repository repo, RepoBackupRunner.Options options, int keep, DecryptionKeys keys,
+    public Format3Result runFormat3(Target target, ObjectStore store, RepoBackupRunner.Options options, int keep, DecryptionKeys keys,
                                     Path scratch) {
-        BrowsableTrees trees = BrowsableTrees.of(repo).orElseThrow(() -> new OwuiException(
-                "a format 3 snapshot needs folders at its snapshot directory for its browsable tree, and " + repo.where("")
-                        + " has none (S3)", "snapshot to a local directory or sftp://, or use owui:backup -Dowui.format=3 for S3"));
+        // Both refusals come before repository.json is created: a refused snapshot leaves the directory as it was.
+        if (store.treeFiles().isEmpty()) {
+            throw new OwuiException("a format 3 snapshot needs folders at its snapshot directory for its browsable tree, and "
+                    + store.location() + " has none (S3)", "snapshot to a local directory or sftp://, or use owui:backup -Dowui.format=3 for S3");
+        }
         DecryptionKeys k = keys == null ? DecryptionKeys.none() : keys;
         if (options.codec().encrypts() && k.isEmpty()) {
             throw new OwuiException("an encrypted format 3 snapshot needs the key to build its plain tree (trees/<id>/), and none was given",
                     "give the passphrase (owui.encryption.serverId or owui.passphraseEnv) or, for a key pair, owui.secretKeyRing;"
                             + " or snapshot without encryption; nothing was captured");
         }
+        Repository repo = Repository.open(store, options.instance(), scratch, log);
+        BrowsableTrees trees = BrowsableTrees.of(repo).orElseThrow();
         Policy policy = Policy.keepLast(keep);
         RepoBackupRunner.Result made = new RepoBackupRunner(log).run(repo, options);
         String id = made.backupId();

@@ -292,6 +292,25 @@ class Format3SnapshotMojoTest {
     }
 
     @Test
+    void anEncryptingSnapshotNeedsTheKeyForItsPlainTree(@InjectMojo(goal = "snapshot") SnapshotMojo snapshot) throws Exception {
+        dev.owui.backup.codec.Gpg gpg = new dev.owui.backup.codec.Gpg(tmp.resolve("gnupg")).withUnprotectedKeyPair();
+        Path pub = gpg.exportPublic(tmp.resolve("ops.asc"));
+        Path secret = gpg.exportSecret(tmp.resolve("ops-secret.asc"));
+        Path snaps = tmp.resolve("snaps");
+        setVariableValueToObject(snapshot, "recipients", List.of(pub.toFile()));
+        MojoFailureException noKey = assertThrows(MojoFailureException.class, () -> snapshot(snapshot, snaps.toString(), 7));
+        assertTrue(noKey.getMessage().contains("needs the key") && noKey.getMessage().contains("owui.secretKeyRing"), noKey.getMessage());
+        assertFalse(Files.exists(snaps.resolve("test/repository.json")), "refused before anything was captured or created");
+
+        setVariableValueToObject(snapshot, "secretKeyRing", secret.toFile());
+        String id = snapshot(snapshot, snaps.toString(), 7).get("backupId").asText();
+        Path tree = snaps.resolve("test/trees/" + id);
+        assertEquals(-1L, Files.mismatch(f.dataDir().resolve(upload), tree.resolve(upload)), "decrypted: a tree is plain");
+        assertEquals(TestSupport.sha256(f.dataDir().resolve(upload)), TestSupport.sha256(tree.resolve(upload)));
+        TestSupport.assertPrivateTree(tree);
+    }
+
+    @Test
     void coldFormat3SnapshotsAndS3AreRefusedBeforeAnythingIsWritten(@InjectMojo(goal = "snapshot") SnapshotMojo snapshot) throws Exception {
         Path snaps = tmp.resolve("snaps");
         setVariableValueToObject(snapshot, "mode", "cold");
