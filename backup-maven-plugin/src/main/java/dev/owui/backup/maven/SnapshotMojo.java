@@ -22,12 +22,13 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Takes a point-in-time snapshot: a complete tree named by its time in which every file unchanged
  * since the previous snapshot is a hard link to it, then keeps the newest {@code owui.keep}. The
  * roll-back point before an Open WebUI upgrade. owui:list, owui:restore and owui:verify take the
- * snapshot directory as their owui.target.
+ * snapshot directory as their owui.target. With owui.format=3, a format 3 backup into the
+ * instance's repository there, plus its browsable tree {@code trees/<id>/}.
  */
 @Mojo(name = "snapshot", requiresProject = false, threadSafe = true)
 public class SnapshotMojo extends AbstractCaptureMojo {
 
-    /** Where snapshots are kept: a directory (local disk or a mounted NAS) or a {@code file:} URL. */
+    /** Where snapshots are kept: a directory (local disk or a mounted NAS), a {@code file:} URL or {@code sftp://…}. */
     @Parameter(property = "owui.snapshotDir")
     private String snapshotDir;
 

@@ -109,11 +109,6 @@ final class LocalTreeFiles implements TreeFiles {
     }
 
     @Override
-    public boolean exists(String path) {
-        return Files.exists(at(path), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    @Override
     public void removeTree(String path) {
         try {
             remove(at(path));

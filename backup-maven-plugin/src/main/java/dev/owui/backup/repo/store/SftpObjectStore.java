@@ -675,12 +675,6 @@ public final class SftpObjectStore implements ObjectStore {
         }
 
         @Override
-        public boolean exists(String path) {
-            String p = at(path);
-            return call("reading the attributes of " + path, c -> lstat(c, p) != null);
-        }
-
-        @Override
         public void removeTree(String path) {
             String p = at(path);
             call("removing " + path, c -> {

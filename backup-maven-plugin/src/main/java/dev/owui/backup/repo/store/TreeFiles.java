@@ -40,9 +40,6 @@ public interface TreeFiles {
     /** Names in the folder {@code dir}, in no order; empty when it does not exist. */
     List<String> list(String dir);
 
-    /** Whether anything (file, folder, link) is at {@code path}. */
-    boolean exists(String path);
-
     /**
      * Removes {@code path} and everything below it, never following a symbolic link; one that
      * is not there is no error.
