@@ -113,6 +113,19 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
         return CodecParameters.writeSettings(compression, zstdLevel, pass, keys, encryptManifest);
     }
 
+    /** What a format 3 backup or snapshot needs of the goal's parameters (the engine knows no Maven). */
+    dev.owui.backup.repo.engine.RepoBackupRunner.Options format3Options() {
+        FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
+        java.nio.file.Path cache = format3Cache();
+        return new dev.owui.backup.repo.engine.RepoBackupRunner.Options(resolve(dataDir), instance, selector, resolve(secretKeyFile),
+                codecSettings(), decryptionKeys(), full, cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
+    }
+
+    /** Local work space of format 3 backups: database captures, objects being encoded, databases reassembled for a tree. */
+    java.nio.file.Path format3Cache() {
+        return home().resolve(".cache/owui-backup/format3");
+    }
+
     /** The stop/start commands of a cold or paused capture: Docker's by default, or the operator's. */
     protected Quiesce quiesce(BackupOptions.Mode m) {
         Quiesce q = m == BackupOptions.Mode.COLD ? Quiesce.cold(resolve(composeFile), service) : Quiesce.paused(container);

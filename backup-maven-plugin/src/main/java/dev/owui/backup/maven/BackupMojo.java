@@ -160,20 +160,6 @@ public class BackupMojo extends AbstractCaptureMojo {
         };
     }
 
-    /** What a format 3 backup needs of the goal's parameters (the engine knows no Maven). */
-    dev.owui.backup.repo.engine.RepoBackupRunner.Options format3Options() {
-        dev.owui.backup.instance.FileSelector selector = new dev.owui.backup.instance.FileSelector(includes,
-                excludes == null || excludes.isEmpty() ? null : excludes);
-        Path cache = format3Cache();
-        return new dev.owui.backup.repo.engine.RepoBackupRunner.Options(resolve(dataDir), instance, selector, resolve(secretKeyFile),
-                codecSettings(), decryptionKeys(), full, cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
-    }
-
-    /** Local work space of format 3 backups: database captures and objects being encoded. */
-    Path format3Cache() {
-        return home().resolve(".cache/owui-backup/format3");
-    }
-
     /** A target's report entry: its id and URL, and, once the backup ran, what it got there. */
     static Map<String, Object> reportTarget(TargetSpec spec, PlanRunner.TargetOutcome o) {
         Map<String, Object> e = new java.util.LinkedHashMap<>();

@@ -82,7 +82,7 @@ final class Format3Backup {
             e.put("bytesSent", r.bytesWritten());
             e.put("bytesShared", r.bytesReused());
             e.put("pruned", List.of());
-            summarize(r);
+            summarize(log, r, "backup");
             if (retention != null) {
                 retain(trees, store, retention, r.backupId(), e);
             }
@@ -134,7 +134,7 @@ final class Format3Backup {
     }
 
     /** The closing summary, as today's backup prints it, plus what each database's layers became. */
-    private void summarize(RepoBackupRunner.Result r) {
+    static void summarize(EngineLog log, RepoBackupRunner.Result r, String what) {
         long total = r.phases().values().stream().mapToLong(Long::longValue).sum();
         log.info("");
         Table phases = new Table("phase", "time").right(1);
@@ -150,7 +150,7 @@ final class Format3Backup {
         log.info("");
         var facts = r.head().openWebUi();
         String schema = facts == null || facts.schemaRevision() == null ? "none" : facts.schemaRevision();
-        log.info("backup " + r.backupId() + " complete (format 3): " + r.head().instance() + " at schema revision " + schema
+        log.info(what + " " + r.backupId() + " complete (format 3): " + r.head().instance() + " at schema revision " + schema
                 + (r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warning(s) above"));
     }
 

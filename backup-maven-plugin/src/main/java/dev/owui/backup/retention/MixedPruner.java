@@ -7,6 +7,7 @@ import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.lock.RepoLock;
 import dev.owui.backup.repo.prune.PruneReport;
 import dev.owui.backup.repo.store.ObjectStore;
+import dev.owui.backup.repo.tree.BrowsableTrees;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.retention.Retention.Decision;
 import dev.owui.backup.store.Target;
@@ -25,7 +26,8 @@ import java.util.Set;
  * 1 and 2 at a format 3 target"): {@link Retention} decides over the union of the format 1/2 tree
  * ids and the format 3 heads, so "keep the last 7" means the last 7 backups the operator can
  * restore. Trees go as {@link Pruner} removes them; format 3 backups through the repository's
- * prune (forget the heads, then mark and sweep, under its exclusive lock). Both locks are held,
+ * prune (forget the heads, remove their browsable trees, then mark and sweep, under its exclusive
+ * lock). Both locks are held,
  * so neither a format 2 nor a format 3 backup runs meanwhile.
  */
 public final class MixedPruner {
@@ -95,6 +97,9 @@ public final class MixedPruner {
                         if (freed.isPresent()) {
                             freed = OptionalLong.of(freed.getAsLong() + report.bytesFreed());
                         }
+                    } else if (repo.isPresent()) {
+                        // Nothing forgotten, so no sweep: still no tree without a head (a crash's leftover) outlives a prune.
+                        BrowsableTrees.of(repo.get()).ifPresent(t -> t.removeStale(repoLock, repo.get().backups().list()));
                     }
                 } else if (!doomedHeads.isEmpty()) {
                     freed = OptionalLong.empty();

@@ -5,10 +5,18 @@ import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.engine.RepoBackupRunner;
+import dev.owui.backup.repo.store.ObjectStore;
+import dev.owui.backup.repo.tree.BrowsableTrees;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.retention.MixedPruner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
 import dev.owui.backup.retention.Retention.Decision;
+import dev.owui.backup.store.Target;
+import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
 
@@ -17,6 +25,11 @@ import java.util.List;
  * unchanged files hard links to the previous snapshot, the tree complete only with its
  * manifest), then rotation to the newest {@code keep}. The roll-back point to take before an
  * upgrade, since Open WebUI migrates its database in place and cannot go back.
+ *
+ * <p>With format 3 ({@link #runFormat3}) the snapshot is a backup into the instance's repository
+ * at the snapshot directory, then its browsable tree {@code trees/<id>/} (what {@code cp -a}
+ * restores from), then the same rotation over both formats, which also removes the trees of the
+ * backups it forgets.
  */
 public final class SnapshotRunner {
     private final EngineLog log;
@@ -42,6 +55,51 @@ public final class SnapshotRunner {
             List<String> removed = Pruner.apply(options.target(), options.instance(), policy, ZoneOffset.UTC, id, false, log).stream()
                     .filter(d -> !d.keep()).map(Decision::backupId).toList();
             return new Result(made, removed);
+        } catch (OwuiException e) {
+            throw new OwuiException("snapshot " + id + " is complete, but removing old snapshots failed: " + e.problem(), e.remedy(), e);
+        }
+    }
+
+    /** A format 3 snapshot: the backup, its browsable tree, and the snapshots rotation removed. */
+    public record Format3Result(RepoBackupRunner.Result snapshot, BrowsableTrees.Result tree, List<String> removed) {
+    }
+
+    /**
+     * A hot format 3 snapshot into the instance's repository in {@code store} (the same snapshot
+     * directory as {@code target}, local or SFTP; {@code scratch} for local work files): {@link RepoBackupRunner}, then {@link BrowsableTrees#build},
+     * then the newest {@code keep} backups of either format are kept. {@code keys} decode what the
+     * tree needs (encrypted files, encrypted manifests); without them an encrypting snapshot is
+     * refused before anything is captured, since its tree could not be built.
+     */
+    public Format3Result runFormat3(Target target, ObjectStore store, RepoBackupRunner.Options options, int keep, DecryptionKeys keys,
+                                    Path scratch) {
+        // Both refusals come before repository.json is created: a refused snapshot leaves the directory as it was.
+        if (store.treeFiles().isEmpty()) {
+            throw new OwuiException("a format 3 snapshot needs folders at its snapshot directory for its browsable tree, and "
+                    + store.location() + " has none (S3)", "snapshot to a local directory or sftp://, or use owui:backup -Dowui.format=3 for S3");
+        }
+        DecryptionKeys k = keys == null ? DecryptionKeys.none() : keys;
+        if (options.codec().encrypts() && k.isEmpty()) {
+            throw new OwuiException("an encrypted format 3 snapshot needs the key to build its plain tree (trees/<id>/), and none was given",
+                    "give the passphrase (owui.encryption.serverId or owui.passphraseEnv) or, for a key pair, owui.secretKeyRing;"
+                            + " or snapshot without encryption; nothing was captured");
+        }
+        Repository repo = Repository.open(store, options.instance(), scratch, log);
+        BrowsableTrees trees = BrowsableTrees.of(repo).orElseThrow();
+        Policy policy = Policy.keepLast(keep);
+        RepoBackupRunner.Result made = new RepoBackupRunner(log).run(repo, options);
+        String id = made.backupId();
+        BrowsableTrees.Result tree;
+        try {
+            tree = trees.build(id, k);
+        } catch (OwuiException e) {
+            throw new OwuiException("snapshot " + id + " is stored (owui:restore restores it), but its browsable tree could not be built: "
+                    + e.problem() + "; old snapshots were not removed", e.remedy(), e);
+        }
+        try {
+            List<String> removed = MixedPruner.apply(target, repo.store(), options.instance(), policy, ZoneOffset.UTC, id, false, k, scratch, log)
+                    .decisions().stream().filter(d -> !d.keep()).map(Decision::backupId).toList();
+            return new Format3Result(made, tree, removed);
         } catch (OwuiException e) {
             throw new OwuiException("snapshot " + id + " is complete, but removing old snapshots failed: " + e.problem(), e.remedy(), e);
         }

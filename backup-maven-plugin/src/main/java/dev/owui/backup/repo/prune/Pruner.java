@@ -10,6 +10,7 @@ import dev.owui.backup.repo.backup.EntryIterator;
 import dev.owui.backup.repo.lock.RepoLock;
 import dev.owui.backup.repo.objects.ObjectNameSet;
 import dev.owui.backup.repo.objects.ObjectNames;
+import dev.owui.backup.repo.tree.BrowsableTrees;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,11 +50,29 @@ public final class Pruner {
             }
         }
         List<String> remaining = backups.list();
+        // Trees first: a tree's hard link would keep a swept object's bytes on disk (FORMAT.md, "Browsable trees").
+        BrowsableTrees.of(repo).ifPresent(t -> t.removeStale(lock, remaining));
         ObjectNameSet marked = mark(backups, remaining, keys);
         long[] swept = sweep(lock, marked);
-        int temps = repo.store().removeStaleTemps(repo.key(""), TEMP_AGE);
+        int temps = removeStaleTemps();
         return new PruneReport(forgotten, remaining.size(), swept[0], swept[1], swept[2], temps);
     }
+
+    /**
+     * Temp files of killed writes, in the repository's own folders only: never inside
+     * {@code trees/}, whose files carry upload names (one could look like a temp) and whose
+     * walk would cost a request per folder of every tree, nor inside format 1/2 trees beside.
+     */
+    private int removeStaleTemps() {
+        int n = repo.store().removeStaleTemps(repo.key(Repository.INFO), TEMP_AGE);
+        for (String dir : TEMP_DIRS) {
+            n += repo.store().removeStaleTemps(repo.key(dir), TEMP_AGE);
+        }
+        return n;
+    }
+
+    /** Where the repository writes objects (each a write-if-absent through a temp file). */
+    private static final List<String> TEMP_DIRS = List.of(ObjectNames.DIR, Backups.DIR, "locks/", "damage/");
 
     private ObjectNameSet mark(Backups backups, List<String> ids, DecryptionKeys keys) {
         ObjectNameSet marked = new ObjectNameSet();

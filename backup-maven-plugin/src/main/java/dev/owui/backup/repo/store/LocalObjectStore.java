@@ -291,6 +291,12 @@ public final class LocalObjectStore implements ObjectStore {
         return linksRefused ? Optional.empty() : Optional.of(this::link);
     }
 
+    /** Folders and files of browsable trees: any local disk has them (without hard links, a tree copies instead). */
+    @Override
+    public Optional<TreeFiles> treeFiles() {
+        return Optional.of(new LocalTreeFiles(root));
+    }
+
     private boolean link(String fromKey, String toPath) {
         Path from = file(fromKey);
         Path to = root.resolve(Keys.checkTreePath(toPath));

@@ -74,6 +74,11 @@ public interface ObjectStore extends AutoCloseable {
     /** Hard links into the objects, where the store has them (local, SFTP); empty on S3. */
     Optional<HardLinks> hardLinks();
 
+    /** Plain folders and files for browsable trees, where the store has them (local, SFTP); empty on S3. */
+    default Optional<TreeFiles> treeFiles() {
+        return Optional.empty();
+    }
+
     /**
      * Removes what killed writes left under {@code prefix} and that is older than
      * {@code olderThan}: temp files on disk and over SFTP, unfinished multipart uploads on S3.

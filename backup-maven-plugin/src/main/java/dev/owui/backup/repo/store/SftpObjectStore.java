@@ -558,6 +558,157 @@ public final class SftpObjectStore implements ObjectStore {
         });
     }
 
+    /** Folders and files of browsable trees on the server (each call on a borrowed channel, watched as every other). */
+    @Override
+    public Optional<TreeFiles> treeFiles() {
+        return Optional.of(new Tree());
+    }
+
+    /** {@link TreeFiles} over SFTP: the same private modes as objects (a chmod before any byte or entry goes in). */
+    private final class Tree implements TreeFiles {
+        private String at(String path) {
+            return remote(Keys.checkTreePath(path));
+        }
+
+        @Override
+        public void mkdirs(String dir) {
+            String d = at(dir);
+            call("creating the folder " + dir, c -> {
+                SftpObjectStore.mkdirs(c, d);
+                return null;
+            });
+        }
+
+        @Override
+        public void write(String path, InputStream in) {
+            String p = at(path);
+            call("writing " + path, c -> {
+                try (OutputStream out = c.sftp.put(q(p), ChannelSftp.OVERWRITE)) {
+                    // JSch's open sends no attributes (the server's umask applies): private before the first byte.
+                    c.sftp.chmod(FILE_MODE, q(p));
+                    byte[] buf = new byte[64 << 10];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        c.activity.progress();
+                    }
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public void put(String path, Path local) {
+            try (InputStream in = Files.newInputStream(local)) {
+                write(path, in);
+            } catch (IOException e) {
+                throw new OwuiException("cannot read " + local + " to send it as " + path + " to " + url + ": " + e.getMessage(),
+                        "check the local scratch folder (free space, permissions)", e);
+            }
+            try {
+                Files.deleteIfExists(local);
+            } catch (IOException ignored) {
+                // a scratch file; the scratch folder is cleaned with the run
+            }
+        }
+
+        @Override
+        public void symlink(String path, String target) {
+            String p = at(path);
+            call("creating the symbolic link " + path, c -> {
+                c.sftp.symlink(q(target), q(p)); // OpenSSH takes (target, link), JSch sends them in that order
+                return null;
+            });
+        }
+
+        @Override
+        public void setMtime(String path, Instant mtime) {
+            String p = at(path);
+            call("setting the time of " + path, c -> {
+                SftpATTRS a = c.sftp.lstat(q(p));
+                if (a.isLink()) {
+                    return null; // SETSTAT would follow it; a link's own time is cosmetic
+                }
+                int s = (int) mtime.getEpochSecond();
+                SftpATTRS times = new SftpATTRS(); // the times alone: a size would make the server truncate (a folder: refused)
+                times.setACMODTIME(s, s);
+                c.sftp.setStat(q(p), times);
+                return null;
+            });
+        }
+
+        @Override
+        public void rename(String from, String to) {
+            String f = at(from);
+            String t = at(to);
+            call("renaming " + from + " to " + to, c -> {
+                if (lstat(c, t) != null) {
+                    throw new OwuiException("cannot rename " + from + " to " + to + " at " + url + ": " + to + " exists",
+                            "this is a bug: report it");
+                }
+                c.sftp.rename(q(f), q(t));
+                return null;
+            });
+        }
+
+        @Override
+        public List<String> list(String dir) {
+            String d = at(dir);
+            return call("listing " + dir, c -> {
+                List<String> names = new ArrayList<>();
+                try {
+                    c.sftp.ls(q(d), e -> {
+                        c.activity.progress();
+                        if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
+                            names.add(e.getFilename());
+                        }
+                        return ChannelSftp.LsEntrySelector.CONTINUE;
+                    });
+                } catch (SftpException e) {
+                    if (notFound(e)) {
+                        return List.of();
+                    }
+                    throw e;
+                }
+                return names;
+            });
+        }
+
+        @Override
+        public void removeTree(String path) {
+            String p = at(path);
+            call("removing " + path, c -> {
+                removeAll(c, p);
+                return null;
+            });
+        }
+
+        /** Depth first; a symbolic link is removed, never followed. */
+        private void removeAll(Channel c, String p) throws SftpException {
+            SftpATTRS a = lstat(c, p);
+            if (a == null) {
+                return;
+            }
+            if (a.isDir()) {
+                List<String> names = new ArrayList<>();
+                c.sftp.ls(q(p), e -> {
+                    c.activity.progress();
+                    if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
+                        names.add(e.getFilename());
+                    }
+                    return ChannelSftp.LsEntrySelector.CONTINUE;
+                });
+                for (String n : names) {
+                    removeAll(c, p + "/" + n);
+                }
+                c.sftp.rmdir(q(p));
+            } else {
+                removeIfExists(c, p);
+            }
+            c.activity.progress();
+        }
+    }
+
     @Override
     public int removeStaleTemps(String prefix, Duration olderThan) {
         Keys.checkPrefix(prefix);
