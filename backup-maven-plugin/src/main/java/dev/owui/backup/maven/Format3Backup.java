@@ -50,7 +50,7 @@ final class Format3Backup {
     }
 
     /** What format 3 targets of a staged run need: their object store, the import's settings, scratch space. */
-    static PlanRunner.Repositories repositories(BackupMojo mojo) {
+    static PlanRunner.Repositories repositories(AbstractCaptureMojo mojo) {
         TargetContext ctx = mojo.targetContext();
         Path cache = mojo.format3Cache();
         TreeImport.Options imports = new TreeImport.Options(mojo.codecSettings(), mojo.decryptionKeys(), cache.resolve("capture"),
@@ -100,7 +100,7 @@ final class Format3Backup {
      * format and the id the backup has there, and the closing summary. Returns that import, or
      * null when no format 3 target stored it (then the capture is reported as format 2 reports it).
      */
-    static TreeImport.Result report(BackupMojo mojo, EngineLog log, List<TargetSpec> specs, PlanRunner.Result r) {
+    static TreeImport.Result report(AbstractOwuiMojo mojo, EngineLog log, List<TargetSpec> specs, PlanRunner.Result r) {
         TreeImport.Result first = r.targets().stream().map(PlanRunner.TargetOutcome::imported).filter(java.util.Objects::nonNull)
                 .findFirst().orElse(null);
         boolean all3 = r.targets().stream().allMatch(t -> t.format() == 3);

@@ -13,7 +13,11 @@ import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
+import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.engine.TreeImport;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -89,13 +93,14 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         };
     }
 
-    /** A format 3 snapshot: {@link SnapshotRunner#runFormat3} at the snapshot directory, local or SFTP. */
+    /**
+     * A format 3 snapshot at the snapshot directory, local or SFTP: hot, straight into the
+     * repository ({@link SnapshotRunner#runFormat3}); cold or paused, captured into the staging
+     * directory while the instance is stopped or frozen and imported into the repository as a
+     * format 3 backup does ({@link PlanRunner}), then the same tree and rotation
+     * ({@link SnapshotRunner#finishFormat3}).
+     */
     private void runFormat3(BackupOptions.Mode m, EngineLog log) {
-        if (m != BackupOptions.Mode.HOT) {
-            // TODO(issue 11): cold and paused format 3 snapshots through the staged capture another change builds for format 3.
-            throw new OwuiException("owui.format=3 does not take " + m.manifestName() + " snapshots yet (only hot ones)",
-                    "use owui.format=2 (the default) for cold and paused snapshots, or owui.mode=hot");
-        }
         TargetSpec spec = targetSpec(snapshotDir);
         if ("s3".equals(spec.scheme())) {
             throw new OwuiException("owui.snapshotDir=" + spec.url() + ": a format 3 snapshot builds a browsable tree of hard links,"
@@ -104,22 +109,48 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         RepoBackupRunner.Options options = format3Options();
         dev.owui.backup.instance.DataDirectory.open(options.dataDir()); // before repository.json is created: nothing to snapshot, nothing touched
         TargetContext ctx = targetContext();
-        SnapshotRunner.Format3Result r;
+        java.nio.file.Path scratch = format3Cache().resolve("scratch");
+        BrowsableTrees.Result tree;
+        List<String> removed;
         try (Target t = Targets.open(spec, ctx); ObjectStore store = RepoStores.open(spec, ctx)) {
-            r = new SnapshotRunner(log).runFormat3(t, store, options, keep, decryptionKeys(), format3Cache().resolve("scratch"));
+            SnapshotRunner runner = new SnapshotRunner(log);
+            if (m == BackupOptions.Mode.HOT) {
+                SnapshotRunner.Format3Result r = runner.runFormat3(t, store, options, keep, decryptionKeys(), scratch);
+                Format3Backup.summarize(log, r.snapshot(), "snapshot");
+                report().section().putAll(ReportSections.backup(r.snapshot()));
+                tree = r.tree();
+                removed = r.removed();
+            } else {
+                SnapshotRunner.checkFormat3(store, options.codec(), decryptionKeys());
+                QuiesceCapture quiesce = quiesceCapture(m, log);
+                PlanRunner.Request request = new PlanRunner.Request(x -> options(x).withMode(m), List.of(spec), s -> Targets.open(s, ctx),
+                        home().resolve(".cache/owui-backup/staging"), null, zone(), quiesce)
+                        .withFormats(s -> 3, Format3Backup.repositories(this));
+                PlanRunner.Result staged = new PlanRunner(log).run(request);
+                TreeImport.Result imported = Format3Backup.report(this, log, List.of(spec), staged);
+                // A snapshot has one place: its section reads as a hot snapshot's does, without a backup's target list.
+                report().section().remove("staged");
+                report().section().remove("targets");
+                log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for "
+                        + dev.owui.backup.report.Sizes.seconds(quiesce.downtime().toNanos()) + " (the snapshot's capture)");
+                report().section().put("downtimeMs", quiesce.downtime().toMillis());
+                staged.throwIfFailed();
+                quiesce.throwIfStartFailed(imported.backupId());
+                Repository repo = Repository.open(store, instance, scratch, log);
+                SnapshotRunner.Finished f = runner.finishFormat3(t, repo, instance, imported.backupId(), keep, decryptionKeys(), scratch);
+                tree = f.tree();
+                removed = f.removed();
+            }
         }
-        Format3Backup.summarize(log, r.snapshot(), "snapshot");
-        BrowsableTrees.Result tree = r.tree();
         log.info("browsable tree: " + tree.path() + " (" + tree.linked() + " file(s) hard-linked, " + tree.decoded() + " decoded, "
                 + tree.databases() + " database(s) reassembled); cp -a " + tree.path() + "/. <dataDir>/ restores it");
-        report().section().putAll(ReportSections.backup(r.snapshot()));
-        report().section().put("removed", r.removed());
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("path", tree.path());
-        t.put("linked", tree.linked());
-        t.put("decoded", tree.decoded());
-        t.put("databases", tree.databases());
-        report().section().put("tree", t);
-        log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));
+        report().section().put("removed", removed);
+        Map<String, Object> tr = new LinkedHashMap<>();
+        tr.put("path", tree.path());
+        tr.put("linked", tree.linked());
+        tr.put("decoded", tree.decoded());
+        tr.put("databases", tree.databases());
+        report().section().put("tree", tr);
+        log.info("kept the newest " + keep + " snapshot(s)" + (removed.isEmpty() ? "" : "; removed " + String.join(", ", removed)));
     }
 }

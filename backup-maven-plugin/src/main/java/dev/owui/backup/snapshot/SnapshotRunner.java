@@ -5,6 +5,7 @@ import dev.owui.backup.backup.BackupOptions;
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.backup.BackupRunner;
 import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.engine.RepoBackupRunner;
@@ -73,22 +74,44 @@ public final class SnapshotRunner {
      */
     public Format3Result runFormat3(Target target, ObjectStore store, RepoBackupRunner.Options options, int keep, DecryptionKeys keys,
                                     Path scratch) {
-        // Both refusals come before repository.json is created: a refused snapshot leaves the directory as it was.
+        checkFormat3(store, options.codec(), keys);
+        Repository repo = Repository.open(store, options.instance(), scratch, log);
+        RepoBackupRunner.Result made = new RepoBackupRunner(log).run(repo, options, target);
+        Finished f = finishFormat3(target, repo, options.instance(), made.backupId(), keep, keys, scratch);
+        return new Format3Result(made, f.tree(), f.removed());
+    }
+
+    /**
+     * What a format 3 snapshot needs before anything is captured (and before repository.json is
+     * created, so a refused snapshot leaves the directory as it was): a store with folders for
+     * the browsable tree, and the key when the snapshot encrypts (the tree is plain).
+     */
+    public static void checkFormat3(ObjectStore store, CodecSettings codec, DecryptionKeys keys) {
         if (store.treeFiles().isEmpty()) {
             throw new OwuiException("a format 3 snapshot needs folders at its snapshot directory for its browsable tree, and "
                     + store.location() + " has none (S3)", "snapshot to a local directory or sftp://, or use owui:backup -Dowui.format=3 for S3");
         }
         DecryptionKeys k = keys == null ? DecryptionKeys.none() : keys;
-        if (options.codec().encrypts() && k.isEmpty()) {
+        if (codec.encrypts() && k.isEmpty()) {
             throw new OwuiException("an encrypted format 3 snapshot needs the key to build its plain tree (trees/<id>/), and none was given",
                     "give the passphrase (owui.encryption.serverId or owui.passphraseEnv) or, for a key pair, owui.secretKeyRing;"
                             + " or snapshot without encryption; nothing was captured");
         }
-        Repository repo = Repository.open(store, options.instance(), scratch, log);
+    }
+
+    /** The browsable tree of a format 3 snapshot and the snapshots the rotation removed. */
+    public record Finished(BrowsableTrees.Result tree, List<String> removed) {
+    }
+
+    /**
+     * The second half of every format 3 snapshot, however it was captured (straight into the
+     * repository, or staged and imported for cold and paused ones): the browsable tree of backup
+     * {@code id}, then the newest {@code keep} backups of either format are kept (which removes
+     * the trees of those forgotten).
+     */
+    public Finished finishFormat3(Target target, Repository repo, String instance, String id, int keep, DecryptionKeys keys, Path scratch) {
+        DecryptionKeys k = keys == null ? DecryptionKeys.none() : keys;
         BrowsableTrees trees = BrowsableTrees.of(repo).orElseThrow();
-        Policy policy = Policy.keepLast(keep);
-        RepoBackupRunner.Result made = new RepoBackupRunner(log).run(repo, options);
-        String id = made.backupId();
         BrowsableTrees.Result tree;
         try {
             tree = trees.build(id, k);
@@ -97,9 +120,9 @@ public final class SnapshotRunner {
                     + e.problem() + "; old snapshots were not removed", e.remedy(), e);
         }
         try {
-            List<String> removed = MixedPruner.apply(target, repo.store(), options.instance(), policy, ZoneOffset.UTC, id, false, k, scratch, log)
+            List<String> removed = MixedPruner.apply(target, repo.store(), instance, Policy.keepLast(keep), ZoneOffset.UTC, id, false, k, scratch, log)
                     .decisions().stream().filter(d -> !d.keep()).map(Decision::backupId).toList();
-            return new Format3Result(made, tree, removed);
+            return new Finished(tree, removed);
         } catch (OwuiException e) {
             throw new OwuiException("snapshot " + id + " is complete, but removing old snapshots failed: " + e.problem(), e.remedy(), e);
         }

@@ -311,16 +311,31 @@ class Format3SnapshotMojoTest {
     }
 
     @Test
-    void coldFormat3SnapshotsAndS3AreRefusedBeforeAnythingIsWritten(@InjectMojo(goal = "snapshot") SnapshotMojo snapshot) throws Exception {
+    void aColdFormat3SnapshotStopsCapturesOnceStartsAndBuildsItsTree(@InjectMojo(goal = "snapshot") SnapshotMojo snapshot) throws Exception {
         Path snaps = tmp.resolve("snaps");
+        Path order = tmp.resolve("order.txt");
         setVariableValueToObject(snapshot, "mode", "cold");
-        setVariableValueToObject(snapshot, "stopCommand", "touch " + tmp.resolve("stopped"));
-        setVariableValueToObject(snapshot, "startCommand", "true");
-        MojoFailureException cold = assertThrows(MojoFailureException.class, () -> snapshot(snapshot, snaps.toString(), 7));
-        assertTrue(cold.getMessage().contains("cold") && cold.getMessage().contains("owui.format=2"), cold.getMessage());
-        assertFalse(Files.exists(snaps), "nothing written");
-        assertFalse(Files.exists(tmp.resolve("stopped")), "the instance was not stopped");
+        // Shell commands stand in for docker compose stop/start (no Docker engine runs here).
+        setVariableValueToObject(snapshot, "stopCommand", "sleep 0.3 && echo stop >> " + order);
+        setVariableValueToObject(snapshot, "startCommand", "echo start >> " + order);
+        setVariableValueToObject(snapshot, "commandTimeout", 30);
+        JsonNode s = snapshot(snapshot, snaps.toString(), 7);
+        assertEquals(List.of("stop", "start"), Files.readAllLines(order), "stopped once, started again");
+        assertEquals(3, s.get("format").asInt(), s.toString());
+        assertEquals("cold", s.get("mode").asText());
+        assertTrue(s.get("downtimeMs").asLong() >= 300, "the downtime is measured: " + s.get("downtimeMs"));
+        String id = s.get("backupId").asText();
+        Path instanceDir = snaps.resolve("test");
+        Repository repo = Repository.open(new LocalObjectStore(snaps), "test");
+        assertEquals(List.of(id), repo.backups().list());
+        assertEquals("cold", repo.backups().head(id).mode());
+        assertTree(instanceDir, id);
+        assertEquals(List.of(id), names(instanceDir.resolve("trees")), "the tree of the staged, imported snapshot, and nothing else");
+    }
 
+    @Test
+    void s3AndUnknownFormatsAreRefusedBeforeAnythingIsWritten(@InjectMojo(goal = "snapshot") SnapshotMojo snapshot) throws Exception {
+        Path snaps = tmp.resolve("snaps");
         setVariableValueToObject(snapshot, "mode", "hot");
         MojoFailureException s3 = assertThrows(MojoFailureException.class, () -> snapshot(snapshot, "s3://bucket/snaps", 7));
         assertTrue(s3.getMessage().contains("S3") && s3.getMessage().contains("owui:backup -Dowui.format=3"), s3.getMessage());
