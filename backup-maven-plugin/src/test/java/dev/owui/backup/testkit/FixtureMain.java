@@ -11,6 +11,9 @@ import java.util.Map;
  * <pre>
  * generate --dir D --size-mb N [--seed S]   about N MiB, scaled like a real instance
  * mutate   --dir D --percent P [--seed S]   a day of use touching about P% of the bytes
+ * day      --dir D --percent P --day N [--seed S]   the simulated day of the page and repository
+ *                                          benchmarks: mutate (seed S*1000+N), then every user's
+ *                                          last_active_at, a tenth of the chats grown, 3 chats deleted
  * sample   --dir D                          the small default instance (well under 1 MB)
  * </pre>
  */
@@ -38,6 +41,16 @@ public final class FixtureMain {
                 System.out.printf(Locale.ROOT, "mutated %s: %d bytes added, %d new files, %d modified files, "
                                 + "%d chats, %d embeddings (segment %s) in %.1f s%n", dir, c.bytesAdded(),
                         c.addedFiles().size(), c.modifiedFiles().size(), c.chatsAdded(), c.embeddingsAdded(),
+                        c.segmentId(), (System.nanoTime() - started) / 1e9);
+            }
+            case "day" -> {
+                long started = System.nanoTime();
+                int day = Integer.parseInt(required(opts, "day"));
+                Mutator.Change c = Mutator.change(dir, Double.parseDouble(required(opts, "percent")), seed * 1000 + day);
+                dev.owui.backup.repo.pages.PageBenchMain.dayOfUse(dir.resolve("webui.db"), day);
+                System.out.printf(Locale.ROOT, "day %d of %s: %d bytes added, %d new files, %d modified files, "
+                                + "%d chats, %d embeddings (segment %s), every user active, a tenth of the chats grown, 3 deleted in %.1f s%n",
+                        day, dir, c.bytesAdded(), c.addedFiles().size(), c.modifiedFiles().size(), c.chatsAdded(), c.embeddingsAdded(),
                         c.segmentId(), (System.nanoTime() - started) / 1e9);
             }
             default -> usage("unknown command " + args[0]);
@@ -72,6 +85,7 @@ public final class FixtureMain {
         System.err.println(problem);
         System.err.println("usage: generate --dir D --size-mb N [--seed S]");
         System.err.println("       mutate --dir D --percent P [--seed S]");
+        System.err.println("       day --dir D --percent P --day N [--seed S]");
         System.err.println("       sample --dir D");
         System.exit(2);
     }

@@ -202,6 +202,35 @@ public final class RepoBackupRunner {
         }
     }
 
+    /** A backup's capture folder in the staging folder: {@code owui-capture-<id>-<pid>}. */
+    static final String CAPTURE_PREFIX = "owui-capture-";
+
+    /**
+     * Removes the capture folders a backup process killed before its clean-up left in
+     * {@code staging} (copies of the databases: hundreds of MB each). Only those whose process is
+     * gone: the staging folder is per user, and another instance's backup may be capturing into
+     * it right now. A folder named without a pid (earlier versions) is left alone.
+     */
+    static void removeDeadCaptures(Path staging, EngineLog log) {
+        List<Path> dead = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(staging)) {
+            s.forEach(p -> {
+                String name = p.getFileName().toString();
+                int dash = name.lastIndexOf('-');
+                if (name.startsWith(CAPTURE_PREFIX) && dash > CAPTURE_PREFIX.length() && name.substring(dash + 1).matches("[0-9]{1,19}")
+                        && ProcessHandle.of(Long.parseLong(name.substring(dash + 1))).map(h -> !h.isAlive()).orElse(true)) {
+                    dead.add(p);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return; // no staging folder yet, or unreadable: the capture below says so if it matters
+        }
+        for (Path p : dead) {
+            log.info("removing " + p + ", the captures of a backup whose process is gone");
+            LocalCopies.deleteTree(p);
+        }
+    }
+
     /**
      * The database step of a backup, for {@link TreeImport}: stores databases from local images
      * into {@code repo} (held under {@code lock}) exactly as a backup does, against the entries of
@@ -313,7 +342,8 @@ public final class RepoBackupRunner {
             List<SourceFile> databases = SortedWalk.databases(dataDir, o.selector());
             phases.put("scan", System.nanoTime() - t);
 
-            staging = o.staging().resolve("owui-capture-" + id);
+            removeDeadCaptures(o.staging(), log);
+            staging = o.staging().resolve(CAPTURE_PREFIX + id + "-" + ProcessHandle.current().pid());
             try {
                 t = System.nanoTime();
                 // Databases first (see DataDirectory.scan): a file added after the capture is a harmless orphan.

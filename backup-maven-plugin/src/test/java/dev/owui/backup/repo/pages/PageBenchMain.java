@@ -113,8 +113,11 @@ public final class PageBenchMain {
         System.out.printf(Locale.ROOT, "TOTAL\twhole-zstd\t%d\tours\t%d\tratio\t%.3f%n", wholeTotal, oursTotal, (double) oursTotal / wholeTotal);
     }
 
-    /** The simulated day's changes that Mutator does not make: activity, growing chats, deletions. */
-    private static void dayOfUse(Path webui, int day) throws Exception {
+    /**
+     * The simulated day's changes that Mutator does not make: activity, growing chats, deletions.
+     * Public for {@code FixtureMain day} (bench/format3-bench.sh makes the same day).
+     */
+    public static void dayOfUse(Path webui, int day) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + webui.toAbsolutePath()); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.executeUpdate("UPDATE user SET last_active_at = " + (1_764_000_000L + day * 86_400L) + " + abs(random() % 86400)");
