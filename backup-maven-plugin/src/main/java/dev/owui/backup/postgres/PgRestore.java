@@ -219,10 +219,33 @@ public final class PgRestore {
         }
     }
 
-    /** Refuses while anyone else is connected to {@code db}, naming each session. */
+    /**
+     * Refuses while anyone else is connected to {@code db}, naming each session. A session seen
+     * closing (ours from a moment ago, a client just stopped) is given up to 3 s to go: a backend
+     * leaves pg_stat_activity only after its client has disconnected, while Open WebUI's pooled
+     * sessions stay.
+     */
     private static void refuseSessions(Connection admin, String db) throws SQLException {
+        List<String> sessions = sessions(admin, db);
+        for (int wait = 0; wait < 15 && !sessions.isEmpty(); wait++) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            sessions = sessions(admin, db);
+        }
+        if (!sessions.isEmpty()) {
+            throw new OwuiException("database " + db + " has " + sessions.size() + " other session(s) connected: "
+                    + String.join("; ", sessions),
+                    "stop Open WebUI (e.g. docker compose stop open-webui) and whatever else holds these sessions, then restore again");
+        }
+    }
+
+    private static List<String> sessions(Connection admin, String db) throws SQLException {
         List<String> sessions = new ArrayList<>();
-        try (PreparedStatement s = admin.prepareStatement("SELECT pid, usename, application_name, client_addr::text, state"
+        try (PreparedStatement s = admin.prepareStatement("SELECT pid, usename, application_name, host(client_addr), state"
                 + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() ORDER BY pid")) {
             s.setString(1, db);
             try (ResultSet r = s.executeQuery()) {
@@ -236,11 +259,7 @@ public final class PgRestore {
                 }
             }
         }
-        if (!sessions.isEmpty()) {
-            throw new OwuiException("database " + db + " has " + sessions.size() + " other session(s) connected: "
-                    + String.join("; ", sessions),
-                    "stop Open WebUI (e.g. docker compose stop open-webui) and whatever else holds these sessions, then restore again");
-        }
+        return sessions;
     }
 
     /** CREATE DATABASE for a new database like {@code db}: same owner, encoding, collation. */
