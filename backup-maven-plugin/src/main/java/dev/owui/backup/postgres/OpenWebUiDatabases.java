@@ -13,8 +13,9 @@ import java.util.Map;
  * @param database         the main database, or null when it is SQLite (webui.db in the data directory)
  * @param vectorDb         VECTOR_DB as set (lower case), or "chroma" (Open WebUI's default)
  * @param pgvectorDatabase the pgvector database when it is not the main one, else null
+ * @param schema           DATABASE_SCHEMA (the schema of Open WebUI's tables), or null for the default
  */
-public record OpenWebUiDatabases(DatabaseUrl database, String vectorDb, DatabaseUrl pgvectorDatabase) {
+public record OpenWebUiDatabases(DatabaseUrl database, String vectorDb, DatabaseUrl pgvectorDatabase, String schema) {
 
     /** True when the pgvector store lives in the main database (nothing separate to dump). */
     public boolean pgvectorInMainDatabase() {
@@ -45,6 +46,7 @@ public record OpenWebUiDatabases(DatabaseUrl database, String vectorDb, Database
                 pgvector = null;
             }
         }
-        return new OpenWebUiDatabases(main, vector, pgvector);
+        String schema = env.get("DATABASE_SCHEMA");
+        return new OpenWebUiDatabases(main, vector, pgvector, schema == null || schema.isBlank() ? null : schema.strip());
     }
 }

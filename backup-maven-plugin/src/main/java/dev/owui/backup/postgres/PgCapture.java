@@ -44,19 +44,27 @@ public final class PgCapture {
         DIRECTORY
     }
 
-    /** How to capture. {@code jobs} is used by the directory format only. */
-    public record Options(Format format, int jobs, Consumer<String> onSnapshot) {
+    /**
+     * How to capture. {@code jobs} is used by the directory format only; {@code schema} is Open
+     * WebUI's DATABASE_SCHEMA (where the facts are read; pg_dump dumps every schema), null for the
+     * connection's default.
+     */
+    public record Options(Format format, int jobs, String schema, Consumer<String> onSnapshot) {
         public static Options defaults() {
-            return new Options(Format.CUSTOM, 1, id -> { });
+            return new Options(Format.CUSTOM, 1, null, id -> { });
         }
 
         public Options directory(int parallelJobs) {
-            return new Options(Format.DIRECTORY, Math.max(1, parallelJobs), onSnapshot);
+            return new Options(Format.DIRECTORY, Math.max(1, parallelJobs), schema, onSnapshot);
+        }
+
+        public Options inSchema(String s) {
+            return new Options(format, jobs, s, onSnapshot);
         }
 
         /** Called with the snapshot id once it is exported, before pg_dump starts (progress, tests). */
         public Options onSnapshot(Consumer<String> listener) {
-            return new Options(format, jobs, listener);
+            return new Options(format, jobs, schema, listener);
         }
     }
 
@@ -119,7 +127,7 @@ public final class PgCapture {
                         "check the message above; the database was not changed");
             }
             // Same transaction, same snapshot: the facts describe exactly what was dumped.
-            DatabaseFacts facts = PgFacts.read(c);
+            DatabaseFacts facts = PgFacts.read(c, options.schema());
             c.rollback();
 
             Path header = options.format() == Format.DIRECTORY ? out.resolve("toc.dat") : out;

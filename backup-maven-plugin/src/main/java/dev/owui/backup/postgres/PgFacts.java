@@ -27,11 +27,20 @@ public final class PgFacts {
 
     /** Reads the facts on {@code c}; inside a snapshot's transaction they describe that snapshot. */
     public static DatabaseFacts read(Connection c) throws SQLException {
-        Set<String> tables = tables(c);
+        return read(c, null);
+    }
+
+    /**
+     * The same in {@code schema} (Open WebUI's DATABASE_SCHEMA, which names the schema of its
+     * tables), or in the connection's current schema when null.
+     */
+    public static DatabaseFacts read(Connection c, String schema) throws SQLException {
+        String prefix = schema == null ? "" : quote(schema) + ".";
+        Set<String> tables = tables(c, schema);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : InstanceInspector.countedTables().entrySet()) {
             if (tables.contains(e.getValue())) {
-                counts.put(e.getKey(), count(c, e.getValue()));
+                counts.put(e.getKey(), count(c, prefix + quote(e.getValue())));
             }
         }
         Set<String> rows = new TreeSet<>();
@@ -39,7 +48,7 @@ public final class PgFacts {
         if (tables.contains("file")) {
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(1000); // a cursor: 100,000 file rows are not held twice
-                try (ResultSet r = s.executeQuery("SELECT path FROM \"file\"")) {
+                try (ResultSet r = s.executeQuery("SELECT path FROM " + prefix + "\"file\"")) {
                     while (r.next()) {
                         String path = r.getString(1);
                         if (path == null || path.isBlank()) {
@@ -57,27 +66,33 @@ public final class PgFacts {
         }
         String revision = null;
         if (tables.contains("alembic_version")) {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT version_num FROM alembic_version")) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT version_num FROM " + prefix + "alembic_version")) {
                 revision = r.next() ? r.getString(1) : null;
             }
         }
         return new DatabaseFacts(revision, counts, rows, external);
     }
 
-    private static Set<String> tables(Connection c) throws SQLException {
+    private static Set<String> tables(Connection c, String schema) throws SQLException {
         Set<String> out = new HashSet<>();
         try (PreparedStatement s = c.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')");
-             ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                out.add(r.getString(1));
+                + " WHERE n.nspname = coalesce(?, current_schema()) AND c.relkind IN ('r', 'p')")) {
+            s.setString(1, schema);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
             }
         }
         return out;
     }
 
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
     private static long count(Connection c, String table) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM \"" + table.replace("\"", "\"\"") + "\"")) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
             r.next();
             return r.getLong(1);
         }

@@ -40,22 +40,27 @@ public final class PgRestore {
      * @param force       rename a non-empty target aside instead of refusing
      * @param jobs        parallel pg_restore jobs (directory-format dumps only)
      * @param maintenance the database to connect to for CREATE/ALTER DATABASE ("postgres")
+     * @param schema      Open WebUI's DATABASE_SCHEMA, where the facts are read (null: the default)
      */
-    public record Options(boolean force, int jobs, String maintenance, Clock clock) {
+    public record Options(boolean force, int jobs, String maintenance, Clock clock, String schema) {
         public static Options defaults() {
-            return new Options(false, 1, "postgres", Clock.systemUTC());
+            return new Options(false, 1, "postgres", Clock.systemUTC(), null);
         }
 
         public Options withForce(boolean f) {
-            return new Options(f, jobs, maintenance, clock);
+            return new Options(f, jobs, maintenance, clock, schema);
         }
 
         public Options withJobs(int j) {
-            return new Options(force, Math.max(1, j), maintenance, clock);
+            return new Options(force, Math.max(1, j), maintenance, clock, schema);
         }
 
         public Options withClock(Clock c) {
-            return new Options(force, jobs, maintenance, c);
+            return new Options(force, jobs, maintenance, c, schema);
+        }
+
+        public Options inSchema(String s) {
+            return new Options(force, jobs, maintenance, clock, s);
         }
     }
 
@@ -113,7 +118,7 @@ public final class PgRestore {
             throw sqlError(target, e, aside);
         }
         try (Connection c = PgCapture.connect(target)) {
-            return new Result(db, aside, PgFacts.read(c));
+            return new Result(db, aside, PgFacts.read(c, options.schema()));
         } catch (SQLException e) {
             throw PgCapture.connectionError(target, e);
         }
@@ -134,7 +139,7 @@ public final class PgRestore {
                 runRestore(pgRestore, target, dump, options, null);
                 DatabaseFacts facts;
                 try (Connection c = PgCapture.connect(target)) {
-                    facts = PgFacts.read(c);
+                    facts = PgFacts.read(c, options.schema());
                 }
                 return new Verification(scratch, facts, differences(recorded, facts));
             } finally {

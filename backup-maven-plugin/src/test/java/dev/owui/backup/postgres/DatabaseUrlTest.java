@@ -126,6 +126,9 @@ class DatabaseUrlTest {
                 "DATABASE_URL", "sqlite:///ignored"), "env");
         assertEquals("postgresql://owui:***@pg:5432/webui", parts.database().toString());
         assertEquals("chroma", parts.vectorDb());
+        assertNull(parts.schema());
+        assertEquals("webui", OpenWebUiDatabases.from(Map.of("DATABASE_URL", "postgresql://owui:pw@pg/webui",
+                "DATABASE_SCHEMA", "webui"), "env").schema());
 
         OpenWebUiDatabases sep = OpenWebUiDatabases.from(Map.of("DATABASE_URL", "postgresql://owui:pw@pg/webui",
                 "VECTOR_DB", "pgvector", "PGVECTOR_DB_URL", "postgresql://vec:pw2@pg/vectors"), "env");

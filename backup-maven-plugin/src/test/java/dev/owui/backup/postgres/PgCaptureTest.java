@@ -78,6 +78,30 @@ class PgCaptureTest {
         assertTrue(Files.size(r.dump()) > 1000);
     }
 
+    /** Open WebUI with DATABASE_SCHEMA keeps its tables in that schema: the facts are read there. */
+    @Test
+    void factsAreReadInOpenWebUisSchema(@TempDir Path tmp) throws Exception {
+        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE inschema OWNER " + PostgresServer.APP_ROLE);
+        }
+        try (Connection c = server.connect("inschema")) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA webui");
+                st.execute("SET search_path = webui");
+            }
+            PgOpenWebUi.create(c, 7, 2, 3, 2, 1);
+        }
+        DatabaseUrl url = server.appUrl("inschema");
+        PgCapture.Result plain = capture().capture(url, tmp.resolve("a.dump"), PgCapture.Options.defaults());
+        assertEquals(Map.of(), plain.facts().counts(), "public holds no Open WebUI table");
+        PgCapture.Result in = capture().capture(url, tmp.resolve("b.dump"), PgCapture.Options.defaults().inSchema("webui"));
+        assertEquals(Map.of("users", 2L, "chats", 3L, "messages", 6L, "files", 1L, "knowledge", 1L), in.facts().counts());
+        assertEquals(PgOpenWebUi.REVISION, in.facts().schemaRevision());
+        PgRestore.Result r = new PgRestore(PgTools.onPath()).restore(server.appUrl("inschema_restored"), in.dump(),
+                PgRestore.Options.defaults().inSchema("webui"));
+        assertEquals(in.facts().counts(), r.facts().counts());
+    }
+
     private static java.util.Set<String> Set(List<String> l) {
         return new java.util.TreeSet<>(l);
     }
