@@ -102,6 +102,27 @@ class PgCaptureTest {
         assertEquals(in.facts().counts(), r.facts().counts());
     }
 
+    /** A separate pgvector database (stand-in layout): captured and restored like the main one. */
+    @Test
+    void separatePgvectorDatabaseIsCapturedAndRestored(@TempDir Path tmp) throws Exception {
+        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE vectors OWNER " + PostgresServer.APP_ROLE);
+        }
+        int chunks;
+        try (Connection c = server.connect("vectors")) {
+            chunks = PgOpenWebUi.createPgvectorStandIn(c, 3, 4, 25, 384);
+        }
+        PgCapture.Result r = capture().capture(server.appUrl("vectors"), tmp.resolve("v.dump"), PgCapture.Options.defaults());
+        assertEquals(Map.of(), r.facts().counts(), "no Open WebUI tables in a vector database");
+        new PgRestore(PgTools.onPath()).restore(server.appUrl("vectors_restored"), r.dump(), PgRestore.Options.defaults());
+        try (Connection c = server.connect("vectors_restored"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), min(array_length(vector, 1)) FROM document_chunk")) {
+            rs.next();
+            assertEquals(chunks, rs.getInt(1));
+            assertEquals(384, rs.getInt(2));
+        }
+    }
+
     private static java.util.Set<String> Set(List<String> l) {
         return new java.util.TreeSet<>(l);
     }

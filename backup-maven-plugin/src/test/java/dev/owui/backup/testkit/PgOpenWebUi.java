@@ -190,6 +190,49 @@ public final class PgOpenWebUi {
         return new Summary(userIds, chatIds, fileIds, uploadPaths, messages);
     }
 
+    /**
+     * A pgvector database as Open WebUI's pgvector client lays it out ({@code document_chunk}:
+     * id, vector, collection_name, text, vmetadata). Debian 12 has no pgvector package, so the
+     * {@code vector(n)} column is a {@code real[]} here: the same rows and sizes for a dump, without
+     * the extension. Returns the number of chunks written.
+     */
+    public static int createPgvectorStandIn(Connection c, long seed, int collections, int chunksPerCollection, int dimension)
+            throws SQLException {
+        Ids ids = new Ids(new Random(seed));
+        Random random = ids.random();
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE document_chunk (id TEXT NOT NULL PRIMARY KEY, vector REAL[] NOT NULL,"
+                    + " collection_name TEXT NOT NULL, text TEXT, vmetadata JSONB)");
+            s.execute("CREATE INDEX idx_document_chunk_collection_name ON document_chunk (collection_name)");
+        }
+        int n = 0;
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO document_chunk (id, vector, collection_name, text, vmetadata)"
+                + " VALUES (?, ?, ?, ?, ?::jsonb)")) {
+            for (int k = 0; k < collections; k++) {
+                String collection = "file-" + ids.uuid();
+                for (int i = 0; i < chunksPerCollection; i++) {
+                    Float[] v = new Float[dimension];
+                    for (int d = 0; d < dimension; d++) {
+                        v[d] = (float) random.nextGaussian();
+                    }
+                    ins.setString(1, ids.uuid());
+                    ins.setArray(2, c.createArrayOf("real", v));
+                    ins.setString(3, collection);
+                    ins.setString(4, Content.chunk(random));
+                    ins.setString(5, Json.of(Json.obj("source", collection, "start_index", i * 1000)));
+                    ins.addBatch();
+                    n++;
+                }
+            }
+            ins.executeBatch();
+        }
+        c.commit();
+        c.setAutoCommit(auto);
+        return n;
+    }
+
     /** A value to bind as {@code json} (pgjdbc binds a String as varchar, which json refuses). */
     private static Object json(String text) {
         return new JsonText(text);
