@@ -37,7 +37,8 @@ public final class EnvFile {
 
     static Map<String, String> parse(String text, String where, Map<String, String> environment) {
         Map<String, String> out = new LinkedHashMap<>();
-        String[] lines = text.replace("\r\n", "\n").split("\n", -1);
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text; // an editor's byte-order mark
+        String[] lines = body.replace("\r\n", "\n").split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
             String line = lines[i].stripLeading();

@@ -124,7 +124,7 @@ public final class PgCapture {
             if (r.exitCode() != 0) {
                 delete(out);
                 throw new OwuiException("pg_dump of " + url + " failed: " + PgTools.message(r),
-                        "check the message above; the database was not changed");
+                        "check pg_dump's message; the database was only read");
             }
             // Same transaction, same snapshot: the facts describe exactly what was dumped.
             DatabaseFacts facts = PgFacts.read(c, options.schema());

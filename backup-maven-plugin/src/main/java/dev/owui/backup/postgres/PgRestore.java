@@ -191,6 +191,11 @@ public final class PgRestore {
         }
         cmd.add(dump.toString());
         PgTools.Result r = tools.runFor(target, cmd, null);
+        if (r.exitCode() != 0 && r.stderr().contains("unsupported version")) {
+            // The dump was written by a newer pg_dump than this pg_restore (its archive version is newer).
+            throw new OwuiException("pg_restore (" + pgRestore + ") cannot read " + dump + ": " + PgTools.message(r),
+                    "install the PostgreSQL client of the version that made the dump (the backup records it), e.g. apt-get install postgresql-client-<major>, or point owui.pgBin at its bin directory");
+        }
         if (r.exitCode() != 0) {
             String where = aside == null ? "" : "; the previous database is " + aside
                     + " (to go back: ALTER DATABASE " + ident(target.database()) + " RENAME TO ...; ALTER DATABASE " + ident(aside)

@@ -4,7 +4,6 @@ import dev.owui.backup.OwuiException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,20 +140,21 @@ public final class PgTools {
         Path secrets = null;
         try {
             Map<String, String> env = new HashMap<>(url.libpqEnvironment());
+            secrets = Files.createTempDirectory("owui-pg-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path passfile = secrets.resolve("pgpass");
+            Files.createFile(passfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             if (url.hasPassword()) {
-                secrets = Files.createTempDirectory("owui-pg-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                Path passfile = secrets.resolve("pgpass");
-                Files.createFile(passfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 // One line for this child only: any host, port, database and user. ':' and '\' are escaped (libpq's rule).
                 Files.writeString(passfile, "*:*:*:*:" + url.password().replace("\\", "\\\\").replace(":", "\\:") + "\n", StandardCharsets.UTF_8);
-                env.put("PGPASSFILE", passfile.toString());
-            } else {
-                env.put("PGPASSFILE", "/dev/null"); // never the operator's ~/.pgpass for another server
             }
+            // Without a password the file stays empty: never the operator's ~/.pgpass for another server.
+            env.put("PGPASSFILE", passfile.toString());
             Result r = run(command, env, workDir, url);
             return new Result(r.exitCode(), url.redact(r.stdout()), url.redact(r.stderr()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new OwuiException("cannot write the private password file for " + command.get(0) + " in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(),
+                    "check that the temp folder exists and is writable (java.io.tmpdir)", e);
         } finally {
             if (secrets != null) {
                 try (Stream<Path> s = Files.list(secrets)) {

@@ -102,6 +102,23 @@ class PgCaptureTest {
         assertEquals(in.facts().counts(), r.facts().counts());
     }
 
+    /**
+     * A password with the characters that need care: ':' and '\\' (escaped in the password file),
+     * '@' '/' '%' (percent-encoded in the URL), a quote. Both JDBC and pg_dump get it right.
+     */
+    @Test
+    void passwordWithSpecialCharactersReachesBothJdbcAndPgDump(@TempDir Path tmp) throws Exception {
+        String password = "a:b\\c@d/e%f'g h";
+        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE tricky LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+            st.execute("CREATE DATABASE tricky OWNER tricky");
+        }
+        String encoded = java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://tricky:" + encoded + "@127.0.0.1:" + server.port() + "/tricky", "test");
+        PgCapture.Result r = capture().capture(url, tmp.resolve("t.dump"), PgCapture.Options.defaults());
+        assertTrue(Files.size(r.dump()) > 0);
+    }
+
     /** A separate pgvector database (stand-in layout): captured and restored like the main one. */
     @Test
     void separatePgvectorDatabaseIsCapturedAndRestored(@TempDir Path tmp) throws Exception {
