@@ -84,7 +84,7 @@ public final class PgTools {
 
     /** The major version {@code tool --version} reports (e.g. 15 for "pg_dump (PostgreSQL) 15.18 (Debian ...)"). */
     public int majorVersion(Path tool) {
-        Result r = run(List.of(tool.toString(), "--version"), Map.of(), null, null);
+        Result r = run(List.of(tool.toString(), "--version"), Map.of(), null);
         Matcher m = VERSION.matcher(r.stdout());
         if (r.exitCode() != 0 || !m.find()) {
             throw new OwuiException(tool + " --version did not say which PostgreSQL it is (exit " + r.exitCode() + ": "
@@ -149,7 +149,7 @@ public final class PgTools {
             }
             // Without a password the file stays empty: never the operator's ~/.pgpass for another server.
             env.put("PGPASSFILE", passfile.toString());
-            Result r = run(command, env, workDir, url);
+            Result r = run(command, env, workDir);
             return new Result(r.exitCode(), url.redact(r.stdout()), url.redact(r.stderr()));
         } catch (IOException e) {
             throw new OwuiException("cannot write the private password file for " + command.get(0) + " in "
@@ -169,7 +169,7 @@ public final class PgTools {
         }
     }
 
-    private Result run(List<String> command, Map<String, String> extraEnv, Path workDir, DatabaseUrl forRedaction) {
+    private Result run(List<String> command, Map<String, String> extraEnv, Path workDir) {
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("PG"));
