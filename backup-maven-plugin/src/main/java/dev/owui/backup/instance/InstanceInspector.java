@@ -35,6 +35,11 @@ public final class InstanceInspector {
     private InstanceInspector() {
     }
 
+    /** The counted tables (name shown to operators → table), for the PostgreSQL reader to count alike. */
+    public static Map<String, String> countedTables() {
+        return java.util.Collections.unmodifiableMap(COUNTED);
+    }
+
     /** The schema revision of a database file nobody writes, or null when it has none. */
     public static String schemaRevision(Path webuiDb) throws SQLException {
         try (Connection c = Sqlite.openFrozen(webuiDb)) {
@@ -131,7 +136,7 @@ public final class InstanceInspector {
      * inside the container ({@code /app/backend/data/uploads/<uuid>_<name>}) or another storage
      * provider's URL; only the part from the last "uploads/" on is comparable with what we copied.
      */
-    static String uploadRelPath(String path) {
+    public static String uploadRelPath(String path) {
         if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             return null; // s3://, gs://, https://…blob.core.windows.net: stored outside the data directory
         }
