@@ -6,7 +6,7 @@ import dev.owui.backup.codec.Codec;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.Encoded;
 import dev.owui.backup.codec.Manifests;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.DirectoryEntry;

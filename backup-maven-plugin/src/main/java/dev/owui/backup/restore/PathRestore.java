@@ -5,7 +5,7 @@ import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.Manifests;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.codec.StoredContent;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.DirectoryEntry;
