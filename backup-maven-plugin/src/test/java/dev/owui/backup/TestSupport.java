@@ -114,6 +114,29 @@ public final class TestSupport {
     }
 
     /** Runs a command and fails the test if it fails. */
+    /**
+     * Skips the calling test, rather than failing it, where a stock tool is not installed: a
+     * machine without it says which Debian package to install. CI (.ci/run) installs them, so the
+     * tests run there.
+     */
+    public static void assumeTool(String tool, String debianPackage) {
+        boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator))
+                .filter(d -> !d.isEmpty())
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)) && !Files.isDirectory(Path.of(d, tool)));
+        org.junit.jupiter.api.Assumptions.assumeTrue(found,
+                "needs " + tool + " (Debian package " + debianPackage + ": apt-get install " + debianPackage + "; .ci/run installs it)");
+    }
+
+    /** Skips the test where stock zstd is missing. */
+    public static void assumeZstd() {
+        assumeTool("zstd", "zstd");
+    }
+
+    /** Skips the test where stock gpg is missing. */
+    public static void assumeGpg() {
+        assumeTool("gpg", "gnupg");
+    }
+
     public static void sh(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

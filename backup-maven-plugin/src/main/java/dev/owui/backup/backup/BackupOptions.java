@@ -22,7 +22,6 @@ import java.util.Locale;
 public record BackupOptions(Path dataDir, Target target, String instance, FileSelector selector, Path secretKeyFile, int threads,
                             Mode mode, CodecSettings codec, boolean full) {
 
-    public static final String DEFAULT_INSTANCE = "open-webui";
     /** Where the secret key sits in a backup tree: outside the data directory's own layout, on purpose. */
     public static final String SECRET_KEY_PATH = "_outside-data-dir/.webui_secret_key";
 
@@ -88,10 +87,6 @@ public record BackupOptions(Path dataDir, Target target, String instance, FileSe
 
     public BackupOptions withCodec(CodecSettings c) {
         return new BackupOptions(dataDir, target, instance, selector, secretKeyFile, threads, mode, c, full);
-    }
-
-    public BackupOptions withTarget(Target t) {
-        return new BackupOptions(dataDir, t, instance, selector, secretKeyFile, threads, mode, codec, full);
     }
 
     public BackupOptions withFull(boolean f) {

@@ -6,7 +6,7 @@ import dev.owui.backup.codec.Codec;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.Encoded;
 import dev.owui.backup.codec.Manifests;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.DirectoryEntry;
@@ -17,7 +17,7 @@ import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.InstanceInspector;
 import dev.owui.backup.instance.SourceFile;
 import dev.owui.backup.instance.SqliteCapture;
-import dev.owui.backup.quiesce.DatabaseFileCopy;
+import dev.owui.backup.instance.StoppedSqliteCapture;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.CountingInputStream;
 import dev.owui.backup.report.Progress;
@@ -370,7 +370,7 @@ public final class BackupRunner {
                         try (Progress.Phase p = progress.phase("capturing " + f.rel() + " (" + Sizes.bytes(f.size()) + ")")) {
                             listener.capturing(f.rel());
                             if (options.mode().copiesDatabaseFiles()) {
-                                DatabaseFileCopy.capture(f.abs(), staged, f.rel());
+                                StoppedSqliteCapture.capture(f.abs(), staged, f.rel());
                             } else {
                                 SqliteCapture.capture(f.abs(), staged, f.rel());
                             }

@@ -10,7 +10,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.Manifests;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.codec.StoredContent;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
@@ -135,12 +135,8 @@ public final class ChatExporter {
             Path local = StoredContent.localFile(o.target(), instance, id, db, o.keys(), scratch);
             check(id, db.path(), db.size(), db.sha256(), local);
             return export(id, local, sel, out, stream);
-        } catch (SQLException e) {
-            throw new OwuiException("cannot read the chats of backup " + id + "'s webui.db: " + e.getMessage(),
-                    "run owui:verify on it, and export from another backup (owui:list)", e);
-        } catch (IOException e) {
-            throw new OwuiException("cannot export chats of backup " + id + ": " + e.getMessage(),
-                    "check the target, free space in the temporary directory and owui.output's folder", e);
+        } catch (SQLException | IOException e) {
+            throw failed(id, e);
         } finally {
             if (scratch != null) {
                 deleteQuietly(scratch);
@@ -202,18 +198,24 @@ public final class ChatExporter {
             RepoRestore.reassemble(repo, db, o.keys(), local, "backup " + id + ": " + db.path());
             check(id, db.path(), db.size() == null ? -1 : db.size(), db.sha256(), local);
             return export(id, local, sel, out, stream);
-        } catch (SQLException e) {
-            throw new OwuiException("cannot read the chats of backup " + id + "'s webui.db: " + e.getMessage(),
-                    "run owui:verify on it, and export from another backup (owui:list)", e);
-        } catch (IOException e) {
-            throw new OwuiException("cannot export chats of backup " + id + ": " + e.getMessage(),
-                    "check the target, free space in the temporary directory and owui.output's folder", e);
+        } catch (SQLException | IOException e) {
+            throw failed(id, e);
         } finally {
             if (dir != null) {
                 deleteQuietly(dir.resolve(DataDirectory.MAIN_DB));
                 deleteQuietly(dir);
             }
         }
+    }
+
+    /** What a failed export of either format says: an unreadable database, or the files around it. */
+    private static OwuiException failed(String id, Exception e) {
+        if (e instanceof SQLException) {
+            return new OwuiException("cannot read the chats of backup " + id + "'s webui.db: " + e.getMessage(),
+                    "run owui:verify on it, and export from another backup (owui:list)", e);
+        }
+        return new OwuiException("cannot export chats of backup " + id + ": " + e.getMessage(),
+                "check the target, free space in the temporary directory and owui.output's folder", e);
     }
 
     /** The database must be the one the manifest describes, before anything is read from it. */

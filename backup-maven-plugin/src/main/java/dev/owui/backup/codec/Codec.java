@@ -1,5 +1,6 @@
 package dev.owui.backup.codec;
 
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.store.Hashing;
 import java.io.FilterOutputStream;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.owui.backup.codec;
 
 import dev.owui.backup.format.Manifest;
+import dev.owui.backup.format.Storage;
 import java.util.Locale;
 import java.util.Set;
 

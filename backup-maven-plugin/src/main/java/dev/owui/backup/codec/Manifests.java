@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.format.ManifestCodec;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.store.Target;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package dev.owui.backup.codec;
 
 import dev.owui.backup.format.FileEntry;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.store.Target;
 import java.io.FilterInputStream;
 import java.io.IOException;

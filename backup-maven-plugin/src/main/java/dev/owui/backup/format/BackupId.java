@@ -19,8 +19,17 @@ public final class BackupId {
     private BackupId() {
     }
 
+    /**
+     * The id form of {@code time}'s UTC second. The one definition of the format: restore also
+     * stamps the folders it moves aside with it, so they sort and read like backup ids.
+     */
     public static String of(Instant time) {
         return FORMAT.format(time);
+    }
+
+    /** The start time an id encodes (the same-second suffix is ignored). */
+    public static Instant time(String id) {
+        return Instant.from(FORMAT.parse(id.substring(0, 16)));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.owui.backup.format;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.owui.backup.codec.Storage;
 import java.time.Instant;
 
 /**
@@ -15,7 +14,7 @@ import java.time.Instant;
  * @param mtime      modification time of the source file, full precision (ISO-8601 in JSON)
  * @param mode       POSIX permissions of the source file, e.g. "rw-r--r--" (null where unknown)
  * @param storage    how the bytes sit on the target: {@code plain}, {@code zstd}, {@code pgp} or
- *                   {@code zstd+pgp} (see {@link dev.owui.backup.codec.Storage}); the stored file's
+ *                   {@code zstd+pgp} (see {@link Storage}); the stored file's
  *                   name then carries the suffix {@code .zst}, {@code .gpg} or {@code .zst.gpg}
  * @param reusedFrom id of the earlier backup whose copy this file shares (hard link), or null when written anew
  * @param linkTarget for symlinks, the link's target as stored in the link

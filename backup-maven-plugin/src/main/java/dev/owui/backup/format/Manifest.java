@@ -58,12 +58,6 @@ public record Manifest(
                 openWebUi, totals, null, files, null);
     }
 
-    /** The same manifest with another file list (the header stays). */
-    public Manifest withFiles(List<FileEntry> newFiles) {
-        return new Manifest(format, formatVersion, toolVersion, instance, backupId, host, dataDir, mode, startedAt,
-                finishedAt, openWebUi, totals, storage, newFiles, directories);
-    }
-
     /** The same manifest with these folder entries (null: none recorded). */
     public Manifest withDirectories(List<DirectoryEntry> dirs) {
         return new Manifest(format, formatVersion, toolVersion, instance, backupId, host, dataDir, mode, startedAt,

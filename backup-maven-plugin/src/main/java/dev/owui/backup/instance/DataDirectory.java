@@ -34,7 +34,6 @@ import java.util.stream.Stream;
 public final class DataDirectory {
     public static final String MAIN_DB = "webui.db";
     public static final String UPLOADS = "uploads";
-    public static final String VECTOR_DB = "vector_db";
 
     private final Path root;
     private final Path realRoot;

@@ -5,8 +5,9 @@ import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.Manifests;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.codec.StoredContent;
+import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
@@ -23,8 +24,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,8 +42,6 @@ import java.util.Set;
  * with force, and then moved aside into one folder, never deleted.
  */
 public final class PathRestore {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
     private final EngineLog log;
 
     public PathRestore(EngineLog log) {
@@ -140,7 +137,7 @@ public final class PathRestore {
 
         long total = files.stream().mapToLong(FileEntry::size).sum();
         log.info("restoring " + files.size() + " file(s) (" + Sizes.bytes(total) + ") of backup " + id + " of " + instance + " into " + out);
-        String stamp = STAMP.format(Instant.now());
+        String stamp = BackupId.of(Instant.now());
         Path staging = out.resolve(".owui-restore-" + stamp);
         Set<Path> created = new LinkedHashSet<>();
         long[] totals;

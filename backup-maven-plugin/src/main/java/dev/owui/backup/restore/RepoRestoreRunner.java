@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.codec.DecryptionKeys;
+import dev.owui.backup.format.BackupId;
 import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.instance.RunningInstanceCheck;
 import dev.owui.backup.instance.SqliteFiles;
@@ -77,7 +78,7 @@ public final class RepoRestoreRunner {
 
         List<Path> existing = RestoreRunner.checkDestination(dest, o.force());
         String currentRevision = RestoreRunner.currentSchemaRevision(dest);
-        String stamp = RestoreRunner.STAMP.format(Instant.now());
+        String stamp = BackupId.of(Instant.now());
         log.info("restoring backup " + id + " of " + instance + " (format 3" + (head.totals() == null ? "" : ", " + head.totals().files()
                 + " files, " + Sizes.bytes(head.totals().bytes())) + ") from " + repo.where("") + " into " + dest
                 + (existing.isEmpty() ? "" : " (its " + existing.size() + (existing.size() == 1 ? " entry is" : " entries are") + " moved aside to "
@@ -190,7 +191,7 @@ public final class RepoRestoreRunner {
                         "stop it first, or restore into another owui.output; nothing was written");
             }
         }
-        String stamp = RestoreRunner.STAMP.format(Instant.now());
+        String stamp = BackupId.of(Instant.now());
         Path fresh = out.resolve(".owui-restore-" + stamp);
         Set<Path> created = new LinkedHashSet<>();
         try {

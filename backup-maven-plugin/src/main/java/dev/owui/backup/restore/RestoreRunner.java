@@ -6,8 +6,9 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.codec.StoredContent;
+import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
@@ -28,8 +29,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,8 +41,6 @@ import java.util.stream.Stream;
  * the directory's earlier contents moved aside (never deleted) and the staged files moved in.
  */
 public final class RestoreRunner {
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
     private final EngineLog log;
 
     public RestoreRunner(EngineLog log) {
@@ -63,7 +60,7 @@ public final class RestoreRunner {
 
         List<Path> existing = checkDestination(dest, o.force());
         String currentRevision = currentSchemaRevision(dest);
-        String stamp = STAMP.format(Instant.now());
+        String stamp = BackupId.of(Instant.now());
         // Said before anything moves: where from, where into, and where the directory's contents go.
         log.info("restoring backup " + id + " of " + instance + " (" + manifest.totals().files() + " files, "
                 + dev.owui.backup.report.Sizes.bytes(manifest.totals().bytes()) + ") from " + o.target().location() + " into " + dest
@@ -249,7 +246,7 @@ public final class RestoreRunner {
         Path file = o.secretKeyFile().toAbsolutePath();
         try {
             if (Files.exists(file)) {
-                Files.move(file, file.resolveSibling(file.getFileName() + ".before-restore-" + STAMP.format(Instant.now())));
+                Files.move(file, file.resolveSibling(file.getFileName() + ".before-restore-" + BackupId.of(Instant.now())));
             }
             try (InputStream in = StoredContent.open(o.target(), o.instance(), m.backupId(), key, o.keys())) {
                 Files.createDirectories(file.getParent());

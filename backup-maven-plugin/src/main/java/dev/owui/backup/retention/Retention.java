@@ -4,7 +4,6 @@ import dev.owui.backup.format.BackupId;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,8 +16,6 @@ import java.util.function.Function;
  * can say why). Pure: ids in, decisions out; removing is the caller's job, under the lock.
  */
 public final class Retention {
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
-
     private Retention() {
     }
 
@@ -84,6 +81,6 @@ public final class Retention {
 
     /** The start time a backup id encodes (the suffix of same-second ids is ignored). */
     static Instant time(String id) {
-        return Instant.from(ID_TIME.parse(id.substring(0, 16)));
+        return BackupId.time(id);
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Where backups are kept. Every target holds the same tree per backup,
  * {@code <root>/<instance>/<backup id>/…} with manifest.json written last; a tree without its
- * manifest is never a backup. Implementations: a local or mounted path today; SFTP and S3 later.
+ * manifest is never a backup. Implementations: a local or mounted path ({@link LocalTarget}), SFTP
+ * ({@link dev.owui.backup.store.sftp.SftpTarget}) and S3 ({@link dev.owui.backup.store.s3.S3Target}).
  */
 public interface Target extends AutoCloseable {
     /** The target as the operator wrote it, for messages. Never carries credentials. */

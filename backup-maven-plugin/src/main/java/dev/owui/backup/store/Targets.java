@@ -13,8 +13,9 @@ public final class Targets {
 
     /**
      * A path (absolute, or relative to the base directory) or a {@code file:} URL is a local
-     * target; {@code sftp://[user@]host[:port]/path} is a target over SSH. Other schemes are named
-     * in the error.
+     * target; {@code sftp://[user@]host[:port]/path} is a target over SSH;
+     * {@code s3://bucket[/prefix]} is an S3 (or S3-compatible) bucket, with the spec's region,
+     * endpoint and path style. Other schemes are named in the error.
      */
     public static Target open(TargetSpec spec, TargetContext ctx) {
         String s = spec.url();

@@ -4,7 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.codec.StoredContent;
 import dev.owui.backup.format.DamageRecord;
 import dev.owui.backup.format.FileEntry;

@@ -17,7 +17,7 @@ import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.EncryptionKeys;
 import dev.owui.backup.codec.Gpg;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.restore.RestoreOptions;
@@ -72,6 +72,8 @@ class EncryptedBackupTest {
 
     @Test
     void zstdPlusPgpBackupVerifiesRestoresAndStockToolsOpenEveryFile() throws Exception {
+        TestSupport.assumeGpg();
+        TestSupport.assumeZstd();
         Manifest m = backup(zstdPgp());
         assertEquals(Manifest.FORMAT_VERSION, m.formatVersion());
         assertTrue(m.storage().encrypted());

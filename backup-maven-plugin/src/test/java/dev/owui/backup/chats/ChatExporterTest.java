@@ -290,6 +290,16 @@ class ChatExporterTest {
     }
 
     @Test
+    void anOutputThatCannotBeWrittenFailsNamingTheBackupAndWhatToCheck() throws Exception {
+        Path notAFolder = Files.writeString(tmp.resolve("not-a-folder"), "a file");
+        String id = rows.keySet().iterator().next();
+        OwuiException e = assertThrows(OwuiException.class, () -> export(ids(id), notAFolder.resolve("chats.json"), false));
+        assertTrue(e.getMessage().startsWith("cannot export chats of backup " + backup.backupId() + ": "), e.getMessage());
+        assertTrue(e.remedy().contains("owui.output's folder"), e.remedy());
+        assertEquals("a file", Files.readString(notAFolder));
+    }
+
+    @Test
     void badDatesAreNamed() {
         OwuiException e = assertThrows(OwuiException.class, () -> ChatSelection.of(null, null, null, "yesterday", null, ZoneOffset.UTC));
         assertTrue(e.getMessage().contains("owui.since 'yesterday' is not an ISO date"), e.getMessage());

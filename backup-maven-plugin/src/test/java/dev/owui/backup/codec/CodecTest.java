@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
+import dev.owui.backup.format.Storage;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ class CodecTest {
 
     @Test
     void stockZstdDecompressesWhatWeCompressedAndBothHashesAreRecorded() throws Exception {
+        TestSupport.assumeZstd();
         Path stored = tmp.resolve("chat.json.zst");
         Encoded e = Codec.encode(source, stored, Storage.ZSTD, settings(null));
         assertEquals(content.length, e.size());
@@ -67,6 +69,8 @@ class CodecTest {
 
     @Test
     void stockGpgDecryptsWhatWeEncryptedToAPassphraseAndCompressed() throws Exception {
+        TestSupport.assumeGpg();
+        TestSupport.assumeZstd();
         Path stored = tmp.resolve("chat.json.zst.gpg");
         Encoded e = Codec.encode(source, stored, Storage.ZSTD_PGP, settings(EncryptionKeys.of(PASS.toCharArray(), List.of())));
         assertNotEquals(e.sha256(), e.storedSha256());

@@ -1,5 +1,6 @@
 package dev.owui.backup.codec;
 
+import dev.owui.backup.TestSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Stock GnuPG (Debian's gpg) in a private GNUPGHOME, with a key pair it generated itself: the
- * independent reader and writer our OpenPGP files are checked against.
+ * independent reader and writer our OpenPGP files are checked against. A test that uses it is
+ * skipped where gpg is not installed (Debian package gnupg).
  */
 public final class Gpg {
     public static final String KEY_PASSPHRASE = "key pass phrase";
@@ -60,6 +62,7 @@ public final class Gpg {
 
     /** Runs gpg; the passphrase (if any) goes through fd 0, never on the command line. */
     public byte[] run(String passphrase, String... args) throws Exception {
+        TestSupport.assumeGpg(); // where gpg is missing, a test skips at its first use
         List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--yes", "--no-tty", "--quiet"));
         if (passphrase != null) {
             cmd.addAll(List.of("--pinentry-mode", "loopback", "--passphrase-fd", "0"));

@@ -22,6 +22,13 @@ class BackupIdTest {
     }
 
     @Test
+    void anIdReadsBackAsTheSecondItWasMadeAtWhateverItsSuffix() {
+        Instant t = Instant.parse("2026-11-26T07:48:02Z");
+        assertEquals(t, BackupId.time(BackupId.of(t)));
+        assertEquals(t, BackupId.time("20261126T074802Z-12"));
+    }
+
+    @Test
     void aNewIdSortsAfterEverySameSecondIdEvenWhenEarlierOnesWereRemoved() {
         String base = "20261126T074802Z";
         assertEquals(base, BackupId.unique(base, List.of("20261126T074801Z")));

@@ -227,6 +227,17 @@ class Format3DiffExportMojoTest {
 
     @Test
     @InjectMojo(goal = "export-chats")
+    void anOutputThatCannotBeWrittenFailsNamingTheFormat3Backup(ExportChatsMojo mojo) throws Exception {
+        String id = backup3();
+        Path notAFolder = Files.writeString(tmp.resolve("not-a-folder"), "a file");
+        MojoFailureException e = assertThrows(MojoFailureException.class,
+                () -> export(mojo, nas, chatIds().get(0), notAFolder.resolve("chat.json")));
+        assertTrue(e.getMessage().startsWith("cannot export chats of backup " + id + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("owui.output's folder"), e.getMessage());
+    }
+
+    @Test
+    @InjectMojo(goal = "export-chats")
     void fromAZstdPgpFormat3BackupWithTheKeyOnly(ExportChatsMojo mojo) throws Exception {
         Path enc = tmp.resolve("encrypted");
         CodecSettings codec = CodecSettings.zstd(3).encryptedTo(EncryptionKeys.of(PASS.toCharArray(), List.of()));

@@ -60,7 +60,19 @@ class MojoBindingTest {
     @InjectMojo(goal = "backup")
     @MojoParameter(name = "skip", value = "true")
     void skipDoesNothingEvenWithoutConfiguration(BackupMojo mojo) throws Exception {
+        // No data directory (a run would stop on that), but a target a run would create.
+        Path nas = tmp.resolve("nas");
+        setVariableValueToObject(mojo, "target", nas.toString());
+        CommandLineMojoTest.Lines log = new CommandLineMojoTest.Lines();
+        mojo.setLog(log);
+
         mojo.execute();
+
+        assertEquals(List.of("owui.backup skipped (owui.skip=true)"), log.lines, "one line says why nothing happened");
+        assertFalse(Files.exists(nas), "no target created");
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(), s.toList(), "nothing written");
+        }
     }
 
     @Test

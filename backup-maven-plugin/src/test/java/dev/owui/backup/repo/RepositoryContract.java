@@ -11,7 +11,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.EncryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.repo.backup.BackupHead;

@@ -2,7 +2,7 @@ package dev.owui.backup.repo.backup;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.CodecSettings;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.codec.Zstd;
 import dev.owui.backup.format.InstanceFacts;
 import dev.owui.backup.format.Manifest;

@@ -3,7 +3,7 @@ package dev.owui.backup.repo.copy;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.repo.Repository;

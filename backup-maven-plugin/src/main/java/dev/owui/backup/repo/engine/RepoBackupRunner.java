@@ -8,7 +8,7 @@ import dev.owui.backup.backup.InstanceNames;
 import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;

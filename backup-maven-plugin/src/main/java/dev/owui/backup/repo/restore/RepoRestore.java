@@ -3,7 +3,8 @@ package dev.owui.backup.repo.restore;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
+import dev.owui.backup.format.BackupId;
 import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
@@ -27,8 +28,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -47,8 +46,6 @@ import java.util.stream.Stream;
  * caller: this refuses a destination that is not empty.
  */
 public final class RepoRestore {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
     /**
      * @param backupId      the backup to restore, or null for the newest
      * @param dest          an empty (or absent) directory
@@ -112,7 +109,7 @@ public final class RepoRestore {
         if (secretOut != null && Files.exists(secretOut, LinkOption.NOFOLLOW_LINKS)) {
             throw new OwuiException(secretOut + " already exists", "name a new file for the secret key, or move the old one away; nothing was changed");
         }
-        Path staging = dest.resolve(".owui-restore-" + STAMP.format(Instant.now()));
+        Path staging = dest.resolve(".owui-restore-" + BackupId.of(Instant.now()));
         Staged staged;
         try {
             Files.createDirectories(dest);

@@ -3,7 +3,7 @@ package dev.owui.backup.repo.restore;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.Codec;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.instance.SqliteCapture;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;

@@ -34,14 +34,9 @@ import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
  * sync HTTP client (Apache 5; Netty's async stack is excluded from the build), an explicit
  * region, and with static credentials no AWS profile file is read at all.
  *
- * <p>What arrives is checked against its SHA-256 by the server: every upload (object or part) is
- * signed with SigV4 over its payload's SHA-256 ({@code x-amz-content-sha256}; payload signing is
- * forced on even over HTTPS, chunked encoding off), and S3 refuses a body that does not match
- * (XAmzContentSHA256Mismatch). S3's flexible checksums ({@code x-amz-checksum-sha256}) are not
- * used: S3Proxy 3.0.0 answers 501 NotImplemented to that header (it only reads checksums from
- * aws-chunked trailers), while it does hash a non-chunked signed body and refuses a mismatch, as
- * S3, MinIO, R2 and B2 do. The SDK's default CRC32 is off (WHEN_REQUIRED): it would be a
- * second pass for nothing. Parts are in memory, so the signer's hash costs no second disk read.
+ * <p>What arrives is checked against its SHA-256 by the server: every upload is signed with SigV4
+ * over its payload (payload signing forced on, chunked encoding off; the SDK's CRC32 off). Why not
+ * S3's flexible checksums: docs/DESIGN-NOTES.md, "Upload integrity".
  *
  * <p>Retries: the SDK's standard strategy ({@link AwsRetryStrategy#standardRetryStrategy()}:
  * exponential backoff with full jitter, base 100 ms, capped at 20 s, throttling and 5xx and I/O

@@ -18,10 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the holder, unless that holder is provably gone (same host, dead pid), which is cleared with a
  * warning. Two runs starting in the same instant both see each other and both fail, which is safe.
  *
- * <p>Why not a conditional write ({@code If-None-Match: *}) on one lock key: S3Proxy 3.0.0
- * honours it only as check-then-write for its filesystem store (not atomic), and S3-compatible
- * services that ignore the header would let two runs in silently; write-then-list relies only on
- * S3's read-after-write consistency, which AWS and the compatible services give.
+ * <p>Why not a conditional write on one lock key: docs/DESIGN-NOTES.md, "The lock of a format 1/2 target".
  */
 final class S3Lock implements TargetLock {
     /** Marks locks taken over S3, for the same-JVM rule below. */

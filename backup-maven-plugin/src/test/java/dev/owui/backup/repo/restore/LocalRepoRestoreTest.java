@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.CodecSettings;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.repo.backup.BackupHead;
 import dev.owui.backup.repo.backup.BackupWriter;

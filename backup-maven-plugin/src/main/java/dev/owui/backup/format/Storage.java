@@ -1,4 +1,4 @@
-package dev.owui.backup.codec;
+package dev.owui.backup.format;
 
 import java.util.List;
 

@@ -1,7 +1,6 @@
-package dev.owui.backup.quiesce;
+package dev.owui.backup.instance;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.instance.Sqlite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,13 +16,14 @@ import java.util.List;
  * leftover {@code -wal} or {@code -journal} are copied side by side, not through SQLite's backup
  * API. Files of a stopped instance are consistent as a set, like after a power cut; the private
  * copy is then opened once, so SQLite itself folds the WAL in (or rolls a hot journal back) and
- * the stored database is self-contained, exactly like a hot capture. The source is only read.
+ * the stored database is self-contained, exactly like a hot capture ({@link SqliteCapture}). The
+ * source is only read.
  */
-public final class DatabaseFileCopy {
+public final class StoppedSqliteCapture {
     /** -shm is only an index of the WAL, rebuilt on open: never copied. */
     private static final List<String> SIDE_FILES = List.of("-wal", "-journal");
 
-    private DatabaseFileCopy() {
+    private StoppedSqliteCapture() {
     }
 
     /** Copies {@code source} (and its side files) to {@code dest}, then recovers the copy in place. */
