@@ -2,7 +2,7 @@ package dev.owui.backup.repo.tree;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.DecryptionKeys;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
 import dev.owui.backup.repo.backup.Entry;
