@@ -56,6 +56,12 @@ class ColdBackupStandInTest {
         return Long.parseLong(Files.readString(pidFile).strip());
     }
 
+    /** The stand-in's pid, or 0 while a starting stand-in is still writing its pid file (read between truncate and write). */
+    private long pidOrZero() throws Exception {
+        String s = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+        return s.isEmpty() ? 0 : Long.parseLong(s);
+    }
+
     private void startStandIn(Fixture f) throws Exception {
         TestSupport.sh("sh", "-c", launchLine(f));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -110,7 +116,8 @@ class ColdBackupStandInTest {
 
         assertTrue(r.start().ok());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pid() == firstPid || Files.readAllLines(committed).size() <= lastCommitted[0]) {
+        long p;
+        while ((p = pidOrZero()) == firstPid || p == 0 || Files.readAllLines(committed).size() <= lastCommitted[0]) {
             assertTrue(System.nanoTime() < deadline, "the start command started the stand-in again");
             Thread.sleep(50);
         }
