@@ -5,6 +5,7 @@ import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.repo.FormatChoice;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
@@ -54,10 +55,13 @@ public class BackupMojo extends AbstractCaptureMojo {
     private File stagingDir;
 
     /**
-     * The storage format: {@code 2} (default) writes a complete tree per backup; {@code 3} (preview)
-     * writes the incremental-forever repository of FORMAT.md, "Format 3" (hot backups only).
+     * The storage format. {@code auto} (default): format 3, the incremental-forever repository of
+     * FORMAT.md ("Format 3"), at a target that is new for the instance or already holds its
+     * repository; format 2 at a target that holds only its format 1/2 trees (one log line says so
+     * and how to move). {@code 3} or {@code 2} choose for every target: {@code 2} writes a
+     * complete tree per backup (legacy, still written on request).
      */
-    @Parameter(property = "owui.format", defaultValue = "2")
+    @Parameter(property = "owui.format", defaultValue = "auto")
     private String format;
 
     @Override
@@ -74,6 +78,7 @@ public class BackupMojo extends AbstractCaptureMojo {
         List<TargetSpec> specs = List.of();
         String runMode = mode;
         try {
+            FormatChoice formatChoice = FormatChoice.parse(format); // a bad value fails before any work
             Policy retention = null;
             if (plan != null && !plan.isBlank()) {
                 Plan p = book.plan(plan);
@@ -100,10 +105,10 @@ public class BackupMojo extends AbstractCaptureMojo {
             report().section().put("targets", chosen.stream().map(s -> reportTarget(s, null)).toList());
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
-            if (repoFormat() == 3) {
+            if (repoFormat(formatChoice, m, chosen, log) == 3) {
                 if (m != BackupOptions.Mode.HOT) {
                     throw new OwuiException("owui.format=3 does not take " + runMode + " backups yet (only hot ones)",
-                            "use owui.format=2 (the default) for cold and paused backups, or owui.mode=hot");
+                            "use owui.format=auto (the default) or 2 for cold and paused backups, or owui.mode=hot");
                 }
                 Format3Backup.Outcome r = new Format3Backup(this, log).run(chosen, retention);
                 Manifest.Totals t = r.last().head().totals();
@@ -145,15 +150,27 @@ public class BackupMojo extends AbstractCaptureMojo {
         }
     }
 
-    /** owui.format: 2 (trees) or 3 (the repository); anything else fails before any work. */
-    int repoFormat() {
-        String f = format == null || format.isBlank() ? "2" : format.trim();
-        return switch (f) {
-            case "2" -> 2;
-            case "3" -> 3;
-            default -> throw new OwuiException("owui.format=" + f + " is not a format this version writes",
-                    "use 2 (the default: a complete tree per backup) or 3 (preview: the incremental-forever repository, FORMAT.md)");
-        };
+    /**
+     * The format this run writes: explicit 2 or 3 as given, auto per target ({@link FormatChoice}).
+     * TEMPORARY, until format 3 takes cold/paused captures and plans capture once for several
+     * targets (staging into repositories): under auto those runs stay format 2, with a line saying
+     * why, and explicit 3 keeps refusing cold/paused and capturing per target. When that lands,
+     * drop the two fallbacks below and ask {@link FormatChoice#formatFor} for every target.
+     */
+    private int repoFormat(FormatChoice choice, BackupOptions.Mode m, List<TargetSpec> specs, EngineLog log) {
+        if (choice.isExplicit()) {
+            return choice.explicitFormat();
+        }
+        if (m != BackupOptions.Mode.HOT) {
+            log.info("owui.format=auto: this " + m.manifestName() + " backup is format 2 (format 3 takes hot backups only so far)");
+            return 2;
+        }
+        if (specs.size() > 1) {
+            log.info("owui.format=auto: this backup to " + specs.size() + " targets is format 2, captured once for all of them"
+                    + " (format 3 would capture once per target so far; -Dowui.format=3 does that)");
+            return 2;
+        }
+        return choice.formatFor(specs.get(0), targetContext(), instance, log);
     }
 
     /** What a format 3 backup needs of the goal's parameters (the engine knows no Maven). */
