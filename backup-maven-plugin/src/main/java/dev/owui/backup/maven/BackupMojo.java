@@ -105,7 +105,7 @@ public class BackupMojo extends AbstractCaptureMojo {
             report().section().put("targets", chosen.stream().map(s -> reportTarget(s, null)).toList());
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
-            if (repoFormat(formatChoice, m, chosen, log) == 3) {
+            if (repoFormat(formatChoice, m, chosen, book, log) == 3) {
                 if (m != BackupOptions.Mode.HOT) {
                     throw new OwuiException("owui.format=3 does not take " + runMode + " backups yet (only hot ones)",
                             "use owui.format=auto (the default) or 2 for cold and paused backups, or owui.mode=hot");
@@ -152,12 +152,13 @@ public class BackupMojo extends AbstractCaptureMojo {
 
     /**
      * The format this run writes: explicit 2 or 3 as given, auto per target ({@link FormatChoice}).
-     * TEMPORARY, until format 3 takes cold/paused captures and plans capture once for several
-     * targets (staging into repositories): under auto those runs stay format 2, with a line saying
-     * why, and explicit 3 keeps refusing cold/paused and capturing per target. When that lands,
-     * drop the two fallbacks below and ask {@link FormatChoice#formatFor} for every target.
+     * TEMPORARY, until format 3 takes cold/paused captures, plans capture once for several targets
+     * (staging into repositories) and owui:copy copies format 3 backups: under auto those runs
+     * stay format 2, each with a line saying why, and explicit 3 keeps refusing cold/paused and
+     * capturing per target. As each lands, drop its fallback below; in the end, ask
+     * {@link FormatChoice#formatFor} for every target.
      */
-    private int repoFormat(FormatChoice choice, BackupOptions.Mode m, List<TargetSpec> specs, EngineLog log) {
+    private int repoFormat(FormatChoice choice, BackupOptions.Mode m, List<TargetSpec> specs, PlanBook book, EngineLog log) {
         if (choice.isExplicit()) {
             return choice.explicitFormat();
         }
@@ -170,7 +171,15 @@ public class BackupMojo extends AbstractCaptureMojo {
                     + " (format 3 would capture once per target so far; -Dowui.format=3 does that)");
             return 2;
         }
-        return choice.formatFor(specs.get(0), targetContext(), instance, log);
+        TargetSpec spec = specs.get(0);
+        List<String> copiedBy = book.plans().stream().filter(p -> p.copyFrom() != null
+                && (p.copyFrom().equals(spec.id()) || book.target(p.copyFrom()).url().equals(spec.url()))).map(Plan::id).toList();
+        if (!copiedBy.isEmpty()) {
+            log.info("owui.format=auto: this backup is format 2, because copy plan " + String.join(", ", copiedBy) + " copies from "
+                    + spec.id() + " (owui:copy does not copy format 3 backups yet)");
+            return 2;
+        }
+        return choice.formatFor(spec, targetContext(), instance, log);
     }
 
     /** What a format 3 backup needs of the goal's parameters (the engine knows no Maven). */

@@ -211,6 +211,48 @@ class FormatChoiceMojoTest {
                 r.lines().toString());
     }
 
+    /**
+     * A plan to one target is decided per target like owui.target; TEMPORARY (until owui:copy copies
+     * format 3 backups): a target a copy plan copies from stays format 2 under auto, saying why.
+     */
+    @Test
+    void aOneTargetPlanIsDecidedByItsTargetUnlessACopyPlanReadsIt(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
+        TargetConfig cloud = new TargetConfig();
+        cloud.id = "cloud";
+        cloud.url = tmp.resolve("cloud").toString();
+        TargetConfig nas = new TargetConfig();
+        nas.id = "nas";
+        nas.url = tmp.resolve("nas").toString();
+        PlanConfig daily = new PlanConfig();
+        daily.id = "daily";
+        daily.targets = List.of("nas");
+        setVariableValueToObject(mojo, "targets", List.of(cloud, nas));
+        setVariableValueToObject(mojo, "plans", List.of(daily));
+        setVariableValueToObject(mojo, "plan", "daily");
+        assertEquals(3, backup(mojo, null, null).format(), "a new target");
+        assertEquals(1, Format3MojoTest.heads(tmp.resolve("nas/test")));
+
+        daily.targets = List.of("cloud");
+        PlanConfig weekly = new PlanConfig();
+        weekly.id = "weekly";
+        weekly.copyFrom = "cloud";
+        weekly.targets = List.of("nas");
+        setVariableValueToObject(mojo, "plans", List.of(daily, weekly));
+        Run r = backup(mojo, null, null);
+        assertEquals(2, r.format());
+        assertEquals(1, trees(tmp.resolve("cloud")));
+        assertTrue(r.lines().contains("owui.format=auto: this backup is format 2, because copy plan weekly copies from cloud"
+                + " (owui:copy does not copy format 3 backups yet)"), r.lines().toString());
+        // The same target named by its URL on the command line is the copy plan's source too.
+        setVariableValueToObject(mojo, "plan", null);
+        nextSecond();
+        Run byUrl = backup(mojo, tmp.resolve("cloud").toString(), null);
+        assertEquals(2, byUrl.format());
+        assertEquals(2, trees(tmp.resolve("cloud")));
+        assertTrue(byUrl.lines().stream().anyMatch(l -> l.contains("because copy plan weekly copies from " + tmp.resolve("cloud"))),
+                byUrl.lines().toString());
+    }
+
     @Test
     void onS3TheSameRules(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
         try (S3Server s3 = S3Server.start(tmp.resolve("s3"))) {
