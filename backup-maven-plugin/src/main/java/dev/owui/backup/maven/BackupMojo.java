@@ -30,9 +30,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Backs up a live Open WebUI data directory: databases through SQLite's online backup API, every
- * other file copied or, when unchanged since the previous backup, shared with it (hard link,
- * server-side copy). To one target ({@code owui.target}) or to every target of a plan
- * ({@code owui.plan}): captured once, stored to each, the plan's retention applied at each.
+ * other file read as it is. Into the instance's format 3 repository, where only new content and a
+ * database's changed pages are stored, or as a format 2 tree, whose unchanged files are shared with
+ * the previous backup (hard link, server-side copy): {@code owui.format} decides, per target by
+ * default. To one target ({@code owui.target}) or to every target of a plan ({@code owui.plan}),
+ * the plan's retention applied at each.
  */
 @Mojo(name = "backup", requiresProject = false, threadSafe = true)
 public class BackupMojo extends AbstractCaptureMojo {
