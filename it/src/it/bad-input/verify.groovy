@@ -15,9 +15,14 @@ assert log.contains('no backup 20990101T000000Z of instance')
 assert log =~ /data is not empty .* -Dowui.force=true/
 assert log =~ /Open WebUI seems to be running on .*running: process \d+/
 
-// Nothing half-made: only invocation 6's backup exists, no partial trees, and the restores changed nothing.
-def ids = Files.list(base.resolve('backups/open-webui')).collect { it.fileName.toString() }.findAll { !it.startsWith('.lock') }
-assert ids.size() == 1 && ids[0] ==~ /\d{8}T\d{6}Z/ : "unexpected trees: ${ids}"
+// Nothing half-made: only invocation 6's backup exists (format 3, owui.format=auto at a new target:
+// one head in the repository), no partial trees or temporary files, and the restores changed nothing.
+def inst = base.resolve('backups/open-webui')
+def heads = Files.list(inst.resolve('backups')).collect { it.fileName.toString() }
+assert heads.size() == 1 && heads[0] ==~ /\d{8}T\d{6}Z\.json/ : "unexpected heads: ${heads}"
+def names = Files.list(inst).collect { it.fileName.toString() }.sort()
+assert names == ['backups', 'locks', 'objects', 'repository.json'] : "unexpected at the instance folder: ${names}"
+assert Files.list(inst.resolve('locks')).count() == 0 : 'no lock left'
 assert !Files.exists(base.resolve('fresh/webui.db'))
 def sha = { Path p -> MessageDigest.getInstance('SHA-256').digest(Files.readAllBytes(p)).encodeHex().toString() }
 assert sha(base.resolve('running/webui.db')) == sha(Paths.get(sampleDir).resolve('webui.db'))

@@ -7,6 +7,22 @@ def ids(Path root) {
     Files.list(root).findAll { Files.isDirectory(it) && !it.fileName.toString().startsWith('.') }
             .collect { it.fileName.toString() }.sort()
 }
+// The format 3 backups (heads) of an instance folder, oldest first: what owui.format=auto writes at a new target.
+def heads(Path root) {
+    def dir = root.resolve('backups')
+    Files.isDirectory(dir) ? Files.list(dir).collect { it.fileName.toString() }.findAll { it.endsWith('.json') }.collect { it - '.json' }.sort() : []
+}
+// The paths a format 3 backup holds: its entry chunks (FORMAT.md), each an object decoded with stock zstd.
+def paths(Path root, String id) {
+    def head = new groovy.json.JsonSlurper().parse(root.resolve("backups/${id}.json").toFile())
+    assert head.chunkStorage == 'zstd'
+    head.chunks.collectMany { c ->
+        def p = ['zstd', '-dcq', root.resolve("objects/${c.object.substring(0, 2)}/${c.object}").toString()].execute()
+        def lines = p.text.readLines().findAll { it }
+        assert p.waitFor() == 0
+        lines.collect { new groovy.json.JsonSlurper().parseText(it).path }
+    }
+}
 
 def base = basedir.toPath()
 def log = new File(basedir, 'build.log').text
@@ -22,13 +38,15 @@ assert quickstart.contains('[INFO] 1 upload(s) have no file row') : 'the info li
 def warnings = quickstart.readLines().findAll { it.startsWith('[WARNING]') && !(it =~ /Could not validate|Checksum validation/) }
 assert warnings.size() == 1 : "the quickstart prints one warning: ${warnings}"
 
-// 2. Two backups at the pom's target, the second with the upload that arrived in between.
-def backups = ids(base.resolve('sample/target/backups/sample'))
-assert backups.size() == 2 : "two backups at the pom's target (the quickstart's and the ops pom's), nothing else: ${backups}"
-def manifest = { Path root, String id -> new JsonSlurper().parse(root.resolve(id).resolve('manifest.json').toFile()) }
+// 2. Two backups at the pom's target, the second with the upload that arrived in between: format 3
+//    (owui.format=auto at a new target), so heads in the repository and no trees.
 def backupsRoot = base.resolve('sample/target/backups/sample')
-assert !manifest(backupsRoot, backups[0]).files*.path.contains(added)
-assert manifest(backupsRoot, backups[1]).files*.path.contains(added)
+def backups = heads(backupsRoot)
+assert backups.size() == 2 : "two backups at the pom's target (the quickstart's and the ops pom's), nothing else: ${backups}"
+assert Files.isRegularFile(backupsRoot.resolve('repository.json'))
+assert ids(backupsRoot).findAll { it ==~ /\d{8}T\d{6}Z.*/ }.isEmpty() : 'no format 2 tree at the pom\'s target'
+assert !paths(backupsRoot, backups[0]).contains(added)
+assert paths(backupsRoot, backups[1]).contains(added)
 // owui:diff between them names the upload, and only it was added.
 has("backup ${backups[0]} → ${backups[1]} of instance 'sample'")
 assert log =~ /files: 1 added \(\+\d+ B\), 0 removed, 0 changed/ : 'diff: the one upload added, nothing else'
@@ -45,7 +63,7 @@ assert Files.list(base.resolve('restored-one/uploads')).count() == 1 : 'only the
 has("restored 1 file(s) of backup ${backups[1]}")
 
 // 3. -Dowui.target=other wins over the pom's target for backup, list and export-chats, and says so.
-def other = ids(base.resolve('other/sample'))
+def other = heads(base.resolve('other/sample'))
 assert other.size() == 1 && !backups.contains(other[0])
 has("owui.target from the command line, not the pom's <target>")
 def listed = log.substring(log.indexOf("backups of instance 'sample' at "))
@@ -61,7 +79,7 @@ assert chats[0].chat instanceof Map : 'the chat JSON as Open WebUI stores it'
 // 4. -Dowui.targt: refused before anything happened, with the property meant.
 has('owui.targt: no such parameter; did you mean owui.target?')
 assert !Files.exists(base.resolve('elsewhere'))
-assert ids(backupsRoot) == backups && ids(base.resolve('other/sample')) == other : 'nothing written'
+assert heads(backupsRoot) == backups && heads(base.resolve('other/sample')) == other : 'nothing written'
 
 // 5. A target that does not exist is an error for list, not an empty listing; nothing is created.
 assert log =~ /target missing \(\S+\/missing\) does not exist/ : 'list on a missing target fails naming it'
@@ -89,7 +107,7 @@ assert !Files.list(base.resolve('sample')).anyMatch { it.fileName.toString().con
 def backupReport = new JsonSlurper().parse(base.resolve('owui-backup-report.json').toFile())
 assert backupReport.schema == 'owui-report' && backupReport.schemaVersion == 1
 assert backupReport.goal == 'backup' && backupReport.result == 'success' : "backup report: ${backupReport}"
-assert ids(base.resolve('ci/sample')).size() == 1 : 'the CI job wrote its own target'
+assert heads(base.resolve('ci/sample')).size() == 1 : 'the CI job wrote its own target'
 
 // 9-11. Format 3: a repository, not trees; the second backup shares everything; restore gives the files back.
 def repo = base.resolve('f3/sample')

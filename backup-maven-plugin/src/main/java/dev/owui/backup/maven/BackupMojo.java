@@ -5,6 +5,7 @@ import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.repo.FormatChoice;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
@@ -29,9 +30,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Backs up a live Open WebUI data directory: databases through SQLite's online backup API, every
- * other file copied or, when unchanged since the previous backup, shared with it (hard link,
- * server-side copy). To one target ({@code owui.target}) or to every target of a plan
- * ({@code owui.plan}): captured once, stored to each, the plan's retention applied at each.
+ * other file read as it is. Into the instance's format 3 repository, where only new content and a
+ * database's changed pages are stored, or as a format 2 tree, whose unchanged files are shared with
+ * the previous backup (hard link, server-side copy): {@code owui.format} decides, per target by
+ * default. To one target ({@code owui.target}) or to every target of a plan ({@code owui.plan}),
+ * the plan's retention applied at each.
  */
 @Mojo(name = "backup", requiresProject = false, threadSafe = true)
 public class BackupMojo extends AbstractCaptureMojo {
@@ -54,11 +57,14 @@ public class BackupMojo extends AbstractCaptureMojo {
     private File stagingDir;
 
     /**
-     * The storage format: {@code 2} (default) writes a complete tree per backup; {@code 3} (preview)
-     * writes the incremental-forever repository of FORMAT.md, "Format 3" (a cold or paused backup, or
-     * one to several targets, is captured once into owui.stagingDir and imported into each).
+     * The storage format. {@code auto} (default): format 3, the incremental-forever repository of
+     * FORMAT.md ("Format 3"), at a target that is new for the instance or already holds its
+     * repository; format 2 at a target that holds only its format 1/2 trees (one log line says so
+     * and how to move). {@code 3} or {@code 2} choose for every target: {@code 2} writes a
+     * complete tree per backup (legacy, still written on request). A cold or paused backup, or one
+     * to several targets, is captured once into owui.stagingDir and imported into each format 3 target.
      */
-    @Parameter(property = "owui.format", defaultValue = "2")
+    @Parameter(property = "owui.format", defaultValue = "auto")
     private String format;
 
     @Override
@@ -75,6 +81,7 @@ public class BackupMojo extends AbstractCaptureMojo {
         List<TargetSpec> specs = List.of();
         String runMode = mode;
         try {
+            FormatChoice formatChoice = FormatChoice.parse(format); // a bad value fails before any work
             Policy retention = null;
             if (plan != null && !plan.isBlank()) {
                 Plan p = book.plan(plan);
@@ -101,8 +108,12 @@ public class BackupMojo extends AbstractCaptureMojo {
             report().section().put("targets", chosen.stream().map(s -> reportTarget(s, null)).toList());
             BackupOptions.Mode m = BackupOptions.Mode.parse(runMode == null || runMode.isBlank() ? Plan.HOT : runMode);
             runMode = m.manifestName();
-            // The format each target is written in (2: trees, 3: the repository).
-            java.util.function.ToIntFunction<TargetSpec> formatOf = s -> repoFormat();
+            // The format each target is written in (2: trees, 3: the repository), decided once per target.
+            Map<TargetSpec, Integer> formats = new java.util.HashMap<>();
+            for (TargetSpec s : chosen) {
+                formats.put(s, repoFormat(formatChoice, s, log));
+            }
+            java.util.function.ToIntFunction<TargetSpec> formatOf = formats::get;
             if (Format3Backup.direct(chosen, m, formatOf)) {
                 Format3Backup.Outcome r = new Format3Backup(this, log).run(chosen, retention);
                 Manifest.Totals t = r.last().head().totals();
@@ -149,15 +160,9 @@ public class BackupMojo extends AbstractCaptureMojo {
         }
     }
 
-    /** owui.format: 2 (trees) or 3 (the repository); anything else fails before any work. */
-    int repoFormat() {
-        String f = format == null || format.isBlank() ? "2" : format.trim();
-        return switch (f) {
-            case "2" -> 2;
-            case "3" -> 3;
-            default -> throw new OwuiException("owui.format=" + f + " is not a format this version writes",
-                    "use 2 (the default: a complete tree per backup) or 3 (preview: the incremental-forever repository, FORMAT.md)");
-        };
+    /** The format {@code spec} is written in: explicit 2 or 3 as given, under auto what the target holds ({@link FormatChoice}). */
+    private int repoFormat(FormatChoice choice, TargetSpec spec, EngineLog log) {
+        return choice.isExplicit() ? choice.explicitFormat() : choice.formatFor(spec, targetContext(), instance, log);
     }
 
     /** A target's report entry: its id and URL, and, once the backup ran, what it got there. */

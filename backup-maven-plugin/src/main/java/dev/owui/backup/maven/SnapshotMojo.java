@@ -41,11 +41,13 @@ public class SnapshotMojo extends AbstractCaptureMojo {
     private int keep;
 
     /**
-     * The storage format: {@code 2} (default) writes a complete tree per snapshot; {@code 3}
-     * (preview) a backup into the instance's format 3 repository at owui.snapshotDir plus its
-     * browsable tree {@code trees/<id>/} (FORMAT.md, "Browsable trees"), hot snapshots only.
+     * The storage format. {@code auto} (default): format 3 at a local or SFTP snapshot directory
+     * that is new for the instance or already holds its repository: a backup into the instance's
+     * format 3 repository plus its browsable tree {@code trees/<id>/} (FORMAT.md, "Browsable
+     * trees"); format 2 (a complete tree per snapshot) where the directory holds only format 1/2
+     * snapshots of the instance, and on S3. {@code 3} or {@code 2} choose.
      */
-    @Parameter(property = "owui.format", defaultValue = "2")
+    @Parameter(property = "owui.format", defaultValue = "auto")
     private String format;
 
     @Override
@@ -61,7 +63,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         }
         EngineLog log = engineLog();
         BackupOptions.Mode m = BackupOptions.Mode.parse(mode == null || mode.isBlank() ? "hot" : mode);
-        if (snapshotFormat() == 3) {
+        if (snapshotFormat(log) == 3) {
             runFormat3(m, log);
             return;
         }
@@ -82,15 +84,15 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));
     }
 
-    /** owui.format: 2 (trees) or 3 (the repository and a browsable tree); anything else fails before any work. */
-    int snapshotFormat() {
-        String f = format == null || format.isBlank() ? "2" : format.trim();
-        return switch (f) {
-            case "2" -> 2;
-            case "3" -> 3;
-            default -> throw new OwuiException("owui.format=" + f + " is not a format owui:snapshot writes",
-                    "use 2 (the default: a complete tree per snapshot) or 3 (preview: the repository plus a browsable tree, FORMAT.md)");
-        };
+    /** owui.format: 2 (trees) or 3 (the repository and a browsable tree); auto decides by what the directory holds. */
+    int snapshotFormat(EngineLog log) {
+        dev.owui.backup.repo.FormatChoice choice = dev.owui.backup.repo.FormatChoice.parse(format); // a bad value fails before any work
+        if (choice.isExplicit()) {
+            return choice.explicitFormat();
+        }
+        TargetSpec spec = targetSpec(snapshotDir);
+        // S3 has no folders for a browsable tree: snapshots there stay trees of server-side copies.
+        return "s3".equals(spec.scheme()) ? 2 : choice.formatFor(spec, targetContext(), instance, log);
     }
 
     /**

@@ -312,6 +312,8 @@ class CommandLineMojoTest {
         setVariableValueToObject(mojo, "dataDir", f.dataDir().toFile());
         setVariableValueToObject(mojo, "target", target.toString());
         mojo.execute();
-        assertEquals(1, new LocalTarget(target, target.toString(), false).backups("open-webui").size());
+        // owui.format=auto at a new target: one format 3 backup (its head), no tree.
+        assertEquals(1, Format3MojoTest.heads(target.resolve("open-webui")));
+        assertEquals(0, new LocalTarget(target, target.toString(), false).backups("open-webui").size());
     }
 }

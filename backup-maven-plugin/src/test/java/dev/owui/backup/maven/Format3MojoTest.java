@@ -71,6 +71,17 @@ class Format3MojoTest {
         Thread.sleep(1100);
     }
 
+    /** The format 3 backups (heads) of an instance folder at a local (or loopback SFTP) target; 0 when it has none. */
+    static int heads(Path instanceDir) throws Exception {
+        Path backups = instanceDir.resolve("backups");
+        if (!Files.isDirectory(backups)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(backups)) {
+            return (int) s.filter(p -> p.getFileName().toString().endsWith(".json")).count();
+        }
+    }
+
     private static List<String> objects(Path repo) throws Exception {
         try (Stream<Path> s = Files.walk(repo.resolve("objects"))) {
             return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> n.length() == 64).toList();
@@ -196,7 +207,8 @@ class Format3MojoTest {
         setVariableValueToObject(mojo, "target", tmp.resolve("nas").toString());
         setVariableValueToObject(mojo, "format", "4");
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
-        assertTrue(e.getMessage().contains("owui.format=4") && e.getMessage().contains("use 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("owui.format=4") && e.getMessage().contains("use auto (the default")
+                && e.getMessage().contains(", 3 (") && e.getMessage().contains(" or 2 ("), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("nas")), "nothing written");
     }
 }

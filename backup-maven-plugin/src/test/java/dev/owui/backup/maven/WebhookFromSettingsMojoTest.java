@@ -128,7 +128,7 @@ class WebhookFromSettingsMojoTest {
         configure(mojo, f, server("hook", secretUrl(), BEARER));
         mojo.execute();
 
-        assertEquals(1, TestSupport.target(tmp.resolve("nas")).backups("test").size());
+        assertEquals(1, Format3MojoTest.heads(tmp.resolve("nas/test")), "owui.format=auto: a format 3 backup at a new target");
         assertEquals(1, received.size(), "the report went to the URL from settings.xml");
         assertTrue(received.get(0).startsWith("/hooks/" + TOKEN + "?token=" + TOKEN + " Bearer " + BEARER + " {"), received.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.contains("notified webhook http://127.0.0.1:" + hook.getAddress().getPort() + "/… (server 'hook')")),
@@ -190,5 +190,6 @@ class WebhookFromSettingsMojoTest {
         }
         assertFalse(Files.exists(tmp.resolve("nas/test")) && TestSupport.target(tmp.resolve("nas")).backups("test").size() > 0,
                 "nothing was backed up");
+        assertEquals(0, Format3MojoTest.heads(tmp.resolve("nas/test")), "nothing was backed up in format 3 either");
     }
 }

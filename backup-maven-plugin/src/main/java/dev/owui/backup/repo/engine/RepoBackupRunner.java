@@ -343,13 +343,22 @@ public final class RepoBackupRunner {
             phases.put("scan", System.nanoTime() - t);
 
             removeDeadCaptures(o.staging(), log);
-            staging = o.staging().resolve(CAPTURE_PREFIX + id + "-" + ProcessHandle.current().pid());
+            try {
+                // A folder of this run's own (0700): two runs on one host (two instances, two targets) can
+                // start in the same second and get the same id, and each removes its folder at the end. The
+                // random part keeps them apart; the pid last lets a later run remove it if this one is killed.
+                staging = Files.createDirectory(Files.createDirectories(o.staging()).resolve(CAPTURE_PREFIX + id + "-"
+                                + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE) + "-" + ProcessHandle.current().pid()),
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new OwuiException("cannot stage the captures in " + o.staging() + ": " + e.getMessage(),
+                        "check the free space and permissions of the staging folder", e);
+            }
             try {
                 t = System.nanoTime();
                 // Databases first (see DataDirectory.scan): a file added after the capture is a harmless orphan.
                 Map<String, Captured> captured = new LinkedHashMap<>();
                 InstanceInspector.DatabaseFacts dbFacts = null;
-                Files.createDirectories(staging);
                 for (SourceFile f : databases) {
                     Path image = staging.resolve(f.rel().replace('/', '_'));
                     SqliteCapture.capture(f.abs(), image, f.rel());
@@ -414,9 +423,6 @@ public final class RepoBackupRunner {
                 return new Result(id, previous == null ? null : previous.backupId(), head, files.get(), bytes.get(), filesReused.get(),
                         bytesReused.get(), written, writtenBytes, writer.chunksWritten(), writer.chunksReused(), phases, List.copyOf(warnings),
                         List.copyOf(dbs));
-            } catch (IOException e) {
-                throw new OwuiException("cannot stage the captures in " + staging + ": " + e.getMessage(),
-                        "check the free space and permissions of the staging folder", e);
             } catch (SQLException e) {
                 throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
                         "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);

@@ -12,6 +12,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -364,6 +365,15 @@ public final class LocalObjectStore implements ObjectStore {
         if (e instanceof AccessDeniedException) {
             return new OwuiException("the store at " + root + " refused " + doing + ": permission denied (" + e.getMessage() + ")",
                     "give the user running the backup write access to " + root, e);
+        }
+        if (e instanceof NotDirectoryException || "Not a directory".equals(reason)) {
+            // A target path through a file (a mistyped path, a mount point that is a file): no disk problem, say which file.
+            Path file = e instanceof FileSystemException fse && fse.getFile() != null ? Path.of(fse.getFile()) : root;
+            while (file != null && !Files.isRegularFile(file)) {
+                file = file.getParent();
+            }
+            return new OwuiException("cannot use " + root + " as a target: a file is in the way" + (file == null ? "" : " (" + file + ")"),
+                    "move that file away or choose another target", e);
         }
         return new OwuiException("the store at " + root + " failed " + doing + ": " + reason,
                 "check the disk (free space, mount, errors in the kernel log); earlier backups are untouched", e);

@@ -19,6 +19,28 @@ class LocalRepoEngineTest extends RepoEngineContract {
         return new LocalObjectStore(tmp.resolve("target"));
     }
 
+    /**
+     * Another run's capture folder with the same id (two instances backed up from one host in the
+     * same second share the staging folder, ~/.cache/owui-backup/format3/capture) is not this run's
+     * to fill or remove.
+     */
+    @Test
+    void aCaptureFolderOfAnotherRunWithTheSameIdIsLeftAlone() throws Exception {
+        java.nio.file.Path staging = tmp.resolve("staging");
+        java.time.Instant now = java.time.Instant.now();
+        java.util.List<java.nio.file.Path> others = new java.util.ArrayList<>();
+        for (int s = -1; s <= 30; s++) { // every id this run could get, started now give or take
+            java.nio.file.Path other = staging.resolve("owui-capture-" + dev.owui.backup.format.BackupId.of(now.plusSeconds(s)));
+            java.nio.file.Files.createDirectories(other);
+            others.add(java.nio.file.Files.writeString(other.resolve("webui.db"), "the other run's capture"));
+        }
+        RepoBackupRunner.Result r = backup(options(CodecSettings.zstd(3)));
+        assertReassemblesToSource(r.backupId(), "webui.db");
+        for (java.nio.file.Path f : others) {
+            assertEquals("the other run's capture", java.nio.file.Files.readString(f), f.toString());
+        }
+    }
+
     /** Page sets pile up to the bound, then the next backup compacts them into one beside the image. */
     @Test
     void theEighthPageSetIsACompaction() throws Exception {

@@ -33,4 +33,19 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     boolean hasHardLinks() {
         return true;
     }
+
+    /** A target path that runs through a file fails naming the file, not as a disk error. */
+    @org.junit.jupiter.api.Test
+    void aFileInTheWayIsNamed() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
+        try (LocalObjectStore s = create(file.resolve("backups"))) {
+            for (org.junit.jupiter.api.function.Executable op : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> s.stat("open-webui/repository.json"), () -> s.writeIfAbsent("open-webui/repository.json", new byte[] {1}))) {
+                dev.owui.backup.OwuiException e = org.junit.jupiter.api.Assertions.assertThrows(dev.owui.backup.OwuiException.class, op);
+                org.junit.jupiter.api.Assertions.assertEquals("cannot use " + file.resolve("backups") + " as a target: a file is in the way ("
+                        + file + ")", e.problem());
+                org.junit.jupiter.api.Assertions.assertEquals("move that file away or choose another target", e.remedy());
+            }
+        }
+    }
 }
