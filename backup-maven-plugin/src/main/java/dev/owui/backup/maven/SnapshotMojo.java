@@ -92,7 +92,17 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         }
         TargetSpec spec = targetSpec(snapshotDir);
         // S3 has no folders for a browsable tree: snapshots there stay trees of server-side copies.
-        return "s3".equals(spec.scheme()) ? 2 : choice.formatFor(spec, targetContext(), instance, log);
+        if ("s3".equals(spec.scheme())) {
+            return 2;
+        }
+        int f = choice.formatFor(spec, targetContext(), instance, log);
+        if (f == 3 && codecSettings().encrypts() && decryptionKeys().isEmpty()) {
+            // A format 3 snapshot's tree is plain, so it needs the key; a format 2 one stores encrypted files as they are.
+            log.info("owui.format=auto: this snapshot is format 2, because it encrypts and no key to build a plain browsable tree was"
+                    + " given (owui.secretKeyRing or the passphrase makes it format 3)");
+            return 2;
+        }
+        return f;
     }
 
     /**

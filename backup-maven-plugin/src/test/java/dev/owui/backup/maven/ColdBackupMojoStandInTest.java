@@ -58,6 +58,7 @@ class ColdBackupMojoStandInTest {
         Path order = tmp.resolve("order.txt");
         setVariableValueToObject(mojo, "dataDir", f.dataDir().toFile());
         setVariableValueToObject(mojo, "target", tmp.resolve("nas").toString());
+        setVariableValueToObject(mojo, "format", "2"); // format 2's cold path, whose tree the tests read (Format3StagedMojoTest: format 3's)
         setVariableValueToObject(mojo, "stagingDir", tmp.resolve("staging").toFile());
         setVariableValueToObject(mojo, "instance", "test");
         setVariableValueToObject(mojo, "mode", "cold");
@@ -103,6 +104,7 @@ class ColdBackupMojoStandInTest {
     @Test
     @InjectMojo(goal = "snapshot")
     void aColdSnapshotBeforeAnUpgradeStopsCapturesAndStarts(SnapshotMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "format", "2"); // a format 2 cold snapshot (Format3SnapshotMojoTest has the format 3 one)
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
         Path order = tmp.resolve("order.txt");
         setVariableValueToObject(mojo, "dataDir", f.dataDir().toFile());

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.report.ReportSchema;
+import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.store.LocalObjectStore;
 import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.s3.S3Server;
 import dev.owui.backup.testkit.Fixture;
@@ -171,24 +173,23 @@ class FormatChoiceMojoTest {
         }
     }
 
-    /** TEMPORARY (until format 3 takes cold/paused captures): auto keeps a cold backup in format 2, saying why. */
+    /** A cold backup under auto is decided by its target like a hot one: format 3 at a new target, staged and imported. */
     @Test
-    void aColdBackupUnderAutoIsFormat2WithALine(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
+    void aColdBackupUnderAutoIsFormat3AtANewTarget(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
         Path nas = tmp.resolve("nas");
         setVariableValueToObject(mojo, "mode", "cold");
         setVariableValueToObject(mojo, "stopCommand", "true");
         setVariableValueToObject(mojo, "startCommand", "true");
         setVariableValueToObject(mojo, "stagingDir", tmp.resolve("staging").toFile());
         Run r = backup(mojo, nas.toString(), null);
-        assertEquals(2, r.format());
-        assertEquals(1, trees(nas));
-        assertTrue(r.lines().contains("owui.format=auto: this cold backup is format 2 (format 3 takes hot backups only so far)"),
-                r.lines().toString());
+        assertEquals(3, r.format());
+        assertEquals(0, trees(nas));
+        assertEquals(1, Format3MojoTest.heads(nas.resolve("test")));
     }
 
-    /** TEMPORARY (until plans capture once into repositories): auto keeps a plan to several targets in format 2, saying why. */
+    /** A plan to several targets under auto: each target decided by what it holds, one capture for all. */
     @Test
-    void aPlanToSeveralTargetsUnderAutoIsFormat2CapturedOnce(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
+    void aPlanToSeveralTargetsUnderAutoIsDecidedPerTargetAndCapturedOnce(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
         TargetConfig a = new TargetConfig();
         a.id = "a";
         a.url = tmp.resolve("a").toString();
@@ -202,21 +203,24 @@ class FormatChoiceMojoTest {
         setVariableValueToObject(mojo, "plans", List.of(daily));
         setVariableValueToObject(mojo, "plan", "daily");
         setVariableValueToObject(mojo, "stagingDir", tmp.resolve("staging").toFile());
+        // a holds format 2 trees of the instance already: it keeps format 2; b is new: format 3.
+        setVariableValueToObject(mojo, "plan", null);
+        backup(mojo, tmp.resolve("a").toString(), "2");
+        setVariableValueToObject(mojo, "plan", "daily");
+        nextSecond();
         Run r = backup(mojo, null, null);
-        assertEquals(2, r.format());
-        assertEquals(1, trees(tmp.resolve("a")));
-        assertEquals(new LocalTarget(tmp.resolve("a"), "a", false).backups("test"), new LocalTarget(tmp.resolve("b"), "b", false).backups("test"),
-                "one capture, the same id at both");
-        assertTrue(r.lines().stream().anyMatch(l -> l.startsWith("owui.format=auto: this backup to 2 targets is format 2, captured once")),
-                r.lines().toString());
+        assertEquals(2, trees(tmp.resolve("a")), "a stays format 2");
+        assertEquals(1, Format3MojoTest.heads(tmp.resolve("b/test")), "b is new: format 3");
+        assertEquals(0, trees(tmp.resolve("b")));
+        String id = new LocalTarget(tmp.resolve("a"), "a", false).backups("test").get(1);
+        Repository repo = Repository.open(new LocalObjectStore(tmp.resolve("b")), "test");
+        assertEquals(List.of(id), repo.backups().list(), "one capture, the same id at both");
+        assertEquals(1, r.keeps2Lines(), r.lines().toString());
     }
 
-    /**
-     * A plan to one target is decided per target like owui.target; TEMPORARY (until owui:copy copies
-     * format 3 backups): a target a copy plan copies from stays format 2 under auto, saying why.
-     */
+    /** A plan to one target is decided per target like owui.target, also when a copy plan copies from that target. */
     @Test
-    void aOneTargetPlanIsDecidedByItsTargetUnlessACopyPlanReadsIt(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
+    void aOneTargetPlanIsDecidedByItsTargetAlsoWhenACopyPlanReadsIt(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
         TargetConfig cloud = new TargetConfig();
         cloud.id = "cloud";
         cloud.url = tmp.resolve("cloud").toString();
@@ -239,18 +243,9 @@ class FormatChoiceMojoTest {
         weekly.targets = List.of("nas");
         setVariableValueToObject(mojo, "plans", List.of(daily, weekly));
         Run r = backup(mojo, null, null);
-        assertEquals(2, r.format());
-        assertEquals(1, trees(tmp.resolve("cloud")));
-        assertTrue(r.lines().contains("owui.format=auto: this backup is format 2, because copy plan weekly copies from cloud"
-                + " (owui:copy does not copy format 3 backups yet)"), r.lines().toString());
-        // The same target named by its URL on the command line is the copy plan's source too.
-        setVariableValueToObject(mojo, "plan", null);
-        nextSecond();
-        Run byUrl = backup(mojo, tmp.resolve("cloud").toString(), null);
-        assertEquals(2, byUrl.format());
-        assertEquals(2, trees(tmp.resolve("cloud")));
-        assertTrue(byUrl.lines().stream().anyMatch(l -> l.contains("because copy plan weekly copies from " + tmp.resolve("cloud"))),
-                byUrl.lines().toString());
+        assertEquals(3, r.format(), "owui:copy copies format 3 backups: a copy source is format 3 too");
+        assertEquals(0, trees(tmp.resolve("cloud")));
+        assertEquals(1, Format3MojoTest.heads(tmp.resolve("cloud/test")));
     }
 
     @Test

@@ -62,6 +62,7 @@ class SftpMojoTest {
     @Test
     @InjectMojo(goal = "snapshot")
     void aSnapshotOverSftpUsesTheSshConfigAliasAndKnownHosts(SnapshotMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "format", "2"); // a format 2 snapshot: the test counts its trees
         setVariableValueToObject(mojo, "dataDir", f.dataDir().toFile());
         setVariableValueToObject(mojo, "snapshotDir", "sftp://nas" + tmp.resolve("remote"));
         setVariableValueToObject(mojo, "sshConfig", sshConfig(true).toFile());
