@@ -86,6 +86,8 @@ final class SortedNames {
         private int[] starts = new int[257];
         private int size;
         private int end;
+        /** While sorting: {@link #prefix} of each name. */
+        private long[] prefixes;
 
         Builder add(String name) {
             return add(name.getBytes(StandardCharsets.UTF_8));
@@ -117,10 +119,13 @@ final class SortedNames {
         /** The names sorted; with {@code distinct}, each name once. The builder is spent. */
         SortedNames build(boolean distinct) {
             int[] order = new int[size];
+            prefixes = new long[size];
             for (int i = 0; i < size; i++) {
                 order[i] = i;
+                prefixes[i] = prefix(starts[i], starts[i + 1]);
             }
             sort(order);
+            prefixes = null;
             byte[] out = new byte[end];
             int[] outStarts = new int[size + 1];
             int[] origin = new int[size];
@@ -178,7 +183,22 @@ final class SortedNames {
         }
 
         private int cmp(int x, int y) {
-            return compare(bytes, starts[x], starts[x + 1], bytes, starts[y], starts[y + 1]);
+            int c = Long.compare(prefixes[x], prefixes[y]);
+            return c != 0 ? c : compare(bytes, starts[x], starts[x + 1], bytes, starts[y], starts[y + 1]);
+        }
+
+        /**
+         * The first 7 bytes of a name as a number in the same order (9 bits a byte: 0 past the
+         * end, 1 for '/', the byte + 2 otherwise), so most comparisons of a sort are one of longs.
+         */
+        private long prefix(int from, int to) {
+            long p = 0;
+            for (int k = 0; k < 7; k++) {
+                int at = from + k;
+                int v = at >= to ? 0 : bytes[at] == '/' ? 1 : (bytes[at] & 0xff) + 2;
+                p = (p << 9) | v;
+            }
+            return p;
         }
     }
 }
