@@ -6,7 +6,8 @@
 #   bench/scale-bench.sh [--files N] [--rss-files M] [--no-build]
 #
 # --files N      uploads for the side-by-side (default 100000)
-# --rss-files M  uploads for the peak-RSS runs, ours only, -Xmx unset and -Xmx512m (default 1000000; 0: skip)
+# --rss-files M  uploads for the peak-RSS runs, ours only, with OURS_HEAP and with -Xmx unset (default 1000000; 0: skip)
+# OURS_HEAP      the heap option of every run of ours but the last one (default -Xmx256m; see bench/README.md)
 # Prints wall seconds and peak RSS (KiB) of each run from /usr/bin/time -f '%e %M', the ratio
 # ours/restic of the second (nothing changed) backup, and PASS/FAIL against issue 11's targets
 # (<= 0.5x restic's wall time, peak RSS <= 512 MiB). Work directory: BENCH_DIR (default bench/work/scale).
@@ -25,6 +26,7 @@ done
 command -v restic >/dev/null || { echo "scale-bench: needs restic (apt-get install restic)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "scale-bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 W=${BENCH_DIR:-$ROOT/bench/work/scale}
+HEAP=${OURS_HEAP:--Xmx256m}
 mkdir -p "$W"
 cd "$ROOT"
 if [ "$BUILD" = 1 ]; then
@@ -56,8 +58,8 @@ rm -rf "$S/repo" "$S/repo.staging" "$S/repo.scratch" "$S/restic" "$S/restic-cach
 export RESTIC_PASSWORD=bench RESTIC_REPOSITORY=$S/restic RESTIC_CACHE_DIR=$S/restic-cache
 restic init -q
 EXCL=(--exclude "$S/data/cache" --exclude "$S/data/audit.log" --exclude "$S/data/audit*.log")
-timed "ours-first-$FILES" java -cp "$CP" $MAIN backup "$S/data" "$S/repo"
-timed "ours-unchanged-$FILES" java -cp "$CP" $MAIN backup "$S/data" "$S/repo"
+timed "ours-first-$FILES" java $HEAP -cp "$CP" $MAIN backup "$S/data" "$S/repo"
+timed "ours-unchanged-$FILES" java $HEAP -cp "$CP" $MAIN backup "$S/data" "$S/repo"
 timed "restic-first-$FILES" restic backup -q --compression auto "${EXCL[@]}" "$S/data"
 timed "restic-unchanged-$FILES" restic backup -q --compression auto "${EXCL[@]}" "$S/data"
 grep -h "^backup" "$W/ours-first-$FILES.log" "$W/ours-unchanged-$FILES.log" || true
@@ -70,9 +72,9 @@ awk -v ow="$OW" -v rw="$RW" -v orss="$OR" -v rrss="$RR" -v n="$FILES" 'BEGIN {
 if [ "$RSS_FILES" != 0 ]; then
     L=$W/n$RSS_FILES
     generate "$L" "$RSS_FILES"
-    for heap in default 512m; do
+    for heap in set unset; do
         rm -rf "$L/repo" "$L/repo.staging" "$L/repo.scratch"
-        X=(); [ $heap = default ] || X=(-Xmx$heap)
+        X=(); [ $heap = unset ] || X=($HEAP)
         timed "ours-first-$RSS_FILES-xmx-$heap" java "${X[@]}" -cp "$CP" $MAIN backup "$L/data" "$L/repo"
         timed "ours-unchanged-$RSS_FILES-xmx-$heap" java "${X[@]}" -cp "$CP" $MAIN backup "$L/data" "$L/repo"
         grep -h "^backup" "$W/ours-first-$RSS_FILES-xmx-$heap.log" "$W/ours-unchanged-$RSS_FILES-xmx-$heap.log" || true
