@@ -10,13 +10,45 @@ import java.util.Arrays;
  * Strings in a set or list: this is what lets a backup hold uploads/'s listing and webui.db's file
  * rows at a million files within its memory bound (issue 11). Immutable once built.
  */
-final class SortedNames {
+public final class SortedNames {
     private final byte[] bytes;
     /** Start of name i in {@link #bytes}; {@code starts[size]} is the end of the last. */
     private final int[] starts;
     /** For name i (sorted), its index in the order it was added. */
     private final int[] origin;
     private final int size;
+
+    /** {@code names} without duplicates, sorted (for readers that hold their names as a collection, e.g. PostgreSQL's file rows). */
+    public static SortedNames of(java.util.Collection<String> names) {
+        Builder b = new Builder();
+        names.forEach(b::add);
+        return b.build(true);
+    }
+
+    /** Same names (the order is the path order either way; where they were added does not count). */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SortedNames n) || n.size != size) {
+            return false;
+        }
+        for (int i = 0; i < size; i++) {
+            if (!Arrays.equals(bytes, starts[i], starts[i + 1], n.bytes, n.starts[i], n.starts[i + 1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = size;
+        for (int i = 0; i < size; i++) {
+            for (int j = starts[i]; j < starts[i + 1]; j++) {
+                h = 31 * h + bytes[j];
+            }
+        }
+        return h;
+    }
 
     private SortedNames(byte[] bytes, int[] starts, int[] origin, int size) {
         this.bytes = bytes;
@@ -25,11 +57,11 @@ final class SortedNames {
         this.size = size;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    String get(int i) {
+    public String get(int i) {
         return new String(bytes, starts[i], starts[i + 1] - starts[i], StandardCharsets.UTF_8);
     }
 
@@ -44,7 +76,7 @@ final class SortedNames {
     }
 
     /** Whether the name is here (binary search). */
-    boolean contains(String name) {
+    public boolean contains(String name) {
         byte[] key = name.getBytes(StandardCharsets.UTF_8);
         int lo = 0;
         int hi = size - 1;

@@ -70,7 +70,7 @@ public final class PgFacts {
                 revision = r.next() ? r.getString(1) : null;
             }
         }
-        return new DatabaseFacts(revision, counts, rows, external);
+        return new DatabaseFacts(revision, counts, dev.owui.backup.instance.SortedNames.of(rows), external);
     }
 
     private static Set<String> tables(Connection c, String schema) throws SQLException {
