@@ -85,6 +85,11 @@ final class ReadCountingStore implements ObjectStore {
     }
 
     @Override
+    public boolean existenceCheckIsCheap() {
+        return store.existenceCheckIsCheap();
+    }
+
+    @Override
     public void delete(String key) {
         store.delete(key);
     }
