@@ -95,6 +95,11 @@ final class CountingStore implements ObjectStore {
     }
 
     @Override
+    public boolean existenceCheckIsCheap() {
+        return store.existenceCheckIsCheap();
+    }
+
+    @Override
     public void delete(String key) {
         if (key.contains("objects/")) {
             synchronized (this) {

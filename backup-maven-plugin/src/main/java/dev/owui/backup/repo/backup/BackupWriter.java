@@ -10,6 +10,7 @@ import dev.owui.backup.repo.RepoJson;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.lock.RepoLock;
 import dev.owui.backup.repo.manifest.EntryChunker;
+import dev.owui.backup.repo.objects.ObjectCache;
 import dev.owui.backup.repo.objects.ObjectRef;
 import dev.owui.backup.repo.objects.ObjectWriter;
 import dev.owui.backup.store.Hashing;
@@ -73,6 +74,8 @@ public final class BackupWriter {
         this.chunker = new EntryChunker(this::storeChunk);
     }
 
+    private ObjectCache chunkCache;
+
     private void storeChunk(byte[] jsonLines, int entries, String first) {
         String sha = HexFormat.of().formatHex(Hashing.newSha256().digest(jsonLines));
         BackupHead.ChunkRef old = previous.get(sha);
@@ -81,11 +84,17 @@ public final class BackupWriter {
             chunksReused++;
             return;
         }
-        ObjectRef ref = objects.put(jsonLines, chunkStorage, chunkSettings, "entry chunk");
+        ObjectRef ref = objects.put(jsonLines, chunkStorage, chunkSettings, "entry chunk", chunkCache);
         if (!ref.uploaded()) {
             chunksReused++;
         }
         chunks.add(new BackupHead.ChunkRef(ref.name(), sha, entries, first));
+    }
+
+    /** Keeps the chunks this writer stores in {@code cache} too, for the next backup to read without a request. */
+    public BackupWriter cacheChunksIn(ObjectCache cache) {
+        this.chunkCache = cache;
+        return this;
     }
 
     /** Adds the next entry (in PathOrder); the objects it names must already be stored. */

@@ -9,7 +9,12 @@ import dev.owui.backup.format.Manifest;
 import dev.owui.backup.repo.RepoJson;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.lock.RepoLock;
+import dev.owui.backup.repo.objects.ObjectCache;
 import dev.owui.backup.repo.store.StoreStat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,13 +41,24 @@ public final class Backups {
      */
     public List<String> list() {
         List<String> ids = new ArrayList<>();
+        for (StoreStat h : heads()) {
+            ids.add(idOf(h));
+        }
+        return ids;
+    }
+
+    /** {@link #list()} with each head's size and time as listed (the order is the same). */
+    public List<StoreStat> heads() {
+        List<StoreStat> heads = new ArrayList<>();
         for (StoreStat s : repo.store().listAll(repo.key(DIR))) {
             String rel = repo.relative(s.key());
             if (rel.endsWith(SUFFIX) && rel.indexOf('/', DIR.length()) < 0) {
-                ids.add(rel.substring(DIR.length(), rel.length() - SUFFIX.length()));
+                heads.add(s);
             }
         }
-        ids.sort((a, b) -> {
+        heads.sort((x, y) -> {
+            String a = idOf(x);
+            String b = idOf(y);
             boolean va = BackupId.isValid(a);
             boolean vb = BackupId.isValid(b);
             if (va != vb) {
@@ -50,7 +66,52 @@ public final class Backups {
             }
             return va ? BackupId.compare(a, b) : a.compareTo(b);
         });
-        return ids;
+        return heads;
+    }
+
+    /** The backup id of a head found by {@link #heads()}. */
+    public String idOf(StoreStat head) {
+        String rel = repo.relative(head.key());
+        return rel.substring(DIR.length(), rel.length() - SUFFIX.length());
+    }
+
+    /**
+     * The head that {@code listed} (from {@link #heads()}) names, from {@code cached} when that
+     * file holds this backup's head of the listed size (the copy the host kept when it wrote the
+     * backup: heads are never replaced, only removed), else from the store. Null {@code cached}:
+     * always the store.
+     */
+    public BackupHead head(StoreStat listed, Path cached) {
+        String id = idOf(listed);
+        if (cached != null) {
+            try {
+                if (Files.size(cached) == listed.size()) {
+                    BackupHead h = RepoJson.read(Files.newInputStream(cached), BackupHead.class, cached.toString());
+                    if (id.equals(h.backupId()) && h.chunks() != null && h.formatVersion() <= BackupHead.FORMAT_VERSION) {
+                        return h;
+                    }
+                }
+            } catch (IOException | RuntimeException unusable) {
+                // absent, or not this head: read it from the store
+            }
+        }
+        return head(id);
+    }
+
+    /** Keeps {@code head} (as its head file holds it) in {@code cached} for {@link #head(StoreStat, Path)}; failures only cost a read later. */
+    public static void keep(BackupHead head, Path cached) {
+        try {
+            Files.createDirectories(cached.getParent());
+            Path tmp = Files.createTempFile(cached.getParent(), "head-", ".tmp");
+            try {
+                Files.write(tmp, RepoJson.bytes(head));
+                Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the next backup reads the head from the store
+        }
     }
 
     public BackupHead head(String backupId) {
@@ -69,7 +130,12 @@ public final class Backups {
 
     /** The backup's entries, one chunk decoded at a time; close it when stopping early. */
     public EntryIterator entries(BackupHead head, DecryptionKeys keys) {
-        return new EntryIterator(repo, head, keys);
+        return new EntryIterator(repo, head, keys, null);
+    }
+
+    /** {@link #entries(BackupHead, DecryptionKeys)} with the chunks read through a local cache (null: none). */
+    public EntryIterator entries(BackupHead head, DecryptionKeys keys, ObjectCache cache) {
+        return new EntryIterator(repo, head, keys, cache);
     }
 
     /** The findings of an encrypted-manifest head (decrypted), or the head's own. */

@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.repo.RepoJson;
 import dev.owui.backup.repo.Repository;
+import dev.owui.backup.repo.objects.ObjectCache;
 import dev.owui.backup.store.Hashing;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,10 +35,13 @@ public final class EntryIterator implements Iterator<Entry>, AutoCloseable {
     private String nextLine;
     private String lastLine;
 
-    EntryIterator(Repository repo, BackupHead head, DecryptionKeys keys) {
+    private final ObjectCache cache;
+
+    EntryIterator(Repository repo, BackupHead head, DecryptionKeys keys, ObjectCache cache) {
         this.repo = repo;
         this.head = head;
         this.keys = keys;
+        this.cache = cache;
     }
 
     @Override
@@ -59,7 +63,7 @@ public final class EntryIterator implements Iterator<Entry>, AutoCloseable {
                 }
                 chunk++;
                 BackupHead.ChunkRef c = head.chunks().get(chunk);
-                stream = repo.objectReader().open(c.object(), head.chunkStorage(), keys);
+                stream = repo.objectReader().open(c.object(), head.chunkStorage(), keys, cache);
                 sha = Hashing.newSha256();
                 lines = new BufferedReader(new InputStreamReader(new DigestInputStream(stream, sha), StandardCharsets.UTF_8));
                 inChunk = 0;

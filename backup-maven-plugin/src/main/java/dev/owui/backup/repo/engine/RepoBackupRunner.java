@@ -28,6 +28,9 @@ import dev.owui.backup.repo.backup.EntryIterator;
 import dev.owui.backup.repo.lock.RepoLock;
 import dev.owui.backup.repo.manifest.PathOrder;
 import dev.owui.backup.repo.manifest.SortedMerge;
+import dev.owui.backup.repo.store.StoreStat;
+import dev.owui.backup.repo.backup.Backups;
+import dev.owui.backup.repo.objects.ObjectCache;
 import dev.owui.backup.repo.objects.ObjectRef;
 import dev.owui.backup.repo.objects.ObjectWriter;
 import dev.owui.backup.repo.pages.LayerPolicy;
@@ -62,6 +65,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * One format 3 backup (FORMAT.md, "Format 3"): under the repository's exclusive lock, the data
@@ -339,8 +343,9 @@ public final class RepoBackupRunner {
             long t = System.nanoTime();
             // Read under the lock, so no backup made meanwhile reused a damaged object unseen.
             damaged = repo.damage().damagedNames();
-            List<String> ids = repo.backups().list();
-            previous = ids.isEmpty() ? null : usablePrevious(repo.backups().head(ids.get(ids.size() - 1)));
+            List<StoreStat> heads = repo.backups().heads();
+            List<String> ids = heads.stream().map(repo.backups()::idOf).toList();
+            previous = ids.isEmpty() ? null : usablePrevious(repo.backups().head(heads.get(heads.size() - 1), cachedHead()));
             List<String> taken = new ArrayList<>(ids);
             taken.addAll(treeIds);
             String id = BackupId.unique(BackupId.of(startedAt), taken);
@@ -387,10 +392,11 @@ public final class RepoBackupRunner {
                 phases.put("capture", System.nanoTime() - t);
 
                 t = System.nanoTime();
-                BackupWriter writer = repo.backups().writer(lock, codec, storage, previous, damaged);
+                ObjectCache chunkCache = chunkCache();
+                BackupWriter writer = repo.backups().writer(lock, codec, storage, previous, damaged).cacheChunksIn(chunkCache);
                 objects = writer.objects();
                 InstanceInspector.UploadTally uploads = dbFacts.tally(); // the facts cross-check, one upload at a time
-                try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys());
+                try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys(), chunkCache);
                      WorkerPool pool = new WorkerPool(o.threads())) {
                     Iterator<Before> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
                     Iterator<Item> items = items(captured.keySet());
@@ -425,6 +431,10 @@ public final class RepoBackupRunner {
                 BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(),
                         BackupOptions.Mode.HOT.manifestName(), startedAt, Instant.now(), facts,
                         new Manifest.Totals(files.get(), bytes.get(), bytes.get() - bytesReused.get(), bytesReused.get()), storage));
+                if (chunkCache != null) { // the cache holds the newest backup's head and chunks, nothing older
+                    chunkCache.keepOnly(head.chunks().stream().map(BackupHead.ChunkRef::object).collect(Collectors.toSet()));
+                    Backups.keep(head, cachedHead());
+                }
                 phases.put("commit", System.nanoTime() - t);
                 long written = objects.uploaded() + repairedObjects.get();
                 long writtenBytes = objects.uploadedBytes() + repairedBytes.get();
@@ -499,6 +509,30 @@ public final class RepoBackupRunner {
                     return i;
                 }
             };
+        }
+
+        /**
+         * The local cache of entry chunks beside the page maps' ({@code ~/.cache/owui-backup/chunks/<repository id>/}),
+         * or null without a page map cache: a host that made the previous backup reads its entries
+         * without a request to the target.
+         */
+        private ObjectCache chunkCache() {
+            Path dir = cacheDir();
+            return dir == null ? null : new ObjectCache(dir);
+        }
+
+        /** The newest head this host wrote, beside its chunks ({@code chunks/<repository id>.head.json}); null without a cache. */
+        private Path cachedHead() {
+            Path dir = cacheDir();
+            return dir == null ? null : dir.resolveSibling(dir.getFileName() + ".head.json");
+        }
+
+        private Path cacheDir() {
+            String id = repo.info() == null ? null : repo.info().id();
+            if (o.pageMapCache() == null || id == null || !id.matches("[A-Za-z0-9-]{1,64}")) {
+                return null;
+            }
+            return o.pageMapCache().resolveSibling("chunks").resolve(id);
         }
 
         /** The newest backup if its entries can be reused by this run, else null (said why). */

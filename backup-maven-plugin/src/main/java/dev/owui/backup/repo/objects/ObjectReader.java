@@ -27,9 +27,23 @@ public final class ObjectReader {
 
     /** The decoded content of object {@code name}; its stored hash is checked when the content ends. */
     public InputStream open(String name, String storage, DecryptionKeys keys) {
+        return open(name, storage, keys, null);
+    }
+
+    /**
+     * {@link #open(String, String, DecryptionKeys)} through a local cache of stored bytes (null:
+     * none): a whole cached copy spares the request, and one read from the store is kept there.
+     * The stored hash is checked against the name either way.
+     */
+    public InputStream open(String name, String storage, DecryptionKeys keys, ObjectCache cache) {
         String rel = ObjectNames.relativeKey(name);
         String where = repo.where(rel);
-        InputStream raw = repo.store().read(repo.key(rel));
+        InputStream raw;
+        try {
+            raw = cache == null ? repo.store().read(repo.key(rel)) : cache.read(name, () -> repo.store().read(repo.key(rel)));
+        } catch (java.io.UncheckedIOException e) {
+            throw damaged(where, e.getCause());
+        }
         MessageDigest sha = Hashing.newSha256();
         DigestInputStream hashed = new DigestInputStream(raw, sha);
         InputStream decoded;

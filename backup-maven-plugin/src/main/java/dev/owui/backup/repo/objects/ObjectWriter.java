@@ -4,6 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.Codec;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.Encoded;
+import dev.owui.backup.codec.Storage;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.store.Hashing;
 import java.io.ByteArrayInputStream;
@@ -22,9 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * first (the name is known only once every byte is encoded): in memory while it is small (up to
  * {@value #IN_MEMORY} bytes encoded, which most uploads are), else into a local temp file, then
  * stored with write-if-absent. A temp file per small upload cost more than the upload itself:
- * creating and removing it waits on the filesystem's journal like an fsync does. A stat comes first: plain and zstd contents stored before have the same
- * name, and a stat is much cheaper than an upload the store would then refuse (SFTP and S3 send
- * the whole body before they can say "exists").
+ * creating and removing it waits on the filesystem's journal like an fsync does. A stat comes first
+ * where it is cheap (a local disk, SFTP): plain and zstd contents stored before have the same name,
+ * and a stat is much cheaper than an upload the store would then refuse (SFTP sends the whole body
+ * before it can say "exists"). Not on S3, where a HeadObject is a billed request and a round trip
+ * like the PutObject itself, and what a backup puts is almost always new (the merge reused what the
+ * previous backup had): the conditional PUT alone says "exists" (412). Nor for encrypted contents
+ * anywhere: a fresh session key gives them a fresh name every time, so the stat could never find one.
  */
 public final class ObjectWriter {
     /** Encoded contents up to this size are kept in memory (per thread encoding at once), larger ones in a temp file. */
@@ -48,11 +53,20 @@ public final class ObjectWriter {
     }
 
     public ObjectRef put(byte[] content, String storage, CodecSettings settings, String what) {
-        return put(new ByteArrayInputStream(content), storage, settings, what);
+        return put(new ByteArrayInputStream(content), storage, settings, what, null);
+    }
+
+    /** {@link #put(byte[], String, CodecSettings, String)} that also keeps the stored bytes in {@code cache} (entry chunks). */
+    public ObjectRef put(byte[] content, String storage, CodecSettings settings, String what, ObjectCache cache) {
+        return put(new ByteArrayInputStream(content), storage, settings, what, cache);
     }
 
     /** {@code what} names the content in errors and in an OpenPGP literal packet (keep it free of secrets). */
     public ObjectRef put(InputStream content, String storage, CodecSettings settings, String what) {
+        return put(content, storage, settings, what, null);
+    }
+
+    private ObjectRef put(InputStream content, String storage, CodecSettings settings, String what, ObjectCache cache) {
         Spill spill = new Spill();
         try {
             MessageDigest original = Hashing.newSha256();
@@ -69,8 +83,12 @@ public final class ObjectWriter {
             Encoded e = new Encoded(storage, size, HexFormat.of().formatHex(original.digest()), spill.count,
                     HexFormat.of().formatHex(spill.sha.digest()));
             String key = repo.key(ObjectNames.relativeKey(e.storedSha256()));
-            boolean stored = repo.store().stat(key).isEmpty()
-                    && (spill.file == null ? repo.store().writeIfAbsent(key, spill.memory.toByteArray()) : repo.store().writeIfAbsent(key, spill.file));
+            byte[] inMemory = spill.file == null ? spill.memory.toByteArray() : null;
+            if (cache != null && inMemory != null) {
+                cache.put(e.storedSha256(), inMemory);
+            }
+            boolean stored = (!statFirst(storage) || repo.store().stat(key).isEmpty())
+                    && (inMemory != null ? repo.store().writeIfAbsent(key, inMemory) : repo.store().writeIfAbsent(key, spill.file));
             if (stored) {
                 uploaded.incrementAndGet();
                 uploadedBytes.addAndGet(e.storedSize());
@@ -129,6 +147,11 @@ public final class ObjectWriter {
                 fileOut.close();
             }
         }
+    }
+
+    /** Whether a put asks the store for the name before writing (see the class comment). */
+    private boolean statFirst(String storage) {
+        return !Storage.isEncrypted(storage) && repo.store().existenceCheckIsCheap();
     }
 
     /** Objects this writer sent to the store. */

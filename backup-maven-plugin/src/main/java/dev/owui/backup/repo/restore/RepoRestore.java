@@ -1,6 +1,7 @@
 package dev.owui.backup.repo.restore;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.WorkerPool;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Storage;
@@ -10,6 +11,7 @@ import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
 import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.repo.backup.EntryIterator;
+import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.repo.pages.PageSets;
 import dev.owui.backup.repo.pages.Run;
 import dev.owui.backup.restore.PathPatterns;
@@ -34,6 +36,11 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -53,8 +60,17 @@ public final class RepoRestore {
      * @param secretKeyFile where to write the instance's secret key when the backup holds one (null: not written)
      * @param paths         for a partial restore, paths or globs relative to the backup root as
      *                      {@code owui.paths} takes them (a folder selects what is below it); null or empty: everything
+     * @param threads       files restored at once (below 1: {@link RepoBackupRunner#DEFAULT_THREADS}, as backups)
      */
-    public record Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths) {
+    public record Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths, int threads) {
+        public Options {
+            threads = threads < 1 ? RepoBackupRunner.DEFAULT_THREADS : threads;
+        }
+
+        public Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths) {
+            this(backupId, dest, keys, secretKeyFile, paths, RepoBackupRunner.DEFAULT_THREADS);
+        }
+
         public Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile) {
             this(backupId, dest, keys, secretKeyFile, null);
         }
@@ -110,11 +126,11 @@ public final class RepoRestore {
             throw new OwuiException(secretOut + " already exists", "name a new file for the secret key, or move the old one away; nothing was changed");
         }
         Path staging = dest.resolve(".owui-restore-" + BackupId.of(Instant.now()));
-        Staged staged;
+        Staged staged = new Staged();
         try {
             Files.createDirectories(dest);
             PrivateFiles.createDirectory(staging); // 0700 while the checked files gather there
-            staged = stage(head, keys, staging, secretOut != null, patterns);
+            stage(head, keys, staged, staging, secretOut != null, patterns, o.threads());
             for (Path p : children(staging)) {
                 if (!p.getFileName().toString().equals(SECRET_NAME)) {
                     Files.move(p, dest.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -137,89 +153,194 @@ public final class RepoRestore {
         if (staged.secretKey == null && secretOut != null) {
             repo.log().warn("backup " + id + " holds no secret key; nothing was written to " + secretOut);
         }
-        return new Result(id, staged.files, staged.bytes, staged.databases, staged.secretKey == null ? null : secretOut);
+        return new Result(id, staged.files.get(), staged.bytes.get(), staged.databases.get(), staged.secretKey == null ? null : secretOut);
     }
 
     private static final String SECRET_NAME = ".owui-secret-key";
 
+    /** What the staging holds so far; the counters are shared by the workers. */
     private static final class Staged {
         final List<Entry> dirs = new ArrayList<>();
-        long files;
-        long bytes;
-        long databases;
-        Path secretKey;
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong databases = new AtomicLong();
+        volatile Path secretKey;
     }
 
-    private Staged stage(BackupHead head, DecryptionKeys keys, Path staging, boolean wantSecret, PathPatterns patterns) throws IOException {
-        Staged s = new Staged();
+    /**
+     * Writes every chosen entry under {@code staging}. The entries stream in path order on this
+     * thread, which makes folders and links at once (cheap, and a link must exist before a path
+     * below it is refused); files go to {@code threads} workers, at most {@code threads × 4} of
+     * them waiting, so memory stays bounded however many entries there are. Databases are
+     * reassembled by a worker of their own that reads the entries for them from the start: they
+     * sort late (webui.db after uploads/) and are the longest single jobs, so they run beside the
+     * files rather than after them. The first failure stops the submitting; the pool is closed
+     * (its tasks stopped and waited for) before the caller removes the staging folder.
+     */
+    private Staged stage(BackupHead head, DecryptionKeys keys, Staged s, Path staging, boolean wantSecret, PathPatterns patterns, int threads)
+            throws IOException {
         Set<String> links = new HashSet<>();
         boolean[] matched = patterns == null ? null : new boolean[patterns.size()];
-        try (EntryIterator it = repo.backups().entries(head, keys)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                String what = "backup " + head.backupId() + ": " + e.path();
-                if (Entry.SECRET_KEY.equals(e.type())) {
-                    if (wantSecret) {
-                        s.secretKey = staging.resolve(SECRET_NAME);
-                        writeFile(e, keys, s.secretKey, what);
-                        Files.setPosixFilePermissions(s.secretKey, PosixFilePermissions.fromString("rw-------"));
-                    }
-                    continue;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int window = threads * 4;
+        Semaphore slots = new Semaphore(window);
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            Future<?> databases = pool.submit(() -> {
+                try {
+                    stageDatabases(head, keys, s, staging, patterns, failure);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
                 }
-                if (patterns != null) {
-                    int i = patterns.match(e.path());
-                    if (i < 0) {
+            });
+            try (EntryIterator it = repo.backups().entries(head, keys)) {
+                while (it.hasNext() && failure.get() == null) {
+                    Entry e = it.next();
+                    String what = "backup " + head.backupId() + ": " + e.path();
+                    if (Entry.SECRET_KEY.equals(e.type())) {
+                        if (wantSecret) {
+                            s.secretKey = staging.resolve(SECRET_NAME);
+                            writeFile(e, keys, s.secretKey, what);
+                            Files.setPosixFilePermissions(s.secretKey, PosixFilePermissions.fromString("rw-------"));
+                        }
                         continue;
                     }
-                    matched[i] = true;
-                }
-                Path p = resolve(staging, e.path(), links);
-                switch (e.type()) {
-                    case Entry.DIR -> {
-                        Files.createDirectories(p);
-                        s.dirs.add(e);
-                    }
-                    case Entry.FILE -> {
-                        Files.createDirectories(p.getParent());
-                        s.bytes += writeFile(e, keys, p, what);
-                        s.files++;
-                        setModeAndTime(p, e);
-                    }
-                    case Entry.SQLITE -> {
-                        Files.createDirectories(p.getParent());
-                        reassemble(repo, e, keys, p, what);
-                        List<String> problems = SqliteCapture.quickCheck(p);
-                        if (!problems.isEmpty()) {
-                            throw new OwuiException(what + " fails SQLite's quick_check after reassembly: " + String.join("; ", problems),
-                                    "run owui:verify with owui.readData=all to record the damage, and restore another backup");
+                    if (patterns != null) {
+                        int i = patterns.match(e.path());
+                        if (i < 0) {
+                            continue;
                         }
-                        s.bytes += Files.size(p);
-                        s.files++;
-                        s.databases++;
-                        setModeAndTime(p, e);
+                        matched[i] = true;
                     }
-                    case Entry.SYMLINK -> {
-                        Files.createDirectories(p.getParent());
-                        Files.createSymbolicLink(p, Path.of(e.linkTarget()));
-                        links.add(e.path());
-                        if (e.mtime() != null) {
-                            try {
-                                Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                                        .setTimes(FileTime.from(e.mtime()), null, null);
-                            } catch (IOException | UnsupportedOperationException ignored) {
-                                // a link's own time is cosmetic; not every system sets it
+                    Path p = resolve(staging, e.path(), links);
+                    switch (e.type()) {
+                        case Entry.DIR -> {
+                            Files.createDirectories(p);
+                            s.dirs.add(e);
+                        }
+                        case Entry.FILE -> {
+                            Files.createDirectories(p.getParent());
+                            acquire(slots);
+                            pool.submit(() -> {
+                                try {
+                                    if (failure.get() == null) {
+                                        s.bytes.addAndGet(writeFile(e, keys, p, what));
+                                        s.files.incrementAndGet();
+                                        setModeAndTime(p, e);
+                                    }
+                                } catch (Throwable t) {
+                                    failure.compareAndSet(null, t);
+                                } finally {
+                                    slots.release();
+                                }
+                            });
+                        }
+                        case Entry.SQLITE -> {
+                            // the databases' worker restores it; only its folder is made here, in order
+                            Files.createDirectories(p.getParent());
+                        }
+                        case Entry.SYMLINK -> {
+                            Files.createDirectories(p.getParent());
+                            Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+                            links.add(e.path());
+                            if (e.mtime() != null) {
+                                try {
+                                    Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                                            .setTimes(FileTime.from(e.mtime()), null, null);
+                                } catch (IOException | UnsupportedOperationException ignored) {
+                                    // a link's own time is cosmetic; not every system sets it
+                                }
                             }
                         }
+                        default -> throw new OwuiException(what + " has type '" + e.type() + "', which this tool does not know",
+                                "restore with the owui backup version that wrote it (" + head.toolVersion() + ") or newer; nothing was changed");
                     }
-                    default -> throw new OwuiException(what + " has type '" + e.type() + "', which this tool does not know",
-                            "restore with the owui backup version that wrote it (" + head.toolVersion() + ") or newer; nothing was changed");
                 }
             }
+            if (failure.get() == null) {
+                acquire(slots, window); // every file written
+                awaitQuietly(databases);
+            }
         }
+        rethrow(failure.get());
         if (patterns != null) {
             unmatched(head, keys, patterns, matched);
         }
         return s;
+    }
+
+    /**
+     * The databases' worker: reads the entries from the start for the databases alone (a second
+     * read of the small entry chunks) and reassembles and checks each in turn. Links are tracked
+     * here as on the main pass, so a database below a link is refused here too.
+     */
+    private void stageDatabases(BackupHead head, DecryptionKeys keys, Staged s, Path staging, PathPatterns patterns,
+                                AtomicReference<Throwable> failure) throws IOException {
+        Set<String> links = new HashSet<>();
+        try (EntryIterator it = repo.backups().entries(head, keys)) {
+            while (it.hasNext() && failure.get() == null) {
+                Entry e = it.next();
+                if (Entry.SYMLINK.equals(e.type())) {
+                    links.add(e.path());
+                }
+                if (!Entry.SQLITE.equals(e.type()) || patterns != null && patterns.match(e.path()) < 0) {
+                    continue;
+                }
+                String what = "backup " + head.backupId() + ": " + e.path();
+                Path p = resolve(staging, e.path(), links);
+                Files.createDirectories(p.getParent());
+                reassemble(repo, e, keys, p, what);
+                List<String> problems = SqliteCapture.quickCheck(p);
+                if (!problems.isEmpty()) {
+                    throw new OwuiException(what + " fails SQLite's quick_check after reassembly: " + String.join("; ", problems),
+                            "run owui:verify with owui.readData=all to record the damage, and restore another backup");
+                }
+                s.bytes.addAndGet(Files.size(p));
+                s.files.incrementAndGet();
+                s.databases.incrementAndGet();
+                setModeAndTime(p, e);
+            }
+        }
+    }
+
+    private static void acquire(Semaphore slots) {
+        acquire(slots, 1);
+    }
+
+    private static void acquire(Semaphore slots, int n) {
+        try {
+            slots.acquire(n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OwuiException("restore interrupted", "nothing was restored");
+        }
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (ExecutionException ignored) {
+            // the task records its own failure
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OwuiException("restore interrupted", "nothing was restored");
+        }
+    }
+
+    /** A worker's failure, as the caller would have seen it had it written the entry itself. */
+    private static void rethrow(Throwable t) throws IOException {
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException io) {
+            throw io;
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(t);
     }
 
     /** Fails naming the patterns that selected nothing and the backup's paths nearest the first. */

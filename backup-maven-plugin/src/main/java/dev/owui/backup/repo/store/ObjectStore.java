@@ -68,6 +68,17 @@ public interface ObjectStore extends AutoCloseable {
     /** {@link #writeIfAbsent(String, Path)} from memory (heads, locks, chunks). */
     boolean writeIfAbsent(String key, byte[] bytes);
 
+    /**
+     * Whether {@link #stat} is cheap beside a write that the store would refuse: true for a local
+     * disk and SFTP (a stat is a small round trip, and a refused write would have sent the whole
+     * body first), false on S3 (a HeadObject is a billed request like the PutObject, whose
+     * conditional form answers "exists" by itself). Writers of content that is most likely new
+     * stat first only where this is true.
+     */
+    default boolean existenceCheckIsCheap() {
+        return true;
+    }
+
     /** Removes the object; a key that is not there is no error. */
     void delete(String key);
 

@@ -68,6 +68,11 @@ public final class S3ObjectStore implements ObjectStore {
         return new S3ObjectStore(S3Access.open(spec, ctx), PART_SIZE, 1000);
     }
 
+    /** Over an opened client (one built with interceptors, say), with the default part and listing page sizes. */
+    public static S3ObjectStore over(S3Access s3) {
+        return new S3ObjectStore(s3, PART_SIZE, 1000);
+    }
+
     /** Over an opened client; {@code partSize} and {@code pageSize} (keys per listing page) are smaller in tests. */
     S3ObjectStore(S3Access s3, int partSize, int pageSize) {
         this.s3 = s3;
@@ -372,6 +377,17 @@ public final class S3ObjectStore implements ObjectStore {
     /** A body that the signer and retries can read again, never copied. */
     private static RequestBody body(byte[] buf, int len) {
         return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf, 0, len), len, "application/octet-stream");
+    }
+
+    /**
+     * A HeadObject costs a request and a round trip as a PutObject does, and a conditional PUT
+     * answers "exists" (412) by itself; objects of 16 MiB and more are checked for here anyway
+     * before their upload starts, and services that ignore If-None-Match get a HeadObject here
+     * before each PutObject.
+     */
+    @Override
+    public boolean existenceCheckIsCheap() {
+        return false;
     }
 
     @Override

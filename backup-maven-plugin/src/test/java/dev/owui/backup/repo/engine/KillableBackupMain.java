@@ -158,6 +158,11 @@ public final class KillableBackupMain {
         }
 
         @Override
+        public boolean existenceCheckIsCheap() {
+            return real.existenceCheckIsCheap();
+        }
+
+        @Override
         public void delete(String key) {
             real.delete(key);
         }

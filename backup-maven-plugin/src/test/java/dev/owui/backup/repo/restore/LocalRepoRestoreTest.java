@@ -108,6 +108,44 @@ class LocalRepoRestoreTest extends RepoRestoreContract {
     }
 
     @Test
+    void aParallelRestoreIsByteIdenticalAndReadsFilesAndTheDatabaseAtOnce() throws Exception {
+        extraFiles = 300;
+        Built b = backup(CodecSettings.zstd(3), "20261121T080000Z");
+        Set<String> chunks = new HashSet<>();
+        b.head().chunks().forEach(c -> chunks.add(repo.key(dev.owui.backup.repo.objects.ObjectNames.relativeKey(c.object()))));
+        store.slow = k -> k.contains("objects/") && !chunks.contains(k); // contents and layers, not the entries
+        store.readDelayMillis = 20;
+        Path out = tmp.resolve("out");
+        RepoRestore.Result r = new RepoRestore(repo).run(new RepoRestore.Options(null, out, null, null, null, 4));
+        assertEquals(b.entries().values().stream().filter(e -> e.type().equals(Entry.FILE) || e.type().equals(Entry.SQLITE)).count(),
+                r.files());
+        assertTrue(store.mostInFlight.get() >= 3, "reads overlap: " + store.mostInFlight.get());
+        assertArrayEquals(Files.readAllBytes(b.lastImage()), Files.readAllBytes(out.resolve("webui.db")));
+        Files.delete(out.resolve("webui.db"));
+        assertSameTree(b.src(), out);
+
+        // one thread: the same result, one content read at a time
+        store.mostInFlight.set(0);
+        Path one = tmp.resolve("one");
+        new RepoRestore(repo).run(new RepoRestore.Options(null, one, null, null, null, 1));
+        assertEquals(1, store.mostInFlight.get());
+        Files.delete(one.resolve("webui.db"));
+        assertSameTree(b.src(), one);
+    }
+
+    @Test
+    void aDamagedFileAmongManyStopsAParallelRestoreAndLeavesNothing() throws Exception {
+        extraFiles = 300;
+        Built b = backup(CodecSettings.zstd(3), "20261121T080000Z");
+        String path = "uploads/many/3/f150.bin";
+        flipAByte(b.entry(path).object());
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        OwuiException e = assertThrows(OwuiException.class, () -> new RepoRestore(repo).run(new RepoRestore.Options(null, out, null, null, null, 4)));
+        assertTrue(e.getMessage().contains(path) && e.getMessage().contains(b.entry(path).object()), e.getMessage());
+        assertEquals(List.of(), children(out), "nothing half-restored, no staging left");
+    }
+
+    @Test
     void aPartialRestoreWritesOnlyTheChosenPathsAndNamesAPatternThatMatchesNothing() throws Exception {
         Built b = backup(CodecSettings.zstd(3), "20261121T080000Z");
         Path out = tmp.resolve("out");

@@ -18,6 +18,12 @@ final class ReadCountingStore implements ObjectStore {
     final List<String> listings = new CopyOnWriteArrayList<>();
     final AtomicInteger stats = new AtomicInteger();
     final List<String> reads = new CopyOnWriteArrayList<>();
+    /** Reads of keys that {@link #slow} picks wait this long first (to see whether reads overlap). */
+    volatile long readDelayMillis;
+    volatile java.util.function.Predicate<String> slow = k -> true;
+    /** The most reads of slow keys in their wait at one moment. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger mostInFlight = new AtomicInteger();
 
     ReadCountingStore(ObjectStore store) {
         this.store = store;
@@ -49,6 +55,16 @@ final class ReadCountingStore implements ObjectStore {
     @Override
     public InputStream read(String key) {
         reads.add(key);
+        if (readDelayMillis > 0 && slow.test(key)) {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(readDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
         return store.read(key);
     }
 
@@ -66,6 +82,11 @@ final class ReadCountingStore implements ObjectStore {
     @Override
     public boolean writeIfAbsent(String key, byte[] bytes) {
         return store.writeIfAbsent(key, bytes);
+    }
+
+    @Override
+    public boolean existenceCheckIsCheap() {
+        return store.existenceCheckIsCheap();
     }
 
     @Override

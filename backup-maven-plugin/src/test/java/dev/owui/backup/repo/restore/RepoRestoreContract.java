@@ -65,6 +65,8 @@ abstract class RepoRestoreContract {
 
     @TempDir
     Path tmp;
+    /** Extra files under uploads/many/ in the source tree (tests of parallel restore want many). */
+    int extraFiles;
     ReadCountingStore store;
     Repository repo;
 
@@ -152,6 +154,11 @@ abstract class RepoRestoreContract {
         r.nextBytes(png);
         Files.write(src.resolve("uploads/photo.png"), png);
         Files.write(src.resolve("uploads/sub dir/deep.bin"), new byte[0]);
+        for (int i = 0; i < extraFiles; i++) {
+            byte[] b = new byte[r.nextInt(40_000)];
+            r.nextBytes(b);
+            Files.write(Files.createDirectories(src.resolve("uploads/many/" + i % 7)).resolve("f" + i + ".bin"), b);
+        }
         Files.createSymbolicLink(src.resolve("vector_db/link"), Path.of("../uploads/photo.png"));
         Files.setPosixFilePermissions(src.resolve(PDF), PosixFilePermissions.fromString("rw-r-----"));
         Files.setPosixFilePermissions(src.resolve("empty"), PosixFilePermissions.fromString("rwxr-x---"));
