@@ -4,7 +4,7 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.Codec;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.Encoded;
-import dev.owui.backup.codec.Storage;
+import dev.owui.backup.format.Storage;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.store.Hashing;
 import java.io.ByteArrayInputStream;
