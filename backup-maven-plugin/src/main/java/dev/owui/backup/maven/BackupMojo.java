@@ -162,7 +162,16 @@ public class BackupMojo extends AbstractCaptureMojo {
 
     /** The format {@code spec} is written in: explicit 2 or 3 as given, under auto what the target holds ({@link FormatChoice}). */
     private int repoFormat(FormatChoice choice, TargetSpec spec, EngineLog log) {
-        return choice.isExplicit() ? choice.explicitFormat() : choice.formatFor(spec, targetContext(), instance, log);
+        if (choice.isExplicit()) {
+            return choice.explicitFormat();
+        }
+        try {
+            return choice.formatFor(spec, targetContext(), instance, log);
+        } catch (OwuiException e) {
+            // A target that cannot be read now (a missing bucket, a host down) must not stop the others of a
+            // plan: it is taken as new (format 3), and its own step fails with this same error, naming it.
+            return 3;
+        }
     }
 
     /** A target's report entry: its id and URL, and, once the backup ran, what it got there. */
