@@ -102,9 +102,12 @@ class RepoKillTest {
         // the strays of the killed runs: objects no head names, and the half-written temp, once it is old enough
         Set<String> referenced = assertIntact("before the prune");
         Set<String> before = objects();
-        assertTrue(before.size() > referenced.size(), "the killed runs left unreferenced objects: " + before.size() + " vs " + referenced.size());
+        // A local store names objects in batches after one fsync (FORMAT.md, "Order of writes"): a killed run
+        // leaves mostly temp files, and named strays only where a batch was published before the kill.
         List<Path> temps = temps();
         assertTrue(temps.size() >= 1, "at least the half-written object's temp: " + temps);
+        assertTrue(before.size() - referenced.size() + temps.size() > 1,
+                "the killed runs left strays (unreferenced objects or temps): " + (before.size() - referenced.size()) + " objects, " + temps.size() + " temps");
         for (Path t : temps) {
             Files.setLastModifiedTime(t, FileTime.from(Instant.now().minus(2, ChronoUnit.DAYS)));
         }
