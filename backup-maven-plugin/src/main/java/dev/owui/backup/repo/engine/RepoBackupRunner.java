@@ -84,7 +84,6 @@ import java.util.stream.Collectors;
  * entries still reach the chunk writer in path order, through a bounded window of pending ones.
  * The data directory is walked lazily in path order ({@link SortedWalk}), so memory does not grow
  * with the number of files (only with the largest folder's names, while it is walked).
- * Not yet wired into a Mojo (issue 11, step 3).
  */
 public final class RepoBackupRunner {
     /** A file that changes while we read it is read again, this many times at most. */
