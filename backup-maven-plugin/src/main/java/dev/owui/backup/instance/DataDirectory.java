@@ -380,6 +380,18 @@ public final class DataDirectory {
         } catch (NoSuchFileException gone) {
             return null;
         }
+        return describe(file, rel, a, mode);
+    }
+
+    /**
+     * {@link #describe(Path, String)} from attributes read already (one stat per file in a walk of
+     * a million): POSIX ones give the mode, others none.
+     */
+    static SourceFile describe(Path file, String rel, BasicFileAttributes a) throws IOException {
+        return describe(file, rel, a, a instanceof PosixFileAttributes pa ? PosixFilePermissions.toString(pa.permissions()) : null);
+    }
+
+    private static SourceFile describe(Path file, String rel, BasicFileAttributes a, String mode) throws IOException {
         Instant mtime = a.lastModifiedTime().toInstant();
         if (a.isSymbolicLink()) {
             return new SourceFile(rel, file, FileEntry.SYMLINK, 0, mtime, mode, Files.readSymbolicLink(file).toString());

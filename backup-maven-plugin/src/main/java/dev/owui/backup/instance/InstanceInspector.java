@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Reads what an operator wants to know about an instance from a copy of its webui.db: the
@@ -31,6 +31,9 @@ public final class InstanceInspector {
         COUNTED.put("files", "file");
         COUNTED.put("knowledge", "knowledge");
     }
+
+    /** A storage provider's URL (s3://, gs://, https://): compiled once, a webui.db may have a million rows. */
+    private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://");
 
     private InstanceInspector() {
     }
@@ -54,48 +57,83 @@ public final class InstanceInspector {
         }
     }
 
-    /** What a captured webui.db says, before its file rows are checked against the uploads. */
-    public record DatabaseFacts(String schemaRevision, Map<String, Long> counts, Set<String> uploadRows, List<String> externalFiles) {
+    /**
+     * What a captured webui.db says, before its file rows are checked against the uploads. The
+     * rows' upload paths are kept packed and sorted in path order ({@link SortedNames}): a million
+     * rows are ~70 MB there, against ~200 MB as a set of Strings plus a copy of it to tally.
+     */
+    public record DatabaseFacts(String schemaRevision, Map<String, Long> counts, SortedNames uploadRows, List<String> externalFiles) {
 
         /** Checks the file rows against the upload paths of the same backup ("uploads/…"). */
         public InstanceFacts crossCheck(Collection<String> uploadPaths) {
             Set<String> present = new HashSet<>(uploadPaths);
-            List<String> rowsWithoutFile = uploadRows.stream().filter(r -> !present.contains(r)).sorted().toList();
+            List<String> rowsWithoutFile = new ArrayList<>();
+            for (int i = 0; i < uploadRows.size(); i++) {
+                String r = uploadRows.get(i);
+                if (!present.contains(r)) {
+                    rowsWithoutFile.add(r);
+                }
+            }
+            rowsWithoutFile.sort(null);
             List<String> filesWithoutRow = present.stream().filter(p -> !uploadRows.contains(p)).sorted().toList();
-            return new InstanceFacts(schemaRevision, counts, rowsWithoutFile, filesWithoutRow, externalFiles);
+            return new InstanceFacts(schemaRevision, counts, List.copyOf(rowsWithoutFile), filesWithoutRow, externalFiles);
         }
 
         /**
-         * The same check fed one upload path at a time, as a streaming backup stores them: it holds
-         * the file rows still unmatched and the uploads without a row, never every upload path.
+         * The same check fed one upload path at a time in path order, as a streaming backup stores
+         * them: a merge of two sorted sequences, so it holds nothing per upload but the findings.
          */
         public UploadTally tally() {
             return new UploadTally(this);
         }
     }
 
-    /** {@link DatabaseFacts#crossCheck} one upload path at a time (not thread-safe). */
+    /**
+     * {@link DatabaseFacts#crossCheck} one upload path at a time, the paths in format 3's path
+     * order (as a backup's entries come), each once; not thread-safe. The rows are sorted the same
+     * way, so each path is compared with the next unmatched row only: rows passed over have no file.
+     */
     public static final class UploadTally {
         private final DatabaseFacts db;
-        private final Set<String> unmatchedRows;
+        private final List<String> rowsWithoutFile = new ArrayList<>();
         private final List<String> filesWithoutRow = new ArrayList<>();
+        private int row;
+        private byte[] last;
 
         private UploadTally(DatabaseFacts db) {
             this.db = db;
-            this.unmatchedRows = new HashSet<>(db.uploadRows());
         }
 
-        /** An upload path ("uploads/…") that is in the backup; each path once. */
+        /** An upload path ("uploads/…") that is in the backup; each path once, in path order. */
         public void upload(String path) {
-            if (!unmatchedRows.remove(path) && !db.uploadRows().contains(path)) {
+            byte[] key = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (last != null && SortedNames.compare(last, 0, last.length, key, 0, key.length) >= 0) {
+                throw new IllegalStateException("upload paths out of path order: " + path + " after "
+                        + new String(last, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            last = key;
+            SortedNames rows = db.uploadRows();
+            int c = -1;
+            while (row < rows.size() && (c = rows.compareTo(row, key)) < 0) {
+                rowsWithoutFile.add(rows.get(row++));
+            }
+            if (row < rows.size() && c == 0) {
+                row++;
+            } else {
                 filesWithoutRow.add(path);
             }
         }
 
         public InstanceFacts facts() {
-            List<String> rowsWithoutFile = unmatchedRows.stream().sorted().toList();
-            List<String> without = filesWithoutRow.stream().sorted().toList();
-            return new InstanceFacts(db.schemaRevision(), db.counts(), rowsWithoutFile, without, db.externalFiles());
+            SortedNames rows = db.uploadRows();
+            List<String> without = new ArrayList<>(rowsWithoutFile);
+            for (int i = row; i < rows.size(); i++) {
+                without.add(rows.get(i));
+            }
+            without.sort(null);
+            List<String> files = new ArrayList<>(filesWithoutRow);
+            files.sort(null);
+            return new InstanceFacts(db.schemaRevision(), db.counts(), List.copyOf(without), List.copyOf(files), db.externalFiles());
         }
     }
 
@@ -109,7 +147,7 @@ public final class InstanceInspector {
                     counts.put(e.getKey(), count(c, e.getValue()));
                 }
             }
-            Set<String> rows = new TreeSet<>();
+            SortedNames.Builder rows = new SortedNames.Builder();
             List<String> external = new ArrayList<>();
             if (tables.contains("file")) {
                 try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT path FROM file")) {
@@ -127,7 +165,7 @@ public final class InstanceInspector {
                     }
                 }
             }
-            return new DatabaseFacts(schemaRevision(c, tables), counts, rows, external);
+            return new DatabaseFacts(schemaRevision(c, tables), counts, rows.build(true), external);
         }
     }
 
@@ -137,7 +175,7 @@ public final class InstanceInspector {
      * provider's URL; only the part from the last "uploads/" on is comparable with what we copied.
      */
     public static String uploadRelPath(String path) {
-        if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+        if (URL.matcher(path).lookingAt()) {
             return null; // s3://, gs://, https://…blob.core.windows.net: stored outside the data directory
         }
         // A Windows path (no '/' at all) has backslashes between names; elsewhere one belongs to a name.

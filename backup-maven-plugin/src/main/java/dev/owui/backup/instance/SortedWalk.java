@@ -4,18 +4,17 @@ import dev.owui.backup.OwuiException;
 import dev.owui.backup.format.DirectoryEntry;
 import dev.owui.backup.format.FileEntry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,11 +48,6 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
         }
     }
 
-    /** Names by their UTF-8 bytes, unsigned: PathOrder within one directory (a name holds no '/'). */
-    private static final Comparator<Object> BY_BYTES = (a, b) -> a instanceof String x && b instanceof String y
-            ? x.compareTo(y) // two ASCII names: their chars are their bytes, and no array is made (uploads/ may hold a million)
-            : Arrays.compareUnsigned(bytes(a), bytes(b));
-
     private final DataDirectory dataDir;
     private final FileSelector selector;
     private final Consumer<String> warn;
@@ -62,11 +56,17 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
     private final ArrayDeque<Level> stack = new ArrayDeque<>();
     private final Map<String, FileNames.Unfaithful> unfaithful = new LinkedHashMap<>();
     private Found next;
+    /** Whether the filesystem gives POSIX attributes (read with each stat); false after it refused once. */
+    private boolean posix = true;
     private String last;
     private boolean done;
 
-    /** The names of one directory being walked; an ASCII name is kept as a String, any other as its Path (whose bytes are exact). */
-    private record Level(Path dir, String rel, Object[] names, int[] at) {
+    /**
+     * The names of one directory being walked, packed and sorted by their UTF-8 bytes (PathOrder
+     * within one directory: a name holds no '/'); a name that is not ASCII is also kept as its
+     * Path, whose bytes are exact where the decoded String's may not be.
+     */
+    private record Level(Path dir, String rel, SortedNames names, Map<Integer, Path> exact, int[] at) {
     }
 
     private SortedWalk(DataDirectory dataDir, FileSelector selector, Consumer<String> warn, Set<String> databases, boolean databasesOnly) {
@@ -131,18 +131,23 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
         if (level == null) {
             return null;
         }
-        if (level.at()[0] == level.names().length) {
+        int i = level.at()[0]++;
+        if (i == level.names().size()) {
             stack.pop();
             return null;
         }
-        Object name = level.names()[level.at()[0]];
-        level.names()[level.at()[0]++] = null; // let go of names already walked
-        Path abs = name instanceof Path p ? p : level.dir().resolve((String) name);
-        String n = name instanceof Path p ? p.getFileName().toString() : (String) name;
+        String n = level.names().get(i);
+        Path exact = level.exact().isEmpty() ? null : level.exact().get(level.names().origin(i));
+        Path abs = exact != null ? exact : level.dir().resolve(n);
         String rel = level.rel().isEmpty() ? n : level.rel() + "/" + n;
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(abs, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // One stat per entry: the POSIX attributes carry the type, size, mtime and mode the entry needs.
+            attrs = posix ? Files.readAttributes(abs, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    : Files.readAttributes(abs, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException notPosix) {
+            posix = false;
+            return retry(level);
         } catch (NoSuchFileException gone) {
             return null; // deleted while we walked: a live instance does that
         } catch (IOException e) {
@@ -158,14 +163,14 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
             return null;
         }
         if (databasesOnly) {
-            SourceFile f = describe(abs, rel);
+            SourceFile f = describe(abs, rel, attrs);
             return f != null && f.type().equals(FileEntry.SQLITE) ? new Found(f, null) : null;
         }
         String database = SqliteFiles.databaseOfSideFile(rel);
         if (database != null && databases.contains(database)) {
             return null; // captured through its database
         }
-        SourceFile f = describe(abs, rel);
+        SourceFile f = describe(abs, rel, attrs);
         if (f == null && attrs.isOther()) {
             warn.accept(rel + " (" + DataDirectory.kindOf(abs) + ") is not backed up: FIFOs, sockets and devices have no content to store");
         }
@@ -190,15 +195,7 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
         if (databasesOnly || !DataDirectory.matches(() -> selector.selects(rel))) {
             return null;
         }
-        PosixFileAttributeView view = Files.getFileAttributeView(abs, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        String mode;
-        try {
-            mode = view == null ? null : PosixFilePermissions.toString(view.readAttributes().permissions());
-        } catch (NoSuchFileException gone) {
-            return null;
-        } catch (IOException e) {
-            throw cannotList(e);
-        }
+        String mode = attrs instanceof PosixFileAttributes pa ? PosixFilePermissions.toString(pa.permissions()) : null;
         return new Found(null, new DirectoryEntry(rel, attrs.lastModifiedTime().toInstant(), mode));
     }
 
@@ -212,9 +209,15 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
         return true;
     }
 
-    private SourceFile describe(Path abs, String rel) {
+    /** Steps back to the entry just tried, to stat it again without POSIX attributes. */
+    private Found retry(Level level) {
+        level.at()[0]--;
+        return null;
+    }
+
+    private SourceFile describe(Path abs, String rel, BasicFileAttributes attrs) {
         try {
-            return DataDirectory.describe(abs, rel);
+            return DataDirectory.describe(abs, rel, attrs);
         } catch (NoSuchFileException gone) {
             return null;
         } catch (IOException e) {
@@ -224,11 +227,15 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
 
     /** A directory's names, sorted; null when it is gone. */
     private Level list(Path dir, String rel) {
-        List<Object> names = new ArrayList<>();
+        SortedNames.Builder names = new SortedNames.Builder();
+        Map<Integer, Path> exact = new HashMap<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
                 String n = p.getFileName().toString();
-                names.add(isAscii(n) ? n : p);
+                if (!isAscii(n)) {
+                    exact.put(names.size(), p);
+                }
+                names.add(n);
             }
         } catch (NoSuchFileException gone) {
             if (rel.isEmpty()) {
@@ -238,9 +245,7 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
         } catch (IOException e) {
             throw cannotList(e);
         }
-        Object[] sorted = names.toArray();
-        Arrays.sort(sorted, BY_BYTES);
-        return new Level(dir, rel, sorted, new int[1]);
+        return new Level(dir, rel, names.build(false), exact, new int[1]);
     }
 
     private OwuiException cannotList(IOException e) {
@@ -255,9 +260,5 @@ public final class SortedWalk implements Iterator<SortedWalk.Found> {
             }
         }
         return true;
-    }
-
-    private static byte[] bytes(Object name) {
-        return (name instanceof Path p ? p.getFileName().toString() : (String) name).getBytes(StandardCharsets.UTF_8);
     }
 }

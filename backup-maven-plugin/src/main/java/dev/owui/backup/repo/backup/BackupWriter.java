@@ -90,8 +90,16 @@ public final class BackupWriter {
 
     /** Adds the next entry (in PathOrder); the objects it names must already be stored. */
     public void add(Entry e) {
+        add(e, null);
+    }
+
+    /**
+     * {@link #add(Entry)} with the entry's JSON line when it is known: an entry taken unchanged
+     * from the previous backup ({@link EntryIterator#lastLine()}) is written as it was read.
+     */
+    public void add(Entry e, String json) {
         try {
-            chunker.add(e.path(), RepoJson.line(e));
+            chunker.add(e.path(), json != null ? json : RepoJson.line(e));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

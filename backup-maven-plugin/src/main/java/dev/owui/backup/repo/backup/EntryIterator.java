@@ -31,6 +31,8 @@ public final class EntryIterator implements Iterator<Entry>, AutoCloseable {
     private BufferedReader lines;
     private int inChunk;
     private Entry next;
+    private String nextLine;
+    private String lastLine;
 
     EntryIterator(Repository repo, BackupHead head, DecryptionKeys keys) {
         this.repo = repo;
@@ -46,7 +48,8 @@ public final class EntryIterator implements Iterator<Entry>, AutoCloseable {
                     String line = lines.readLine();
                     if (line != null) {
                         inChunk++;
-                        next = RepoJson.MAPPER.readValue(line, Entry.class);
+                        next = EntryLines.parse(line);
+                        nextLine = line;
                         return true;
                     }
                     endChunk();
@@ -91,7 +94,16 @@ public final class EntryIterator implements Iterator<Entry>, AutoCloseable {
         }
         Entry e = next;
         next = null;
+        lastLine = nextLine;
         return e;
+    }
+
+    /**
+     * The JSON line of the entry {@link #next()} returned last, exactly as stored: an unchanged
+     * entry goes into the next backup's chunk as these bytes, without being serialised again.
+     */
+    public String lastLine() {
+        return lastLine;
     }
 
     @Override

@@ -281,6 +281,17 @@ public final class RepoBackupRunner {
     private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey) {
     }
 
+    /** An entry of the previous backup, with its JSON line as stored. */
+    private record Before(Entry entry, String json) {
+        String path() {
+            return entry.path();
+        }
+    }
+
+    /** An entry on its way to the chunk writer, and the previous backup's entry at its path (or null). */
+    private record Pending(Future<Entry> entry, Before before) {
+    }
+
     /** A database captured into the staging folder. */
     private record Captured(SourceFile source, Path image) {
     }
@@ -372,26 +383,28 @@ public final class RepoBackupRunner {
                 InstanceInspector.UploadTally uploads = dbFacts.tally(); // the facts cross-check, one upload at a time
                 try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys());
                      WorkerPool pool = new WorkerPool(o.threads())) {
-                    Iterator<Entry> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
+                    Iterator<Before> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
                     Iterator<Item> items = items(captured.keySet());
-                    SortedMerge<Item, Entry> merge = new SortedMerge<>(items, Item::path, before, Entry::path, PathOrder.INSTANCE);
+                    SortedMerge<Item, Before> merge = new SortedMerge<>(items, Item::path, before, Before::path, PathOrder.INSTANCE);
                     // Pending entries in path order; a bounded window keeps memory bounded and the threads busy.
-                    ArrayDeque<Future<Entry>> pending = new ArrayDeque<>();
+                    ArrayDeque<Pending> pending = new ArrayDeque<>();
                     int window = o.threads() * 8;
                     while (merge.hasNext()) {
-                        SortedMerge.Pair<Item, Entry> p = merge.next();
+                        SortedMerge.Pair<Item, Before> p = merge.next();
                         if (p.left() == null) {
                             continue; // gone since the previous backup
                         }
-                        Entry ready = withoutIo(p.left(), p.right());
+                        Entry prev = p.right() == null ? null : p.right().entry();
+                        Entry ready = withoutIo(p.left(), prev);
                         // An unchanged file, a folder or a link needs no reading: handing it to a thread would cost more than it does.
-                        pending.add(ready != null ? CompletableFuture.completedFuture(ready) : pool.submit(() -> entryFor(p.left(), p.right(), captured)));
+                        pending.add(new Pending(ready != null ? CompletableFuture.completedFuture(ready)
+                                : pool.submit(() -> entryFor(p.left(), prev, captured)), p.right()));
                         while (pending.size() > window) {
-                            add(writer, WorkerPool.await(pending.poll()), uploads);
+                            add(writer, pending.poll(), uploads);
                         }
                     }
                     while (!pending.isEmpty()) {
-                        add(writer, WorkerPool.await(pending.poll()), uploads);
+                        add(writer, pending.poll(), uploads);
                     }
                 }
                 phases.put("store", System.nanoTime() - t);
@@ -426,11 +439,13 @@ public final class RepoBackupRunner {
         }
 
         /** Its objects are stored: the entry may go into a chunk now (objects, chunks, head). */
-        private void add(BackupWriter writer, Entry e, InstanceInspector.UploadTally uploads) {
+        private void add(BackupWriter writer, Pending p, InstanceInspector.UploadTally uploads) {
+            Entry e = WorkerPool.await(p.entry());
             if (e == null) {
                 return; // vanished since the scan
             }
-            writer.add(e);
+            // The previous entry itself (unchanged): its stored line is this backup's line, as it was read.
+            writer.add(e, p.before() != null && p.before().entry() == e ? p.before().json() : null);
             if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
                 uploads.upload(e.path());
             }
@@ -797,7 +812,7 @@ public final class RepoBackupRunner {
          * The previous backup's entries; a chunk that cannot be read ends them with a warning
          * (what follows is then stored anew) rather than failing every backup after a damage.
          */
-        private final class Tolerant implements Iterator<Entry> {
+        private final class Tolerant implements Iterator<Before> {
             private final EntryIterator it;
             private boolean failed;
 
@@ -820,11 +835,12 @@ public final class RepoBackupRunner {
             }
 
             @Override
-            public Entry next() {
+            public Before next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                return it.next();
+                Entry e = it.next();
+                return new Before(e, it.lastLine());
             }
         }
     }

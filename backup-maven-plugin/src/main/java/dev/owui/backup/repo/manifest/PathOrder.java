@@ -18,6 +18,24 @@ public final class PathOrder implements Comparator<String> {
 
     @Override
     public int compare(String a, String b) {
+        // A backup compares every path several times (walk, merge, chunker): compare the chars up to
+        // the first difference without encoding either. Below 0x80 a char is its UTF-8 byte; a
+        // difference at any other char is settled on the bytes below.
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        if (i == n) {
+            return Integer.compare(a.length(), b.length()); // one is a prefix of the other, in UTF-8 too: it comes first
+        }
+        if (a.charAt(i) < 0x80 && b.charAt(i) < 0x80) {
+            return Integer.compare(rank((byte) a.charAt(i)), rank((byte) b.charAt(i)));
+        }
+        return compareBytes(a, b);
+    }
+
+    private static int compareBytes(String a, String b) {
         // Comparing the UTF-8 bytes with '/' ranked below every other byte gives the component-wise
         // order in one pass: at the first difference, a path whose component ended there sorts first.
         byte[] x = a.getBytes(StandardCharsets.UTF_8);

@@ -97,7 +97,9 @@ final class Keys {
 
     /** A fresh temp name beside the object named {@code name}. */
     static String tempName(String name) {
-        return name + TEMP_MARK + String.format("%016x", ThreadLocalRandom.current().nextLong());
+        // Not String.format: its parsing cost more than the write of a small object.
+        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return name + TEMP_MARK + "0".repeat(16 - hex.length()) + hex;
     }
 
     /** A tree path for {@link HardLinks#link}: any names, but relative and without empty, "." or ".." components. */

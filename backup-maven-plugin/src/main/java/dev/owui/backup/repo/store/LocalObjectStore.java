@@ -23,8 +23,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.io.UncheckedIOException;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +45,20 @@ import java.util.function.Consumer;
  * with {@code link(2)}, which fails when the name exists: an atomic no-replace, so no reader sees
  * a partial object and racing writers store the bytes once. The temp name is then removed and
  * the folder fsynced, so the new name survives a power loss.
+ *
+ * <p><b>Objects are published in batches.</b> An fsync per object made a first backup of 100,000
+ * small uploads take over a minute, nearly all of it waiting for the disk's journal one commit at a
+ * time. So a content-addressed object's key ({@code …/xy/<64 hex>}, see {@link #isObjectKey}) is
+ * written to its temp file without an fsync and is named later, in a batch: its temp file is
+ * fsynced (many at once, from several threads, so the journal commits them together), then
+ * linked to its name, then the folders are fsynced. A batch is published when
+ * {@value #BATCH} objects are pending, before any other write (a backup's head, a lock, a damage
+ * record), before every other operation that could see the objects (list, read, link, delete,
+ * removing temps) and on {@link #close()}. So the rule that makes a backup crash-safe still holds
+ * (FORMAT.md, "Order of writes and crash safety"): an object's name exists only once its bytes are
+ * durable, and the head that names it is written after. Meanwhile {@link #stat} reports a pending
+ * object as present, so the same content is not written twice. A crash leaves only temp files,
+ * which prune removes as before.
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -47,6 +69,12 @@ public final class LocalObjectStore implements ObjectStore {
     private final KeyLocks keyLocks = new KeyLocks();
     /** Set once the filesystem refused a hard link (FAT, some SMB and FUSE mounts): writes then rename. */
     private volatile boolean linksRefused;
+    /** Objects written to their temp file and not yet named: key → temp file. */
+    private final Map<String, Path> pending = new ConcurrentHashMap<>();
+    /** Objects pending at which a batch is published; bounds the memory and the work a close may do. */
+    static final int BATCH = 4096;
+    /** Threads that fsync a batch's files at once: the disk sees them together and commits its journal for many. */
+    private static final int SYNC_THREADS = 16;
 
     public LocalObjectStore(Path root) {
         this(root, false);
@@ -74,6 +102,7 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public void list(String prefix, Consumer<StoreStat> each) {
         Keys.checkPrefix(prefix);
+        publishPending();
         int slash = prefix.lastIndexOf('/');
         try {
             walk(slash < 0 ? "" : prefix.substring(0, slash), prefix.substring(slash + 1), each);
@@ -123,6 +152,10 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Optional<StoreStat> stat(String key) {
         Path f = file(key);
+        Path temp = pending.get(key);
+        if (temp != null) {
+            f = temp; // written, to be named with its batch: present for every purpose but a read, which publishes first
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return a.isRegularFile() ? Optional.of(new StoreStat(key, a.size(), a.lastModifiedTime().toInstant())) : Optional.empty();
@@ -135,6 +168,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public InputStream read(String key) {
+        publishPending(key);
         try {
             return Files.newInputStream(file(key));
         } catch (NoSuchFileException e) {
@@ -149,6 +183,7 @@ public final class LocalObjectStore implements ObjectStore {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);
         }
+        publishPending(key);
         FileChannel ch;
         try {
             ch = FileChannel.open(file(key), StandardOpenOption.READ);
@@ -205,32 +240,157 @@ public final class LocalObjectStore implements ObjectStore {
 
     private boolean write(String key, Fill fill) {
         Path target = file(key);
+        boolean batched = isObjectKey(key);
+        if (batched) {
+            if (pending.containsKey(key)) {
+                return false; // the same content, written by another thread of this run: it is named with its batch
+            }
+        } else {
+            publishPending(); // a head (or lock, or record) is written only after the objects written before it are named and durable
+        }
         Path dir = target.getParent();
         Path temp = dir.resolve(Keys.tempName(target.getFileName().toString()));
+        boolean keepTemp = false;
         try {
             Files.createDirectories(dir, DIR);
             try (FileChannel out = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE)) {
                 fill.into(out);
-                out.force(true); // the bytes are on disk before any name points at them
+                if (!batched) {
+                    out.force(true); // the bytes are on disk before any name points at them
+                }
             }
-            return publish(key, temp, target);
+            if (batched) {
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || pending.putIfAbsent(key, temp) != null) {
+                    return false;
+                }
+                keepTemp = true;
+                if (pending.size() >= BATCH) {
+                    publishPending();
+                }
+                return true;
+            }
+            return publish(key, temp, target, true);
         } catch (IOException e) {
             throw failure("writing " + key, e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a leftover temp is never listed; removeStaleTemps collects it
+            if (!keepTemp) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a leftover temp is never listed; removeStaleTemps collects it
+                }
             }
         }
     }
 
-    /** Gives the finished temp file its key's name, unless that name exists. */
-    private boolean publish(String key, Path temp, Path target) throws IOException {
+    /**
+     * Whether {@code key} names a content-addressed object ({@code …xy/xy…}, 64 lower-case hex
+     * digits under a folder of its first two): written once and never changed, so it may wait
+     * for its batch to be named (see the class comment).
+     */
+    static boolean isObjectKey(String key) {
+        int slash = key.lastIndexOf('/');
+        if (slash < 2 || key.length() - slash - 1 != 64 || key.charAt(slash - 3) != '/' && slash != 2) {
+            return false;
+        }
+        for (int i = slash + 1; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return key.regionMatches(slash - 2, key, slash + 1, 2);
+    }
+
+    /** Names {@code key} now if it is pending (so what follows can read it). */
+    private void publishPending(String key) {
+        if (pending.containsKey(key)) {
+            publishPending();
+        }
+    }
+
+    /**
+     * Publishes every pending object: fsyncs their temp files (from several threads at once),
+     * names them, fsyncs their folders, removes the temp names. Objects written meanwhile by other
+     * threads wait for the next batch.
+     */
+    private synchronized void publishPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<String, Path>> batch = new ArrayList<>(pending.entrySet());
+        int threads = Math.min(SYNC_THREADS, (batch.size() + 63) / 64);
+        try {
+            if (threads <= 1) {
+                for (Map.Entry<String, Path> e : batch) {
+                    force(e.getValue());
+                }
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "owui-fsync");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    List<Future<?>> done = new ArrayList<>();
+                    for (Map.Entry<String, Path> e : batch) {
+                        done.add(pool.submit(() -> {
+                            force(e.getValue());
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : done) {
+                        f.get();
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+            Set<Path> dirs = new HashSet<>();
+            for (Map.Entry<String, Path> e : batch) {
+                Path target = file(e.getKey());
+                publish(e.getKey(), e.getValue(), target, false);
+                dirs.add(target.getParent());
+            }
+            for (Path d : dirs) {
+                syncDirectory(d);
+            }
+        } catch (IOException e) {
+            throw failure("storing " + batch.size() + " objects", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof UncheckedIOException u ? failure("storing " + batch.size() + " objects", u.getCause())
+                    : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OwuiException("interrupted while storing objects in " + root, "run the backup again", e);
+        } finally {
+            for (Map.Entry<String, Path> e : batch) {
+                pending.remove(e.getKey(), e.getValue());
+                try {
+                    Files.deleteIfExists(e.getValue());
+                } catch (IOException ignored) {
+                    // a leftover temp is never listed; removeStaleTemps collects it
+                }
+            }
+        }
+    }
+
+    private static void force(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gives the finished temp file its key's name, unless that name exists; {@code syncDir}: fsync its folder now. */
+    private boolean publish(String key, Path temp, Path target, boolean syncDir) throws IOException {
         if (!linksRefused) {
             try {
                 Files.createLink(target, temp); // link(2): EEXIST if the key exists, atomically
-                syncDirectory(target.getParent());
+                if (syncDir) {
+                    syncDirectory(target.getParent());
+                }
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;
@@ -253,7 +413,9 @@ public final class LocalObjectStore implements ObjectStore {
                 return false;
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(target.getParent());
+            if (syncDir) {
+                syncDirectory(target.getParent());
+            }
             return true;
         } finally {
             lock.unlock();
@@ -279,6 +441,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void delete(String key) {
+        publishPending(key);
         try {
             Files.deleteIfExists(file(key));
         } catch (IOException e) {
@@ -298,6 +461,7 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private boolean link(String fromKey, String toPath) {
+        publishPending(fromKey);
         Path from = file(fromKey);
         Path to = root.resolve(Keys.checkTreePath(toPath));
         try {
@@ -317,6 +481,7 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public int removeStaleTemps(String prefix, Duration olderThan) {
         Keys.checkPrefix(prefix);
+        publishPending(); // its temp files are not stale
         Instant cutoff = olderThan.isZero() ? null : Instant.now().minus(olderThan); // null: every temp
         int slash = prefix.lastIndexOf('/');
         String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
@@ -369,7 +534,9 @@ public final class LocalObjectStore implements ObjectStore {
                 "check the disk (free space, mount, errors in the kernel log); earlier backups are untouched", e);
     }
 
+    /** Publishes the pending objects (a run that ends without a head leaves them as unreferenced objects, named and durable). */
     @Override
     public void close() {
+        publishPending();
     }
 }

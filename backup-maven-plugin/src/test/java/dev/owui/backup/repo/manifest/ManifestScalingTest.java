@@ -25,6 +25,38 @@ class ManifestScalingTest {
     @TempDir
     Path dir;
 
+    /** The char-wise fast path of PathOrder gives what comparing UTF-8 bytes ('/' lowest) gives. */
+    @Test
+    void pathOrderAgreesWithItsByteDefinition() {
+        Random r = new Random(9);
+        String[] parts = {"a", "b", "/", ".", "-", "é", "é/", "😀", "\uffff", "\u0080", "Z", " ", "\u007f"};
+        for (int i = 0; i < 100_000; i++) {
+            String a = random(r, parts);
+            String b = r.nextInt(4) == 0 ? a + random(r, parts) : random(r, parts);
+            assertEquals(Integer.signum(bytewise(a, b)), Integer.signum(PathOrder.INSTANCE.compare(a, b)), a + " vs " + b);
+            assertEquals(Integer.signum(bytewise(b, a)), Integer.signum(PathOrder.INSTANCE.compare(b, a)), b + " vs " + a);
+        }
+    }
+
+    private static String random(Random r, String[] parts) {
+        StringBuilder s = new StringBuilder();
+        for (int k = r.nextInt(5); k >= 0; k--) {
+            s.append(parts[r.nextInt(parts.length)]);
+        }
+        return s.toString();
+    }
+
+    private static int bytewise(String a, String b) {
+        byte[] x = a.getBytes(StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (x[i] != y[i]) {
+                return Integer.compare(x[i] == '/' ? -1 : x[i] & 0xff, y[i] == '/' ? -1 : y[i] & 0xff);
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
     @Test
     void pathOrderIsTheOrderOfASortedDepthFirstWalk() throws IOException {
         Random r = new Random(7);
