@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Strings in a set or list: this is what lets a backup hold uploads/'s listing and webui.db's file
  * rows at a million files within its memory bound (issue 11). Immutable once built.
  */
-final class SortedNames {
+public final class SortedNames {
     private final byte[] bytes;
     /** Start of name i in {@link #bytes}; {@code starts[size]} is the end of the last. */
     private final int[] starts;
@@ -25,11 +25,11 @@ final class SortedNames {
         this.size = size;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    String get(int i) {
+    public String get(int i) {
         return new String(bytes, starts[i], starts[i + 1] - starts[i], StandardCharsets.UTF_8);
     }
 
@@ -41,6 +41,32 @@ final class SortedNames {
     /** Name {@code i} against {@code key}'s UTF-8 bytes, in path order. */
     int compareTo(int i, byte[] key) {
         return compare(bytes, starts[i], starts[i + 1], key, 0, key.length);
+    }
+
+    /** The names in path order. */
+    public java.util.List<String> toList() {
+        java.util.List<String> out = new java.util.ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(get(i));
+        }
+        return out;
+    }
+
+    /** Same names (restore checks compare the recorded rows with the restored database's). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SortedNames n && size == n.size
+                && Arrays.equals(bytes, 0, starts[size], n.bytes, 0, n.starts[n.size])
+                && Arrays.equals(starts, 0, size + 1, n.starts, 0, n.size + 1);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = size;
+        for (int i = 0; i < starts[size]; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h;
     }
 
     /** Whether the name is here (binary search). */
@@ -81,7 +107,7 @@ final class SortedNames {
     }
 
     /** Collects names, then sorts them once. */
-    static final class Builder {
+    public static final class Builder {
         private byte[] bytes = new byte[1 << 12];
         private int[] starts = new int[257];
         private int size;
@@ -89,7 +115,7 @@ final class SortedNames {
         /** While sorting: {@link #prefix} of each name. */
         private long[] prefixes;
 
-        Builder add(String name) {
+        public Builder add(String name) {
             return add(name.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -117,7 +143,7 @@ final class SortedNames {
         }
 
         /** The names sorted; with {@code distinct}, each name once. The builder is spent. */
-        SortedNames build(boolean distinct) {
+        public SortedNames build(boolean distinct) {
             int[] order = new int[size];
             prefixes = new long[size];
             for (int i = 0; i < size; i++) {
