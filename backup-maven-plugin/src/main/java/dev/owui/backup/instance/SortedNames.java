@@ -25,31 +25,6 @@ public final class SortedNames {
         return b.build(true);
     }
 
-    /** Same names (the order is the path order either way; where they were added does not count). */
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof SortedNames n) || n.size != size) {
-            return false;
-        }
-        for (int i = 0; i < size; i++) {
-            if (!Arrays.equals(bytes, starts[i], starts[i + 1], n.bytes, n.starts[i], n.starts[i + 1])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = size;
-        for (int i = 0; i < size; i++) {
-            for (int j = starts[i]; j < starts[i + 1]; j++) {
-                h = 31 * h + bytes[j];
-            }
-        }
-        return h;
-    }
-
     private SortedNames(byte[] bytes, int[] starts, int[] origin, int size) {
         this.bytes = bytes;
         this.starts = starts;
@@ -73,6 +48,32 @@ public final class SortedNames {
     /** Name {@code i} against {@code key}'s UTF-8 bytes, in path order. */
     int compareTo(int i, byte[] key) {
         return compare(bytes, starts[i], starts[i + 1], key, 0, key.length);
+    }
+
+    /** The names in path order. */
+    public java.util.List<String> toList() {
+        java.util.List<String> out = new java.util.ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(get(i));
+        }
+        return out;
+    }
+
+    /** Same names (restore checks compare the recorded rows with the restored database's). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SortedNames n && size == n.size
+                && Arrays.equals(bytes, 0, starts[size], n.bytes, 0, n.starts[n.size])
+                && Arrays.equals(starts, 0, size + 1, n.starts, 0, n.size + 1);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = size;
+        for (int i = 0; i < starts[size]; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h;
     }
 
     /** Whether the name is here (binary search). */
@@ -113,7 +114,7 @@ public final class SortedNames {
     }
 
     /** Collects names, then sorts them once. */
-    static final class Builder {
+    public static final class Builder {
         private byte[] bytes = new byte[1 << 12];
         private int[] starts = new int[257];
         private int size;
@@ -121,7 +122,7 @@ public final class SortedNames {
         /** While sorting: {@link #prefix} of each name. */
         private long[] prefixes;
 
-        Builder add(String name) {
+        public Builder add(String name) {
             return add(name.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -149,7 +150,7 @@ public final class SortedNames {
         }
 
         /** The names sorted; with {@code distinct}, each name once. The builder is spent. */
-        SortedNames build(boolean distinct) {
+        public SortedNames build(boolean distinct) {
             int[] order = new int[size];
             prefixes = new long[size];
             for (int i = 0; i < size; i++) {

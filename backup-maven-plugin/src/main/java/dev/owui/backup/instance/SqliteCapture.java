@@ -47,6 +47,8 @@ public final class SqliteCapture {
     private static final int BUSY_SLEEP_MS = 100;
     private static final int BUSY_RETRIES = 100; // 10 s of a writer holding a rollback-journal lock
     private static final int COPY_ATTEMPTS = 3;
+    /** Up to this much of a copy is mapped while it is checked (SQLite caps it at its build's limit, 2 GB). */
+    private static final long CHECK_MMAP_BYTES = 1L << 31;
     /** Copied with the database; -shm is only an index of the -wal, rebuilt when the copy opens. */
     private static final List<String> COPIED_SIDE_FILES = List.of("-wal", "-journal");
 
@@ -232,6 +234,10 @@ public final class SqliteCapture {
      */
     public static List<String> quickCheck(Path db) {
         try (Connection c = Sqlite.openFrozen(db); Statement s = c.createStatement()) {
+            // Read through a memory map rather than a pread() and a copy per page: about half the
+            // check's time on a 250 MB chroma.sqlite3. Safe here, unlike on a live database that
+            // another process may truncate: nobody writes this file.
+            s.execute("PRAGMA mmap_size = " + CHECK_MMAP_BYTES);
             List<String> tables = new ArrayList<>();
             boolean virtual = false;
             try (ResultSet r = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'table'")) {

@@ -1,6 +1,7 @@
 package dev.owui.backup.postgres;
 
 import dev.owui.backup.instance.InstanceInspector;
+import dev.owui.backup.instance.SortedNames;
 import dev.owui.backup.instance.InstanceInspector.DatabaseFacts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,7 +44,7 @@ public final class PgFacts {
                 counts.put(e.getKey(), count(c, prefix + quote(e.getValue())));
             }
         }
-        Set<String> rows = new TreeSet<>();
+        SortedNames.Builder rows = new SortedNames.Builder();
         List<String> external = new ArrayList<>();
         if (tables.contains("file")) {
             try (Statement s = c.createStatement()) {
@@ -70,7 +71,7 @@ public final class PgFacts {
                 revision = r.next() ? r.getString(1) : null;
             }
         }
-        return new DatabaseFacts(revision, counts, dev.owui.backup.instance.SortedNames.of(rows), external);
+        return new DatabaseFacts(revision, counts, rows.build(true), external);
     }
 
     private static Set<String> tables(Connection c, String schema) throws SQLException {

@@ -374,13 +374,25 @@ public final class RepoBackupRunner {
                 // Databases first (see DataDirectory.scan): a file added after the capture is a harmless orphan.
                 Map<String, Captured> captured = new LinkedHashMap<>();
                 InstanceInspector.DatabaseFacts dbFacts = null;
-                for (SourceFile f : databases) {
-                    Path image = staging.resolve(f.rel().replace('/', '_'));
-                    SqliteCapture.capture(f.abs(), image, f.rel());
-                    captured.put(f.rel(), new Captured(f, image));
+                Files.createDirectories(staging);
+                // Side by side: each capture and its check is one thread's work (SQLite copies and
+                // checks page by page), so webui.db and chroma.sqlite3 take as long as the larger.
+                List<Future<Captured>> capturing = new ArrayList<>();
+                try (WorkerPool capturePool = new WorkerPool(Math.max(1, Math.min(o.threads(), databases.size())))) {
+                    for (SourceFile f : databases) {
+                        Path image = staging.resolve(f.rel().replace('/', '_'));
+                        capturing.add(capturePool.submit(() -> {
+                            SqliteCapture.capture(f.abs(), image, f.rel());
+                            SqliteCapture.check(image, f.abs(), f.rel());
+                            return new Captured(f, image);
+                        }));
+                    }
+                    for (Future<Captured> task : capturing) {
+                        Captured c = WorkerPool.await(task);
+                        captured.put(c.source().rel(), c);
+                    }
                 }
                 for (Captured c : captured.values()) {
-                    SqliteCapture.check(c.image(), c.source().abs(), c.source().rel());
                     if (c.source().rel().equals(DataDirectory.MAIN_DB)) {
                         dbFacts = InstanceInspector.read(c.image());
                     }

@@ -1,15 +1,23 @@
 package dev.owui.backup.repo.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.repo.pages.LayerPolicy;
 import dev.owui.backup.repo.store.LocalObjectStore;
 import dev.owui.backup.repo.store.ObjectStore;
+import dev.owui.backup.OwuiException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The backup engine writing to a local folder. */
@@ -63,5 +71,27 @@ class LocalRepoEngineTest extends RepoEngineContract {
         }
         Entry db = entry(r.backupId(), "webui.db");
         assertEquals(image, db.layers().get(0).object(), "the compacted set lies on the first image");
+    }
+
+    /**
+     * The databases are captured side by side: a damaged one still fails the whole backup with its
+     * own name and SQLite's complaint, writes no backup, and leaves no capture (of either database)
+     * in the staging folder.
+     */
+    @Test
+    void aDamagedChromaFailsTheBackupByNameAndLeavesNoCaptureBehind() throws Exception {
+        Path chroma = data.resolve("vector_db/chroma.sqlite3");
+        try (RandomAccessFile r = new RandomAccessFile(chroma.toFile(), "rw")) {
+            for (long off = r.length() / 2 / 4096 * 4096; off < r.length(); off += 4096 * 2) { // data pages, not the schema
+                r.seek(off);
+                r.write(new byte[48]);
+            }
+        }
+        OwuiException e = assertThrows(OwuiException.class, () -> backup(options(CodecSettings.plain())));
+        assertTrue(e.getMessage().contains("vector_db/chroma.sqlite3") && e.getMessage().contains("quick_check"), e.getMessage());
+        assertEquals(List.of(), repo.backups().list());
+        try (Stream<Path> left = Files.list(tmp.resolve("staging"))) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "no capture is left in the staging folder");
+        }
     }
 }
