@@ -374,7 +374,6 @@ public final class RepoBackupRunner {
                 // Databases first (see DataDirectory.scan): a file added after the capture is a harmless orphan.
                 Map<String, Captured> captured = new LinkedHashMap<>();
                 InstanceInspector.DatabaseFacts dbFacts = null;
-                Files.createDirectories(staging);
                 // Side by side: each capture and its check is one thread's work (SQLite copies and
                 // checks page by page), so webui.db and chroma.sqlite3 take as long as the larger.
                 List<Future<Captured>> capturing = new ArrayList<>();
