@@ -63,14 +63,16 @@ public class CopyMojo extends AbstractOwuiMojo {
     private int threads;
 
     /**
-     * The format the copies of format 1/2 backups take at the destination: {@code 2} (default: the
-     * tree as stored at the source) or {@code 3} (imported into the destination's format 3
-     * repository, compressed and encrypted as owui.compression, owui.recipients and the passphrase
-     * say). A format 3 backup is always copied as format 3, as stored (never re-encoded): into a
-     * destination that holds a repository or nothing, or, with {@code 3}, beside its trees.
+     * The format the copies of format 1/2 backups take at the destination: {@code auto} (default)
+     * imports them into the destination's format 3 repository when it holds one or nothing of the
+     * instance yet, and copies them as trees where it holds only format 1/2 backups (one line says
+     * so); {@code 3} always imports (compressed and encrypted as owui.compression, owui.recipients
+     * and the passphrase say); {@code 2} always copies the tree as stored at the source. A format 3
+     * backup is always copied as format 3, as stored (never re-encoded): into a destination that
+     * holds a repository or nothing, or, with {@code 3}, beside its trees.
      */
-    @Parameter(property = "owui.toFormat", defaultValue = "2")
-    private int toFormat;
+    @Parameter(property = "owui.toFormat", defaultValue = "auto")
+    private String toFormat;
 
     /** With owui.toFormat=3: {@code zstd} or {@code none} for the imported objects. */
     @Parameter(property = "owui.compression", defaultValue = "none")
@@ -147,11 +149,8 @@ public class CopyMojo extends AbstractOwuiMojo {
         long sent = 0;
         long bytes = 0;
         Table table = new Table("destination", "backup", "result", "sent", "shared").right(3, 4);
-        if (toFormat != 2 && toFormat != 3) {
-            throw new OwuiException("owui.toFormat=" + toFormat + " is not a format a copy can write",
-                    "use 2 (the default: the tree as stored) or 3 (import into the destination's format 3 repository)");
-        }
-        dev.owui.backup.codec.CodecSettings codec = toFormat == 3 ? CodecParameters.writeSettings(compression, zstdLevel, passphrase(),
+        Integer explicitTo = explicitToFormat(); // null: auto, decided per destination
+        dev.owui.backup.codec.CodecSettings codec = explicitTo == null || explicitTo == 3 ? CodecParameters.writeSettings(compression, zstdLevel, passphrase(),
                 recipients == null ? List.of() : recipients.stream().map(f -> resolve(f)).toList(), encryptManifest) : null;
         java.nio.file.Path scratch = home().resolve(".cache/owui-backup/format3/scratch");
         try (Target src = Targets.open(source, targetContext()); ObjectStore srcStore = RepoStores.open(source, targetContext())) {
@@ -168,12 +167,18 @@ public class CopyMojo extends AbstractOwuiMojo {
                 report().list("destinations").add(entry);
                 try (Target dest = Targets.open(d, targetContext()); ObjectStore destStore = RepoStores.open(d, targetContext())) {
                     List<Row> done = new ArrayList<>();
+                    int to = explicitTo != null ? explicitTo : dev.owui.backup.repo.FormatChoice.formatAt(dest, destStore, instance);
+                    if (explicitTo == null && to == 2 && !sel.trees().isEmpty()) {
+                        log.info(d.id() + " holds format 1/2 backups of instance '" + instance + "' and no format 3 repository: the trees are"
+                                + " copied as trees (owui.toFormat=auto); -Dowui.toFormat=3 imports them into a repository beside them");
+                    }
                     if (!sel.heads().isEmpty()) {
-                        refuseFormat2Destination(sel.heads(), src, dest, destStore);
-                        done.addAll(copyRepo(srcRepo.orElseThrow(), dest, destStore, sel.heads(), codec, scratch, log));
+                        refuseFormat2Destination(sel.heads(), src, dest, destStore, to);
+                        // Settings given for the destination make a copy refuse what is stored otherwise only when 3 was asked for.
+                        done.addAll(copyRepo(srcRepo.orElseThrow(), dest, destStore, sel.heads(), explicitTo == null ? null : codec, scratch, log));
                     }
                     if (!sel.trees().isEmpty()) {
-                        List<BackupCopier.Copied> trees = toFormat == 3 ? importAll(src, dest, destStore, sel.trees(), codec, scratch, log)
+                        List<BackupCopier.Copied> trees = to == 3 ? importAll(src, dest, destStore, sel.trees(), codec, scratch, log)
                                 : copyAll(src, d, dest, sel.trees(), log);
                         trees.forEach(c -> done.add(new Row(c, java.util.Map.of())));
                     }
@@ -243,12 +248,25 @@ public class CopyMojo extends AbstractOwuiMojo {
         return choice.repo() ? new Selection(List.of(), List.of(choice.backupId())) : new Selection(List.of(choice.backupId()), List.of());
     }
 
+    /** owui.toFormat: 2 or 3 as given, null for auto (per destination); anything else fails before any work. */
+    private Integer explicitToFormat() {
+        String v = toFormat == null ? "" : toFormat.trim();
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "", "auto" -> null;
+            case "2" -> 2;
+            case "3" -> 3;
+            default -> throw new OwuiException("owui.toFormat=" + v + " is not a format a copy can write",
+                    "use auto (the default: format 3 into a destination that holds a repository or nothing, trees where it holds only trees),"
+                            + " 3 (import into the destination's format 3 repository) or 2 (the tree as stored)");
+        };
+    }
+
     /**
      * A format 3 backup has no tree to copy, so it goes only into a repository: one the destination
      * holds, one it starts when empty, or one beside its trees when owui.toFormat=3 asks for it.
      */
-    private void refuseFormat2Destination(List<String> heads, Target src, Target dest, ObjectStore destStore) {
-        if (toFormat == 3 || RepoAtTarget.existing(destStore, instance, home(), EngineLog.SILENT).isPresent() || dest.backups(instance).isEmpty()) {
+    private void refuseFormat2Destination(List<String> heads, Target src, Target dest, ObjectStore destStore, int to) {
+        if (to == 3 || RepoAtTarget.existing(destStore, instance, home(), EngineLog.SILENT).isPresent() || dest.backups(instance).isEmpty()) {
             return;
         }
         throw new OwuiException(heads.size() + " backup(s) to copy from " + src.location() + " are format 3 (" + String.join(", ", heads) + "), and "

@@ -37,6 +37,7 @@ class CopyMojoTest {
         setVariableValueToObject(mojo, "instance", "test");
         setVariableValueToObject(mojo, "threads", 2);
         setVariableValueToObject(mojo, "backupId", "latest");
+        setVariableValueToObject(mojo, "toFormat", "2"); // trees as trees (auto would import them into a repository at this new target)
         mojo.execute();
         LocalTarget nas = TestSupport.target(tmp.resolve("nas"));
         assertEquals(ids.subList(1, 2), nas.backups("test"));
@@ -61,7 +62,7 @@ class CopyMojoTest {
         setVariableValueToObject(mojo, "instance", "test");
         setVariableValueToObject(mojo, "threads", 2);
         setVariableValueToObject(mojo, "backupId", "all");
-        setVariableValueToObject(mojo, "toFormat", 3);
+        setVariableValueToObject(mojo, "toFormat", "3");
         setVariableValueToObject(mojo, "compression", "zstd");
         mojo.execute();
         for (String id : ids) {
@@ -75,7 +76,7 @@ class CopyMojoTest {
 
         // Again, and as format 2: the destination holds both ids (as format 3), nothing is copied.
         mojo.execute();
-        setVariableValueToObject(mojo, "toFormat", 2);
+        setVariableValueToObject(mojo, "toFormat", "2");
         mojo.execute();
         assertEquals(List.of(), TestSupport.target(tmp.resolve("nas")).backups("test"), "format 3 ids count as already there");
 
@@ -84,14 +85,14 @@ class CopyMojoTest {
         Thread.sleep(1100);
         String head = format3Backup(f.dataDir(), tmp.resolve("cloud"));
         setVariableValueToObject(mojo, "backupId", "latest");
-        setVariableValueToObject(mojo, "toFormat", 3);
+        setVariableValueToObject(mojo, "toFormat", "3");
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("does not re-encode") && e.getMessage().contains(head), e.getMessage());
         assertFalse(java.nio.file.Files.exists(tmp.resolve("nas/test/backups/" + head + ".json")));
         setVariableValueToObject(mojo, "compression", "none");
         mojo.execute();
         assertTrue(java.nio.file.Files.exists(tmp.resolve("nas/test/backups/" + head + ".json")), "copied as stored (plain)");
-        setVariableValueToObject(mojo, "toFormat", 4);
+        setVariableValueToObject(mojo, "toFormat", "4");
         e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("owui.toFormat=4"), e.getMessage());
     }
@@ -169,8 +170,9 @@ class CopyMojoTest {
         setVariableValueToObject(mojo, "backupId", "all");
         setVariableValueToObject(mojo, "report", report.toString());
         mojo.execute();
-        assertEquals(List.of(tree), TestSupport.target(tmp.resolve("nas")).backups("test"), "the tree is copied as a tree");
-        assertEquals(List.of(head), heads(tmp.resolve("nas")), "the format 3 backup into a repository at the empty destination");
+        // owui.toFormat=auto at an empty destination: the tree is imported, the format 3 backup copied, both into its repository.
+        assertEquals(List.of(), TestSupport.target(tmp.resolve("nas")).backups("test"), "no tree at a new destination");
+        assertEquals(List.of(tree, head), heads(tmp.resolve("nas")), "both kinds into a repository at the empty destination");
         var json = dev.owui.backup.report.ReportSchema.validate(report);
         var rows = json.get("copy").get("destinations").get(0).get("backups");
         assertEquals(tree, rows.get(0).get("backupId").asText());
@@ -187,13 +189,15 @@ class CopyMojoTest {
         // A destination with format 1/2 trees only: the format 3 backup is not turned into a tree.
         setVariableValueToObject(mojo, "to", tmp.resolve("old").toString());
         setVariableValueToObject(mojo, "backupId", tree);
+        setVariableValueToObject(mojo, "toFormat", "2");
         mojo.execute();
+        setVariableValueToObject(mojo, "toFormat", "auto");
         setVariableValueToObject(mojo, "backupId", "all");
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
         assertTrue(e.getMessage().contains("copying a format 3 backup into format 2 is not offered") && e.getMessage().contains(head)
                 && e.getMessage().contains("owui.toFormat=3"), e.getMessage());
         assertFalse(java.nio.file.Files.exists(tmp.resolve("old/test/repository.json")), "nothing was started there");
-        setVariableValueToObject(mojo, "toFormat", 3);
+        setVariableValueToObject(mojo, "toFormat", "3");
         mojo.execute();
         assertEquals(List.of(tree), TestSupport.target(tmp.resolve("old")).backups("test"));
         assertEquals(List.of(head), heads(tmp.resolve("old")), "with owui.toFormat=3, into a repository beside the trees");
