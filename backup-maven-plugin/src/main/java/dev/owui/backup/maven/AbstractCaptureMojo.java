@@ -42,9 +42,11 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
 
     /**
      * {@code zstd} compresses every file on its own (except formats that are already compressed:
-     * images, archives, office documents, media); {@code none} stores files as they are.
+     * images, archives, office documents, media); {@code none} stores files as they are;
+     * {@code auto} (default): zstd for format 3 backups (restic compresses by default too), none
+     * for format 2 trees and for snapshots (whose browsable tree hard-links plain objects).
      */
-    @Parameter(property = "owui.compression", defaultValue = "none")
+    @Parameter(property = "owui.compression", defaultValue = "auto")
     protected String compression;
 
     /** zstd level, 1 (fastest) to 19 (smallest); see bench/README.md for the trade-off. */
@@ -106,19 +108,29 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
                 .withCodec(codecSettings()).withFull(full);
     }
 
-    /** Compression and encryption as configured; the passphrase from settings.xml or the environment. */
+    /** Compression and encryption as configured (auto compression: none); the passphrase from settings.xml or the environment. */
     protected dev.owui.backup.codec.CodecSettings codecSettings() {
-        char[] pass = passphrase();
-        List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
-        return CodecParameters.writeSettings(compression, zstdLevel, pass, keys, encryptManifest);
+        return codecSettings(false);
     }
 
-    /** What a format 3 backup or snapshot needs of the goal's parameters (the engine knows no Maven). */
-    dev.owui.backup.repo.engine.RepoBackupRunner.Options format3Options() {
+    /** As {@link #codecSettings()}; with {@code zstdByDefault} owui.compression=auto means zstd (format 3 backups). */
+    protected dev.owui.backup.codec.CodecSettings codecSettings(boolean zstdByDefault) {
+        char[] pass = passphrase();
+        List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
+        String c = compression == null || compression.isBlank() || compression.trim().equalsIgnoreCase("auto")
+                ? (zstdByDefault ? "zstd" : "none") : compression;
+        return CodecParameters.writeSettings(c, zstdLevel, pass, keys, encryptManifest);
+    }
+
+    /**
+     * What a format 3 backup or snapshot needs of the goal's parameters (the engine knows no Maven);
+     * {@code zstdByDefault}: owui.compression=auto compresses (backups; snapshots keep plain objects for their tree).
+     */
+    dev.owui.backup.repo.engine.RepoBackupRunner.Options format3Options(boolean zstdByDefault) {
         FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
         java.nio.file.Path cache = format3Cache();
         return new dev.owui.backup.repo.engine.RepoBackupRunner.Options(resolve(dataDir), instance, selector, resolve(secretKeyFile),
-                codecSettings(), decryptionKeys(), full, cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
+                codecSettings(zstdByDefault), decryptionKeys(), full, cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
     }
 
     /** Local work space of format 3 backups: database captures, objects being encoded, databases reassembled for a tree. */

@@ -126,7 +126,7 @@ public class BackupMojo extends AbstractCaptureMojo {
             TargetContext ctx = targetContext();
             PlanRunner.Request request = new PlanRunner.Request(t -> options(t).withMode(m), specs, s -> Targets.open(s, ctx), staging(),
                     retention, zone(), quiesce == null ? CaptureWrapper.HOT : quiesce)
-                    .withFormats(formatOf, chosen.stream().anyMatch(s -> formatOf.applyAsInt(s) == 3) ? Format3Backup.repositories(this) : null);
+                    .withFormats(formatOf, chosen.stream().anyMatch(s -> formatOf.applyAsInt(s) == 3) ? Format3Backup.repositories(this, true) : null);
             PlanRunner.Result r = new PlanRunner(log).run(request);
             var imported = r.targets().stream().anyMatch(o -> o.format() == 3) ? Format3Backup.report(this, log, chosen, r) : null;
             if (imported == null) {

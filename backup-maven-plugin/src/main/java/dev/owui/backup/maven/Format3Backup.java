@@ -50,11 +50,11 @@ final class Format3Backup {
     }
 
     /** What format 3 targets of a staged run need: their object store, the import's settings, scratch space. */
-    static PlanRunner.Repositories repositories(AbstractCaptureMojo mojo) {
+    static PlanRunner.Repositories repositories(AbstractCaptureMojo mojo, boolean zstdByDefault) {
         TargetContext ctx = mojo.targetContext();
         Path cache = mojo.format3Cache();
-        TreeImport.Options imports = new TreeImport.Options(mojo.codecSettings(), mojo.decryptionKeys(), cache.resolve("capture"),
-                mojo.format3Options().pageMapCache(), mojo.format3Options().threads(), mojo.format3Options().full());
+        TreeImport.Options imports = new TreeImport.Options(mojo.codecSettings(zstdByDefault), mojo.decryptionKeys(), cache.resolve("capture"),
+                mojo.format3Options(zstdByDefault).pageMapCache(), mojo.format3Options(zstdByDefault).threads(), mojo.format3Options(zstdByDefault).full());
         return new PlanRunner.Repositories(s -> RepoStores.open(s, ctx), imports, cache.resolve("scratch"));
     }
 
@@ -62,7 +62,7 @@ final class Format3Backup {
         if (specs.size() != 1) {
             throw new IllegalArgumentException("a direct format 3 backup has one target; several are staged (PlanRunner)");
         }
-        RepoBackupRunner.Options options = mojo.format3Options();
+        RepoBackupRunner.Options options = mojo.format3Options(true);
         // Before any repository.json is created: a missing data directory is no reason to touch a target.
         DataDirectory.open(options.dataDir());
         TargetContext ctx = mojo.targetContext();

@@ -118,7 +118,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
             throw new OwuiException("owui.snapshotDir=" + spec.url() + ": a format 3 snapshot builds a browsable tree of hard links,"
                     + " which S3 has not", "snapshot to a local directory or sftp://, or back up to S3 with owui:backup -Dowui.format=3");
         }
-        RepoBackupRunner.Options options = format3Options();
+        RepoBackupRunner.Options options = format3Options(false);
         dev.owui.backup.instance.DataDirectory.open(options.dataDir()); // before repository.json is created: nothing to snapshot, nothing touched
         TargetContext ctx = targetContext();
         java.nio.file.Path scratch = format3Cache().resolve("scratch");
@@ -137,7 +137,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
                 QuiesceCapture quiesce = quiesceCapture(m, log);
                 PlanRunner.Request request = new PlanRunner.Request(x -> options(x).withMode(m), List.of(spec), s -> Targets.open(s, ctx),
                         home().resolve(".cache/owui-backup/staging"), null, zone(), quiesce)
-                        .withFormats(s -> 3, Format3Backup.repositories(this));
+                        .withFormats(s -> 3, Format3Backup.repositories(this, false));
                 PlanRunner.Result staged = new PlanRunner(log).run(request);
                 TreeImport.Result imported = Format3Backup.report(this, log, List.of(spec), staged);
                 // A snapshot has one place: its section reads as a hot snapshot's does, without a backup's target list.

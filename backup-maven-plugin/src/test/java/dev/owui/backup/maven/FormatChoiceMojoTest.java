@@ -93,6 +93,9 @@ class FormatChoiceMojoTest {
         assertEquals(1, Format3MojoTest.heads(nas.resolve("test")));
         assertEquals(0, trees(nas), "no tree");
         assertEquals(0, r.keeps2Lines(), r.lines().toString());
+        // owui.compression=auto: a format 3 backup compresses (format 2 trees and snapshots do not).
+        Repository repo = Repository.open(new LocalObjectStore(nas), "test");
+        assertEquals("zstd", repo.backups().head(repo.backups().list().get(0)).storage().compression());
 
         // An instance folder that exists but holds nothing (a first run that stopped early) is new too.
         Files.createDirectories(tmp.resolve("empty/test"));
