@@ -323,7 +323,7 @@ has() { awk -F'\t' -v t="$1" -v r="$2" '$1==t && $2==r {f=1} END {exit !f}' "$RE
     facts_machine
     echo "restic:      $(restic version | head -1); repository format 2, compression auto (defaults)"
     part s3 && echo "rclone:      $(rclone version 2>/dev/null | head -1) (defaults); S3 server: S3Proxy 3.0.0, filesystem store, own JVM, one per repetition"
-    echo "ours:        ./mvnw -o owui:backup -Dowui.format=3 (default settings: no compression, 4 threads, fsync) / owui:restore, JVM + Maven start-up included"
+    echo "ours:        ./mvnw -o owui:backup -Dowui.format=3 (default settings: owui.compression=auto, i.e. zstd-3 for format 3; 4 threads; fsync) / owui:restore, JVM + Maven start-up included"
     facts_run
     echo
     printf '%-15s %-10s %8s %7s %13s %10s  %s\n' tool round "wall s" "CPU s" "peak RSS MiB" "disk MiB" what
