@@ -36,6 +36,20 @@ public final class Hashing {
         }
     }
 
+    /** Copies {@code in} to {@code out} and returns what went through: its size and SHA-256 (one pass). */
+    public static Stored copy(InputStream in, java.io.OutputStream out) throws IOException {
+        MessageDigest sha = newSha256();
+        byte[] buf = buffer();
+        long size = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            sha.update(buf, 0, n);
+            out.write(buf, 0, n);
+            size += n;
+        }
+        return new Stored(size, HexFormat.of().formatHex(sha.digest()));
+    }
+
     public static Stored sha256(InputStream in) throws IOException {
         MessageDigest sha = newSha256();
         byte[] buf = buffer();

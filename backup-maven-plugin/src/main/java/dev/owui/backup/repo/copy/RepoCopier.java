@@ -23,11 +23,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -298,22 +296,16 @@ public final class RepoCopier {
             try {
                 Files.createDirectories(to.scratch());
                 temp = Files.createTempFile(to.scratch(), "owui-copy-", ".tmp");
-                MessageDigest sha = Hashing.newSha256();
-                long n = 0;
+                dev.owui.backup.store.BackupWriter.Stored read;
                 try (InputStream in = from.store().read(from.key(rel)); OutputStream out = Files.newOutputStream(temp)) {
-                    byte[] buf = new byte[1 << 16];
-                    int r;
-                    while ((r = in.read(buf)) > 0) {
-                        sha.update(buf, 0, r);
-                        out.write(buf, 0, r);
-                        n += r;
-                    }
+                    read = Hashing.copy(in, out);
                 } catch (NoSuchObjectException gone) {
                     throw new OwuiException("object " + from.where(rel) + " (" + what + " of backup " + source.id() + ") is missing at the source; "
                             + "backup " + source.id() + " was not copied (no head written at " + to.where("") + ")",
                             "run owui:verify on the source; copy other backups with -Dowui.backupId", gone);
                 }
-                String got = HexFormat.of().formatHex(sha.digest());
+                long n = read.size();
+                String got = read.sha256();
                 if (!got.equals(name)) {
                     throw new OwuiException("object " + from.where(rel) + " (" + what + " of backup " + source.id() + ") is damaged at the source: "
                             + "its bytes hash to " + got + ", not to its name; it was not stored, and backup " + source.id()

@@ -32,11 +32,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -362,20 +360,14 @@ public final class TreeImport {
 
         private Entry database(FileEntry f, Entry before) throws IOException {
             Path image = staging.resolve(f.path().replace('/', '_'));
-            MessageDigest sha = Hashing.newSha256();
-            long n = 0;
+            dev.owui.backup.store.BackupWriter.Stored got;
             try (InputStream in = StoredContent.open(from, instance, source.backupId(), f, o.keys()); OutputStream out = Files.newOutputStream(image)) {
-                byte[] buf = new byte[1 << 16];
-                int r;
-                while ((r = in.read(buf)) > 0) {
-                    sha.update(buf, 0, r);
-                    out.write(buf, 0, r);
-                    n += r;
-                }
+                got = Hashing.copy(in, out);
             }
+            long n = got.size();
             read.addAndGet(n);
             try {
-                check(f, n, HexFormat.of().formatHex(sha.digest()));
+                check(f, n, got.sha256());
                 bytes.addAndGet(n);
                 return databases.store(f.path(), f.mtime(), f.mode(), image, before);
             } finally {
