@@ -70,25 +70,7 @@ final class ReportSections {
      * each database ({@code databases}: IMAGE, APPEND, COMPACT or SAME).
      */
     static Map<String, Object> backup(dev.owui.backup.repo.engine.RepoBackupRunner.Result r) {
-        Map<String, Object> b = summary(r.head());
-        b.put("bytesWritten", r.bytesWritten());
-        b.put("bytesShared", r.bytesReused());
-        b.put("linkFallbacks", 0);
-        Map<String, Long> phases = new LinkedHashMap<>();
-        r.phases().forEach((k, v) -> phases.put(k, v / 1_000_000));
-        b.put("phasesMs", phases);
-        b.put("warnings", r.warnings());
-        var facts = r.head().openWebUi();
-        if (facts != null) {
-            b.put("tables", facts.counts());
-            Map<String, Object> findings = new LinkedHashMap<>();
-            findings.put("rowsWithoutFile", facts.rowsWithoutFile());
-            findings.put("filesWithoutRow", facts.filesWithoutRow());
-            findings.put("externalFiles", facts.externalFiles());
-            b.put("findings", findings);
-        }
-        b.put("databases", databases(r.databases()));
-        return b;
+        return format3(r.head(), r.bytesWritten(), r.bytesReused(), r.phases(), r.warnings(), r.databases());
     }
 
     /**
@@ -98,15 +80,23 @@ final class ReportSections {
      * capture's phases and warnings.
      */
     static Map<String, Object> backup(BackupResult staged, dev.owui.backup.repo.engine.TreeImport.Result imported) {
-        Map<String, Object> b = summary(imported.head());
-        b.put("bytesWritten", imported.bytesWritten());
-        b.put("bytesShared", imported.head().totals().bytesReused());
+        return format3(imported.head(), imported.bytesWritten(), imported.head().totals().bytesReused(), staged.phaseNanos(),
+                staged.warnings(), imported.databases());
+    }
+
+    /** The backup section of a format 3 backup, however it was made (straight into the repository, or staged and imported). */
+    private static Map<String, Object> format3(dev.owui.backup.repo.backup.BackupHead head, long bytesWritten, long bytesShared,
+                                               Map<String, Long> phaseNanos, List<String> warnings,
+                                               List<dev.owui.backup.repo.engine.RepoBackupRunner.DatabaseDecision> decisions) {
+        Map<String, Object> b = summary(head);
+        b.put("bytesWritten", bytesWritten);
+        b.put("bytesShared", bytesShared);
         b.put("linkFallbacks", 0);
         Map<String, Long> phases = new LinkedHashMap<>();
-        staged.phaseNanos().forEach((k, v) -> phases.put(k, v / 1_000_000));
+        phaseNanos.forEach((k, v) -> phases.put(k, v / 1_000_000));
         b.put("phasesMs", phases);
-        b.put("warnings", staged.warnings());
-        var facts = imported.head().openWebUi();
+        b.put("warnings", warnings);
+        var facts = head.openWebUi();
         if (facts != null) {
             b.put("tables", facts.counts());
             Map<String, Object> findings = new LinkedHashMap<>();
@@ -115,7 +105,7 @@ final class ReportSections {
             findings.put("externalFiles", facts.externalFiles());
             b.put("findings", findings);
         }
-        b.put("databases", databases(imported.databases()));
+        b.put("databases", databases(decisions));
         return b;
     }
 
