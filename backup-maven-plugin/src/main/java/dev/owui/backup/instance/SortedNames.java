@@ -18,13 +18,6 @@ public final class SortedNames {
     private final int[] origin;
     private final int size;
 
-    /** {@code names} without duplicates, sorted (for readers that hold their names as a collection, e.g. PostgreSQL's file rows). */
-    public static SortedNames of(java.util.Collection<String> names) {
-        Builder b = new Builder();
-        names.forEach(b::add);
-        return b.build(true);
-    }
-
     private SortedNames(byte[] bytes, int[] starts, int[] origin, int size) {
         this.bytes = bytes;
         this.starts = starts;
