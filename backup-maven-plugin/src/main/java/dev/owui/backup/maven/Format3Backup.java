@@ -112,11 +112,7 @@ final class Format3Backup {
         BackupMojo.summarizeTargets(log, r);
         if (first != null) {
             databases(log, first.databases());
-            log.info("");
-            var facts = first.head().openWebUi();
-            String schema = facts == null || facts.schemaRevision() == null ? "none" : facts.schemaRevision();
-            log.info("backup " + first.backupId() + " complete (format 3): " + first.head().instance() + " at schema revision " + schema
-                    + (r.backup().warnings().isEmpty() ? "" : ", " + r.backup().warnings().size() + " warning(s) above"));
+            complete(log, "backup", first.head(), r.backup().warnings().size());
         }
         return first;
     }
@@ -147,11 +143,16 @@ final class Format3Backup {
                         Sizes.count(r.objectsWritten()))
                 .printTo(log);
         databases(log, r.databases());
+        complete(log, what, r.head(), r.warnings().size());
+    }
+
+    /** The closing line of a format 3 backup or snapshot, however it was made. */
+    private static void complete(EngineLog log, String what, dev.owui.backup.repo.backup.BackupHead head, int warnings) {
         log.info("");
-        var facts = r.head().openWebUi();
+        var facts = head.openWebUi();
         String schema = facts == null || facts.schemaRevision() == null ? "none" : facts.schemaRevision();
-        log.info(what + " " + r.backupId() + " complete (format 3): " + r.head().instance() + " at schema revision " + schema
-                + (r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warning(s) above"));
+        log.info(what + " " + head.backupId() + " complete (format 3): " + head.instance() + " at schema revision " + schema
+                + (warnings == 0 ? "" : ", " + warnings + " warning(s) above"));
     }
 
     /** What each database's layers became. */
