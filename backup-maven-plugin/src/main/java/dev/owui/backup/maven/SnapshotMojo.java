@@ -76,9 +76,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         report().section().putAll(ReportSections.backup(r.snapshot()));
         report().section().put("removed", r.removed());
         if (quiesce != null) {
-            log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for "
-                    + dev.owui.backup.report.Sizes.seconds(quiesce.downtime().toNanos()) + " (the snapshot's capture)");
-            report().section().put("downtimeMs", quiesce.downtime().toMillis());
+            reportDowntime(m, quiesce, log);
             quiesce.throwIfStartFailed(r.snapshot().manifest().backupId());
         }
         log.info("kept the newest " + keep + " snapshot(s)" + (r.removed().isEmpty() ? "" : "; removed " + String.join(", ", r.removed())));
@@ -143,9 +141,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
                 // A snapshot has one place: its section reads as a hot snapshot's does, without a backup's target list.
                 report().section().remove("staged");
                 report().section().remove("targets");
-                log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for "
-                        + dev.owui.backup.report.Sizes.seconds(quiesce.downtime().toNanos()) + " (the snapshot's capture)");
-                report().section().put("downtimeMs", quiesce.downtime().toMillis());
+                reportDowntime(m, quiesce, log);
                 staged.throwIfFailed();
                 quiesce.throwIfStartFailed(imported.backupId());
                 Repository repo = Repository.open(store, instance, scratch, log);
@@ -164,5 +160,12 @@ public class SnapshotMojo extends AbstractCaptureMojo {
         tr.put("databases", tree.databases());
         report().section().put("tree", tr);
         log.info("kept the newest " + keep + " snapshot(s)" + (removed.isEmpty() ? "" : "; removed " + String.join(", ", removed)));
+    }
+
+    /** How long a cold or paused snapshot stopped or froze the instance: a log line and the report's downtimeMs. */
+    private void reportDowntime(BackupOptions.Mode m, QuiesceCapture quiesce, EngineLog log) {
+        log.info("the instance was " + (m == BackupOptions.Mode.COLD ? "stopped" : "frozen") + " for "
+                + dev.owui.backup.report.Sizes.seconds(quiesce.downtime().toNanos()) + " (the snapshot's capture)");
+        report().section().put("downtimeMs", quiesce.downtime().toMillis());
     }
 }
