@@ -169,9 +169,16 @@ public final class SshSession implements AutoCloseable {
             return se.id == ChannelSftp.SSH_FX_CONNECTION_LOST || se.id == ChannelSftp.SSH_FX_NO_CONNECTION
                     || se.getCause() instanceof java.io.IOException;
         }
+        // A write into a socket whose server died fails with "Broken pipe" (a SocketException, possibly wrapped)
+        // before JSch notices the session is down: that is the same lost connection.
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketException) {
+                return true;
+            }
+        }
         String m = String.valueOf(e.getMessage());
         return m.contains("session is down") || m.contains("channel is down") || m.contains("Pipe closed")
-                || m.contains("inputstream is closed") || m.contains("Connection reset");
+                || m.contains("inputstream is closed") || m.contains("Connection reset") || m.contains("Broken pipe");
     }
 
     private static String reason(Exception e) {
