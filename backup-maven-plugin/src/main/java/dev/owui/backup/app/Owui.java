@@ -1,0 +1,29 @@
+package dev.owui.backup.app;
+
+import dev.owui.backup.config.RunContext;
+import dev.owui.backup.notify.Notifications;
+
+/**
+ * The product's one entry point: one method per goal. Each takes the goal's configuration (built
+ * and validated once by its adapter), resolves plans, runs the targets, sends the notifications and
+ * returns what happened as data (a result record). It formats no console text: the goal's renderer
+ * turns the result into log lines, the JSON report and the notification, so all three say the same.
+ * Maven-free: the Mojos are thin adapters over it, and tests drive it directly.
+ */
+public final class Owui {
+    private final RunContext context;
+    private final Notifications notifications;
+
+    public Owui(RunContext context, Notifications notifications) {
+        this.context = context;
+        this.notifications = notifications;
+    }
+
+    public RunContext context() {
+        return context;
+    }
+
+    public Notifications notifications() {
+        return notifications;
+    }
+}
