@@ -371,6 +371,19 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         return new PlanBook(specs, ps);
     }
 
+    /** What every goal's run shares, built once from the parameters (see {@link dev.owui.backup.config.RunContext}). */
+    protected dev.owui.backup.config.RunContext runContext() {
+        EngineLog log = engineLog();
+        return new dev.owui.backup.config.RunContext(instance, targetContext(), this::targetSpec, planBook(), zone(), this::decryptionKeys,
+                home().resolve(".cache/owui-backup"), log);
+    }
+
+    /** The facade over the engine, with this goal's context and notifiers. */
+    protected dev.owui.backup.app.Owui owui() {
+        dev.owui.backup.config.RunContext c = runContext();
+        return new dev.owui.backup.app.Owui(c, notifications(c.log()));
+    }
+
     protected Path basePath() {
         return (basedir != null ? basedir.toPath() : Path.of("")).toAbsolutePath();
     }
