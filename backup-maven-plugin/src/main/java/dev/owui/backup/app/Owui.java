@@ -1,5 +1,6 @@
 package dev.owui.backup.app;
 
+import dev.owui.backup.config.InstallCronConfig;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.notify.Notifications;
 
@@ -25,5 +26,12 @@ public final class Owui {
 
     public Notifications notifications() {
         return notifications;
+    }
+
+    // --- install-cron ---
+
+    /** Puts the plans' schedules on the selected hosts (or removes them); sends no notification: it is set-up, not a backup run. */
+    public InstallCronResult installCron(InstallCronConfig config) {
+        return InstallCronGoal.run(context, config);
     }
 }

@@ -5,9 +5,10 @@ import java.util.Map;
 
 /**
  * What one probe command learned about a host: home, uid, which tools the job's PATH finds,
- * whether systemd runs. Read from {@code key=value} lines (see {@link #probe}).
+ * whether systemd runs. Read from {@code key=value} lines (see {@link #probe}). Part of the
+ * host's result, as Ansible's gathered facts are.
  */
-record HostFacts(String home, int uid, String java, String javaReal, boolean mvn, boolean mvnw, boolean flock, boolean crontab,
+public record HostFacts(String home, int uid, String java, String javaReal, boolean mvn, boolean mvnw, boolean flock, boolean crontab,
                  boolean systemctl, boolean systemdAnalyze, boolean systemdRunning, boolean sudoOk) {
 
     /** One shell command printing every fact, so a host costs one round trip to learn. */

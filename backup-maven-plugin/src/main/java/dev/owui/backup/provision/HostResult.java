@@ -3,26 +3,22 @@ package dev.owui.backup.provision;
 import java.util.List;
 
 /**
- * What happened on one host, Ansible's way: tasks ok (changed ones included) and changed, and
- * whether it was unreachable or failed (then {@code error} says why).
+ * What happened on one host, as data: the facts learned (null when the host was not reached or
+ * had nothing to do), every task in the order it ran, and whether the host was unreachable or
+ * failed (then {@code error} says why). The first failure ends a host, so it is the host's, not a task's.
  */
-public record HostResult(String host, int ok, int changed, boolean unreachable, boolean failed, String error, List<String> lines,
-                         List<Task> tasks) {
+public record HostResult(String host, HostFacts facts, List<TaskResult> tasks, boolean unreachable, boolean failed, String error) {
     public HostResult {
-        lines = List.copyOf(lines);
         tasks = List.copyOf(tasks);
     }
 
-    public HostResult(String host, int ok, int changed, boolean unreachable, boolean failed, String error, List<String> lines) {
-        this(host, ok, changed, unreachable, failed, error, lines, List.of());
+    /** Tasks that ran, changed ones included: Ansible's ok=. */
+    public int ok() {
+        return (int) tasks.stream().filter(TaskResult::ran).count();
     }
 
-    /** One task that ran on the host: its name, whether it changed something, and the diff (null: none shown). */
-    public record Task(String name, boolean changed, String diff) {
-    }
-
-    /** {@code web1 : ok=4 changed=2 unreachable=0 failed=0}, the name padded to {@code width}. */
-    public String recapLine(int width) {
-        return String.format("%-" + width + "s : ok=%d changed=%d unreachable=%d failed=%d", host, ok, changed, unreachable ? 1 : 0, failed ? 1 : 0);
+    /** Tasks that changed something (or, in check mode, would have): Ansible's changed=. */
+    public int changed() {
+        return (int) tasks.stream().filter(TaskResult::changed).count();
     }
 }

@@ -1,7 +1,6 @@
 package dev.owui.backup.provision;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.schedule.SystemdAnalyze;
 import dev.owui.backup.ssh.SshSession;
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -23,24 +24,28 @@ import java.util.stream.Stream;
  * install-cron across hosts: validates everything that can be validated before touching a host
  * (schedules through cron-utils, OnCalendar and the rendered units through the local
  * systemd-analyze, every template rendered once), then works on up to {@code forks} hosts at once.
- * A host that is unreachable or fails does not stop the others; the recap lists every host.
+ * A host that is unreachable or fails does not stop the others. Returns what happened as data;
+ * the caller renders each host as it finishes and the recap at the end.
  */
 public final class Provisioner {
     private final ProvisionOptions o;
     private final Templates templates;
     private final Function<Host, SshSession> connect;
-    private final EngineLog log;
 
     /** @param connect opens an authenticated session to a host; its OwuiException makes the host unreachable */
-    public Provisioner(ProvisionOptions o, Templates templates, Function<Host, SshSession> connect, EngineLog log) {
+    public Provisioner(ProvisionOptions o, Templates templates, Function<Host, SshSession> connect) {
         this.o = o;
         this.templates = templates;
         this.connect = connect;
-        this.log = log;
     }
 
-    /** Installs (or removes) the plans on the hosts; returns one result per host, in host order. */
-    public List<HostResult> run(List<Host> hosts, List<ScheduledPlan> plans) {
+    /**
+     * Installs (or removes) the plans on the hosts; returns one result per host, in host order.
+     *
+     * @param done told of each host as it finishes (from the host's thread, one at a time), so
+     *             that an operator sees hosts complete instead of waiting for the slowest
+     */
+    public ProvisionResult run(List<Host> hosts, List<ScheduledPlan> plans, Consumer<HostResult> done) {
         if (plans.isEmpty()) {
             throw new OwuiException("no plan has a <schedule>", "give the plans to install a <schedule> (e.g. <schedule>30 2 * * *</schedule>)");
         }
@@ -59,7 +64,7 @@ public final class Provisioner {
             for (Host h : hosts) {
                 futures.add(pool.submit(() -> {
                     HostResult r = new HostRun(h, plans, o, templates, connect).run();
-                    report(r);
+                    tell(done, r);
                     return r;
                 }));
             }
@@ -68,8 +73,8 @@ public final class Provisioner {
                     results.add(futures.get(i).get());
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
-                    HostResult r = new HostResult(hosts.get(i).name(), 0, 0, false, true, "unexpected: " + c, List.of());
-                    report(r);
+                    HostResult r = new HostResult(hosts.get(i).name(), null, List.of(), false, true, "unexpected: " + c);
+                    tell(done, r);
                     results.add(r);
                 }
             }
@@ -79,10 +84,7 @@ public final class Provisioner {
         } finally {
             pool.shutdownNow();
         }
-        recap(results);
-        log.info(String.format(java.util.Locale.ROOT, "%d host(s) in %.2f s (%d at once)", hosts.size(), (System.nanoTime() - start) / 1e9,
-                Math.min(o.forks(), hosts.size())));
-        return results;
+        return new ProvisionResult(results, o.check(), Math.min(o.forks(), hosts.size()), Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Everything checkable without a host: each plan's templates render, and systemd accepts its calendar and units. */
@@ -129,22 +131,9 @@ public final class Provisioner {
         }
     }
 
-    private void report(HostResult r) {
-        synchronized (log) {
-            String tag = "[" + r.host() + "] ";
-            r.lines().forEach(l -> log.info(tag + l));
-            if (r.unreachable()) {
-                log.warn(tag + "UNREACHABLE: " + r.error());
-            } else if (r.failed()) {
-                log.warn(tag + "FAILED: " + r.error());
-            }
-        }
-    }
-
-    private void recap(List<HostResult> results) {
-        int width = results.stream().mapToInt(r -> r.host().length()).max().orElse(4);
-        log.info("RECAP" + (o.check() ? " (check mode: nothing was changed; changed= counts what would change)" : ""));
-        results.forEach(r -> log.info(r.recapLine(width)));
+    /** One host at a time, so that the lines of parallel hosts never interleave. */
+    private synchronized void tell(Consumer<HostResult> done, HostResult r) {
+        done.accept(r);
     }
 
     private static void delete(Path dir) {

@@ -81,7 +81,7 @@ class InstallCronMojoTest {
         assertEquals(Integer.valueOf(3), getVariableValueFromObject(mojo, "forks"));
         assertEquals("~/ops", getVariableValueFromObject(mojo, "remoteDir"));
         assertEquals("15min", getVariableValueFromObject(mojo, "randomizedDelay"));
-        assertEquals(900, InstallCronMojo.seconds("15min"));
+        assertEquals(900, dev.owui.backup.config.InstallCronConfig.seconds("15min"));
         assertEquals("present", getVariableValueFromObject(mojo, "state"));
         assertEquals(Boolean.FALSE, getVariableValueFromObject(mojo, "check"));
 

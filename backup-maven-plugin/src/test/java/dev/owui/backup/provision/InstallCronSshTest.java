@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport.RecordingLog;
 import dev.owui.backup.plan.Plan;
+import dev.owui.backup.render.InstallCronRender;
 import dev.owui.backup.schedule.SystemdAnalyze;
 import dev.owui.backup.ssh.SftpUrl;
 import dev.owui.backup.ssh.SshConnector;
@@ -87,8 +88,11 @@ class InstallCronSshTest {
     }
 
     List<HostResult> run(ProvisionOptions o, List<Host> hosts, List<ScheduledPlan> plans, RecordingLog log) {
-        return new Provisioner(o, new Templates(null), h -> SshConnector.open(new SftpUrl(h.user(), h.address(), h.port(), "/"), sshd.options()), log)
-                .run(hosts, plans);
+        InstallCronRender render = new InstallCronRender(log);
+        ProvisionResult r = new Provisioner(o, new Templates(null), h -> SshConnector.open(new SftpUrl(h.user(), h.address(), h.port(), "/"), sshd.options()))
+                .run(hosts, plans, render::host);
+        render.recap(r);
+        return r.hosts();
     }
 
     List<HostResult> run(ProvisionOptions o) {
@@ -97,7 +101,7 @@ class InstallCronSshTest {
 
     static void allSucceeded(List<HostResult> results) {
         for (HostResult r : results) {
-            assertFalse(r.failed() || r.unreachable(), r.host() + ": " + r.error() + "\n" + String.join("\n", r.lines()));
+            assertFalse(r.failed() || r.unreachable(), r.host() + ": " + r.error() + "\n" + String.join("\n", InstallCronRender.lines(r)));
         }
     }
 
@@ -107,8 +111,8 @@ class InstallCronSshTest {
         allSucceeded(first);
         for (HostResult r : first) {
             // pom, two wrappers, two crontab blocks
-            assertEquals(5, r.ok(), String.join("\n", r.lines()));
-            assertEquals(5, r.changed(), String.join("\n", r.lines()));
+            assertEquals(5, r.ok(), String.join("\n", InstallCronRender.lines(r)));
+            assertEquals(5, r.changed(), String.join("\n", InstallCronRender.lines(r)));
         }
         for (String u : USERS) {
             String crontab = HostUsers.crontab(u);
@@ -129,7 +133,7 @@ class InstallCronSshTest {
         List<HostResult> second = run(cron(), hosts(), plans("30 2 * * *"), log);
         allSucceeded(second);
         for (HostResult r : second) {
-            assertEquals(0, r.changed(), String.join("\n", r.lines()));
+            assertEquals(0, r.changed(), String.join("\n", InstallCronRender.lines(r)));
             assertEquals(5, r.ok());
         }
         assertTrue(log.infos.contains("owuih2 : ok=5 changed=0 unreachable=0 failed=0"), String.join("\n", log.infos));
@@ -172,7 +176,7 @@ class InstallCronSshTest {
         RecordingLog log = new RecordingLog();
         List<HostResult> diff = run(options(ProvisionOptions.Scheduler.CRON, false, false, true, true), hosts(), plans("45 3 * * 1-5"), log);
         allSucceeded(diff);
-        diff.forEach(r -> assertEquals(2, r.changed(), "the daily block and its wrapper's comment: " + String.join("\n", r.lines())));
+        diff.forEach(r -> assertEquals(2, r.changed(), "the daily block and its wrapper's comment: " + String.join("\n", InstallCronRender.lines(r))));
         assertTrue(log.infos.contains("[owuih1] -30 2 * * * /home/owuih1/owui-ops/bin/owui-daily.sh")
                 && log.infos.contains("[owuih1] +45 3 * * 1-5 /home/owuih1/owui-ops/bin/owui-daily.sh"), String.join("\n", log.infos));
         assertTrue(log.saidAnywhere("RECAP (check mode"));
@@ -202,7 +206,7 @@ class InstallCronSshTest {
         }
         List<HostResult> again = run(options(ProvisionOptions.Scheduler.CRON, false, true, false, false));
         allSucceeded(again);
-        again.forEach(r -> assertEquals(0, r.changed(), String.join("\n", r.lines())));
+        again.forEach(r -> assertEquals(0, r.changed(), String.join("\n", InstallCronRender.lines(r))));
     }
 
     static final String SECRET_SETTINGS = "<settings><servers><server><id>b2</id><username>key</username>"
@@ -244,7 +248,7 @@ class InstallCronSshTest {
         assertEquals("a run's output\n", Files.readString(ops.resolve("log/daily.log")));
 
         HostResult again = run(cronWithSettings(true, null), h1, plans("30 2 * * *"), new RecordingLog()).get(0);
-        assertEquals(0, again.changed(), String.join("\n", again.lines()));
+        assertEquals(0, again.changed(), String.join("\n", InstallCronRender.lines(again)));
     }
 
     @Test
@@ -321,8 +325,8 @@ class InstallCronSshTest {
         Files.writeString(mine.resolve("job.sh.ftl"), "#!/bin/sh\n${retries}\n");
         Provisioner p = new Provisioner(cron(), new Templates(mine), h -> {
             throw new AssertionError("no host may be contacted");
-        }, new RecordingLog());
-        OwuiException e = assertThrows(OwuiException.class, () -> p.run(hosts(), plans("30 2 * * *")));
+        });
+        OwuiException e = assertThrows(OwuiException.class, () -> p.run(hosts(), plans("30 2 * * *"), r -> { }));
         assertTrue(e.getMessage().contains("job.sh.ftl") && e.getMessage().contains("retries"), e.getMessage());
     }
 
@@ -362,7 +366,7 @@ class InstallCronSshTest {
             sa.verify("owuih1", List.of(units.resolve("owui-daily.timer"), units.resolve("owui-daily.service")));
         }
         HostResult again = run(o, hosts().subList(0, 1), plans("30 2 * * *"), new RecordingLog()).get(0);
-        assertEquals(0, again.changed(), "the files are in place: " + String.join("\n", again.lines()));
+        assertEquals(0, again.changed(), "the files are in place: " + String.join("\n", InstallCronRender.lines(again)));
 
         HostResult removed = run(options(ProvisionOptions.Scheduler.SYSTEMD, false, true, false, false), hosts().subList(0, 1), plans("30 2 * * *"),
                 new RecordingLog()).get(0);
