@@ -29,7 +29,7 @@ class TemplatesTest {
     @TempDir
     Path tmp;
 
-    /** A backup plan on host web1 for user backup, as HostRun builds it. */
+    /** A backup plan on host web1 for user backup, as HostContext builds it. */
     static Job job(ProvisionOptions.Scheduler scheduler, boolean system, int delay, String remoteDir) {
         ProvisionOptions o = new ProvisionOptions(scheduler, system, false, false, false, 5, remoteDir, null, null, null, delay, null);
         ScheduledPlan sp = ScheduledPlan.of(new Plan("daily", List.of("offsite"), null, null, "30 2 * * mon-fri", null));
