@@ -1,6 +1,6 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.capture.BackupOptions;
 import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.quiesce.Command;

@@ -1,7 +1,7 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupResult;
+import dev.owui.backup.capture.BackupResult;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.plan.PlanRunner;
@@ -10,8 +10,8 @@ import dev.owui.backup.retention.Policy;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.CaptureWrapper;
 import dev.owui.backup.notify.Notifications;
 import dev.owui.backup.notify.Report;
 import dev.owui.backup.store.LockInfo;

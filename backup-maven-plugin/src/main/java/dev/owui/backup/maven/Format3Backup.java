@@ -45,8 +45,8 @@ final class Format3Backup {
     }
 
     /** Whether {@code specs} in mode {@code m} are backed up straight into the repository (one target, hot, format 3). */
-    static boolean direct(List<TargetSpec> specs, dev.owui.backup.backup.BackupOptions.Mode m, ToIntFunction<TargetSpec> format) {
-        return specs.size() == 1 && m == dev.owui.backup.backup.BackupOptions.Mode.HOT && format.applyAsInt(specs.get(0)) == 3;
+    static boolean direct(List<TargetSpec> specs, dev.owui.backup.capture.BackupOptions.Mode m, ToIntFunction<TargetSpec> format) {
+        return specs.size() == 1 && m == dev.owui.backup.capture.BackupOptions.Mode.HOT && format.applyAsInt(specs.get(0)) == 3;
     }
 
     /** What format 3 targets of a staged run need: their object store, the import's settings, scratch space. */

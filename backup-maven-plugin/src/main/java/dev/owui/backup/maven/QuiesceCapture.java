@@ -1,8 +1,8 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.capture.BackupResult;
+import dev.owui.backup.capture.CaptureWrapper;
 import dev.owui.backup.quiesce.Quiesce;
 import dev.owui.backup.quiesce.QuiescedRun;
 import dev.owui.backup.quiesce.Quiescer;

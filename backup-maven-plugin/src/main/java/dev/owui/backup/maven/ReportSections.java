@@ -1,6 +1,6 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.backup.BackupResult;
+import dev.owui.backup.capture.BackupResult;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.retention.Retention.Decision;
 import dev.owui.backup.verify.VerifyResult;

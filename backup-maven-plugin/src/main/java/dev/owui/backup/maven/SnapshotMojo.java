@@ -1,8 +1,8 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.CaptureWrapper;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.snapshot.SnapshotRunner;
 import dev.owui.backup.repo.RepoStores;

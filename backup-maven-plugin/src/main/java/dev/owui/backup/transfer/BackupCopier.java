@@ -1,8 +1,8 @@
 package dev.owui.backup.transfer;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupRunner;
-import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.capture.BackupRunner;
+import dev.owui.backup.capture.WorkerPool;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.format.DamageRecord;

@@ -1,7 +1,7 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.store.LocalTarget;
 import java.nio.file.Path;

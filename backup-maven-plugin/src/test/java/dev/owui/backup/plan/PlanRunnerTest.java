@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.ssh.Sshd;
 import dev.owui.backup.store.LocalTarget;
