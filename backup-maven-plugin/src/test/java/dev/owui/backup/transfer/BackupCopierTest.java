@@ -1,5 +1,6 @@
 package dev.owui.backup.transfer;
 
+import dev.owui.backup.capture.CaptureEvents;
 import static dev.owui.backup.TestSupport.inode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -132,7 +133,7 @@ class BackupCopierTest {
         assertTrue(noKey.getMessage().contains("is encrypted"), noKey.getMessage());
         assertEquals(List.of(), nas.backups("test"));
 
-        List<BackupCopier.Copied> copied = new BackupCopier(new RecordingLog(), 2, BackupRunner.Listener.NONE, keys)
+        List<BackupCopier.Copied> copied = new BackupCopier(new RecordingLog(), 2, CaptureEvents.NONE, keys)
                 .copy(source, nas, "test", source.backups("test"));
         assertEquals(source.backups("test"), nas.backups("test"));
         assertTrue(copied.get(1).bytesShared() > 0, "the second shares encrypted files with the first at the destination");
