@@ -1,8 +1,8 @@
 package dev.owui.backup;
 
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupResult;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.store.LocalTarget;

@@ -28,6 +28,18 @@ public final class Owui {
         return notifications;
     }
 
+    // --- backup, snapshot ---
+
+    /** owui:backup: to a plan's targets or one target; the result says what each target got (or why it failed). */
+    public BackupOutcome backup(dev.owui.backup.config.BackupConfig c) {
+        return new BackupGoal(context, notifications).run(c);
+    }
+
+    /** owui:snapshot: a snapshot in the snapshot directory, then its rotation. */
+    public SnapshotOutcome snapshot(dev.owui.backup.config.SnapshotConfig c) {
+        return new SnapshotGoal(context).run(c);
+    }
+
     // --- install-cron ---
 
     /** Puts the plans' schedules on the selected hosts (or removes them); sends no notification: it is set-up, not a backup run. */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.capture.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.format.Storage;

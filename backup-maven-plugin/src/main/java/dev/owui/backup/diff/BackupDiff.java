@@ -1,6 +1,6 @@
 package dev.owui.backup.diff;
 
-import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.capture.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Manifests;

@@ -1,10 +1,8 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.config.CaptureConfig;
 import dev.owui.backup.instance.FileSelector;
-import dev.owui.backup.store.Target;
-import dev.owui.backup.quiesce.Command;
-import dev.owui.backup.quiesce.Quiesce;
+import dev.owui.backup.repo.FormatChoice;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
@@ -102,53 +100,21 @@ abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
     @Parameter(property = "owui.full", defaultValue = "false")
     protected boolean full;
 
-    protected BackupOptions options(Target target) {
+    /** The capture's configuration, built once from the parameters and validated before any work. */
+    protected CaptureConfig captureConfig(String format, java.nio.file.Path stagingDir) {
         FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
-        return new BackupOptions(resolve(dataDir), target, instance, selector, resolve(secretKeyFile), threads)
-                .withCodec(codecSettings()).withFull(full);
+        FormatChoice choice = FormatChoice.parse(format); // a bad value fails before any work
+        return new CaptureConfig(resolve(dataDir), selector, resolve(secretKeyFile), threads, codecSettings(false), codecSettings(true), full, mode,
+                new CaptureConfig.Quiescing(resolve(composeFile), service, container, stopCommand, startCommand, Duration.ofSeconds(commandTimeout),
+                        basePath()), choice, stagingDir, null);
     }
 
-    /** Compression and encryption as configured (auto compression: none); the passphrase from settings.xml or the environment. */
-    protected dev.owui.backup.codec.CodecSettings codecSettings() {
-        return codecSettings(false);
-    }
-
-    /** As {@link #codecSettings()}; with {@code zstdByDefault} owui.compression=auto means zstd (format 3 backups). */
-    protected dev.owui.backup.codec.CodecSettings codecSettings(boolean zstdByDefault) {
+    /** As configured (owui.compression=auto: zstd with {@code zstdByDefault}, else none); the passphrase from settings.xml or the environment. */
+    private dev.owui.backup.codec.CodecSettings codecSettings(boolean zstdByDefault) {
         char[] pass = passphrase();
         List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
         String c = compression == null || compression.isBlank() || compression.trim().equalsIgnoreCase("auto")
                 ? (zstdByDefault ? "zstd" : "none") : compression;
         return CodecParameters.writeSettings(c, zstdLevel, pass, keys, encryptManifest);
-    }
-
-    /**
-     * What a format 3 backup or snapshot needs of the goal's parameters (the engine knows no Maven);
-     * {@code zstdByDefault}: owui.compression=auto compresses (backups; snapshots keep plain objects for their tree).
-     */
-    dev.owui.backup.repo.engine.RepoBackupRunner.Options format3Options(boolean zstdByDefault) {
-        FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
-        java.nio.file.Path cache = format3Cache();
-        return new dev.owui.backup.repo.engine.RepoBackupRunner.Options(resolve(dataDir), instance, selector, resolve(secretKeyFile),
-                codecSettings(zstdByDefault), decryptionKeys(), full, cache.resolve("capture"), home().resolve(".cache/owui-backup/pagemaps"), threads);
-    }
-
-    /** Local work space of format 3 backups: database captures, objects being encoded, databases reassembled for a tree. */
-    java.nio.file.Path format3Cache() {
-        return home().resolve(".cache/owui-backup/format3");
-    }
-
-    /** The stop/start commands of a cold or paused capture: Docker's by default, or the operator's. */
-    protected Quiesce quiesce(BackupOptions.Mode m) {
-        Quiesce q = m == BackupOptions.Mode.COLD ? Quiesce.cold(resolve(composeFile), service) : Quiesce.paused(container);
-        q = q.withCommands(stopCommand == null || stopCommand.isBlank() ? null : Command.shell(stopCommand),
-                startCommand == null || startCommand.isBlank() ? null : Command.shell(startCommand));
-        return q.withTimeout(Duration.ofSeconds(commandTimeout)).in(basePath());
-    }
-
-
-    /** The stop/start wrapper of a cold or paused capture, or null for a hot one. */
-    protected QuiesceCapture quiesceCapture(BackupOptions.Mode m, dev.owui.backup.report.EngineLog log) {
-        return m == BackupOptions.Mode.HOT ? null : new QuiesceCapture(quiesce(m), log);
     }
 }

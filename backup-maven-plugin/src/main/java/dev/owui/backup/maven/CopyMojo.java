@@ -333,7 +333,7 @@ public class CopyMojo extends AbstractOwuiMojo {
             }
         }
         if (!todo.isEmpty()) {
-            out.addAll(new BackupCopier(log, threads, dev.owui.backup.backup.BackupRunner.Listener.NONE, decryptionKeys()).copy(src, dest, instance, todo));
+            out.addAll(new BackupCopier(log, threads, dev.owui.backup.capture.CaptureEvents.NONE, decryptionKeys()).copy(src, dest, instance, todo));
         }
         out.sort((a, b) -> dev.owui.backup.format.BackupId.compare(a.backupId(), b.backupId()));
         return out;

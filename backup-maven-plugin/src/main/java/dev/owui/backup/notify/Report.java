@@ -52,10 +52,76 @@ public record Report(Status status, String instance, String plan, String backupI
         targets = targets == null ? List.of() : List.copyOf(targets);
     }
 
+    /**
+     * A report being built from a run's result: who ran what where ({@code run}), then what it
+     * made, and the outcome, e.g. {@code Report.run(...).made(id, files, bytes, written).warnings(n).success(took)}.
+     */
+    public static Builder run(String instance, String plan, List<String> targets, String host, String mode, Instant startedAt) {
+        return new Builder(instance, plan, targets, host, mode, startedAt);
+    }
+
+    /** @deprecated positional; build it with {@link #run} (kept until owui:copy's goal reports through it). */
+    @Deprecated
     public static Report success(String instance, String plan, String backupId, List<String> targets, String host, String mode,
                                  long files, long bytesTotal, long bytesWritten, Instant startedAt, Duration took, Duration downtime, int warnings) {
-        return new Report(Status.SUCCESS, instance, plan, backupId, targets, host, mode, files, bytesTotal, bytesWritten, startedAt,
-                took.toMillis(), downtime == null ? null : downtime.toMillis(), null, warnings);
+        return run(instance, plan, targets, host, mode, startedAt).made(backupId, files, bytesTotal, bytesWritten).downtime(downtime)
+                .warnings(warnings).success(took);
+    }
+
+    /** The parts of a report, set one by one by name rather than by position. */
+    public static final class Builder {
+        private final String instance;
+        private final String plan;
+        private final List<String> targets;
+        private final String host;
+        private final String mode;
+        private final Instant startedAt;
+        private String backupId;
+        private long files;
+        private long bytesTotal;
+        private long bytesWritten;
+        private Duration downtime;
+        private int warnings;
+
+        private Builder(String instance, String plan, List<String> targets, String host, String mode, Instant startedAt) {
+            this.instance = instance;
+            this.plan = plan;
+            this.targets = targets;
+            this.host = host;
+            this.mode = mode;
+            this.startedAt = startedAt;
+        }
+
+        /** The backup made: its id, its files and bytes, and the bytes this run wrote. */
+        public Builder made(String backupId, long files, long bytesTotal, long bytesWritten) {
+            this.backupId = backupId;
+            this.files = files;
+            this.bytesTotal = bytesTotal;
+            this.bytesWritten = bytesWritten;
+            return this;
+        }
+
+        /** How long the instance was stopped or frozen; null for a hot run. */
+        public Builder downtime(Duration d) {
+            this.downtime = d;
+            return this;
+        }
+
+        public Builder warnings(int n) {
+            this.warnings = n;
+            return this;
+        }
+
+        /** The run succeeded after {@code took}. */
+        public Report success(Duration took) {
+            return new Report(Status.SUCCESS, instance, plan, backupId, targets, host, mode, files, bytesTotal, bytesWritten, startedAt,
+                    took.toMillis(), downtime == null ? null : downtime.toMillis(), null, warnings);
+        }
+
+        /** The run failed after {@code took} with {@code error} (one line); nothing it made is reported. */
+        public Report failure(Duration took, String error) {
+            return Report.failure(instance, plan, targets, host, mode, startedAt, took, error, warnings);
+        }
     }
 
     public static Report failure(String instance, String plan, List<String> targets, String host, String mode, Instant startedAt,

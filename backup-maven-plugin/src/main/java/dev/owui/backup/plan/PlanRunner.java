@@ -1,10 +1,11 @@
 package dev.owui.backup.plan;
 
+import dev.owui.backup.capture.CaptureEvents;
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.BackupRunner;
-import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupResult;
+import dev.owui.backup.capture.BackupRunner;
+import dev.owui.backup.capture.CaptureWrapper;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Manifest;
@@ -17,9 +18,9 @@ import dev.owui.backup.retention.MixedPruner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
 import dev.owui.backup.retention.Retention.Decision;
-import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetSpec;
+import dev.owui.backup.store.Targets;
 import dev.owui.backup.transfer.BackupCopier;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -44,18 +45,9 @@ import java.util.function.ToIntFunction;
  */
 public final class PlanRunner {
     private final EngineLog log;
-    private final BackupRunner.Listener listener;
-    private final BackupRunner.Listener copyListener;
 
     public PlanRunner(EngineLog log) {
-        this(log, BackupRunner.Listener.NONE, BackupRunner.Listener.NONE);
-    }
-
-    /** With listeners told of every file captured and every file copied to a target (for tests). */
-    public PlanRunner(EngineLog log, BackupRunner.Listener listener, BackupRunner.Listener copyListener) {
         this.log = log;
-        this.listener = listener;
-        this.copyListener = copyListener;
     }
 
     /**
@@ -68,22 +60,28 @@ public final class PlanRunner {
      * @param retention  what to keep at each target after its backup succeeded, or null to keep everything
      * @param zone       the time zone retention counts days in
      * @param wrapper    the capture wrapper (cold/paused mode)
+     * @param format     the format each target is written in (2: trees, 3: the repository); null: 2
+     * @param repositories what format 3 targets need; null when there are none
+     * @param captured   told of each file the capture stores (and each database capture begun)
+     * @param copied     told of each file copied from the staging directory to a format 2 target
      */
     public record Request(Function<Target, BackupOptions> options, List<TargetSpec> targets, Function<TargetSpec, Target> opener,
                           Path stagingDir, Policy retention, ZoneId zone, CaptureWrapper wrapper, ToIntFunction<TargetSpec> format,
-                          Repositories repositories) {
+                          Repositories repositories, CaptureEvents captured, CaptureEvents copied) {
         public Request {
             if (targets == null || targets.isEmpty()) {
                 throw new OwuiException("no targets to back up to", "give owui.target, or a plan with targets");
             }
             wrapper = wrapper == null ? CaptureWrapper.HOT : wrapper;
             format = format == null ? s -> 2 : format;
+            captured = captured == null ? CaptureEvents.NONE : captured;
+            copied = copied == null ? CaptureEvents.NONE : copied;
         }
 
         /** Every target written as format 2 (trees), as before format 3. */
         public Request(Function<Target, BackupOptions> options, List<TargetSpec> targets, Function<TargetSpec, Target> opener,
                        Path stagingDir, Policy retention, ZoneId zone, CaptureWrapper wrapper) {
-            this(options, targets, opener, stagingDir, retention, zone, wrapper, null, null);
+            this(options, targets, opener, stagingDir, retention, zone, wrapper, null, null, null, null);
         }
 
         /**
@@ -91,7 +89,12 @@ public final class PlanRunner {
          * tree per backup; 3: the instance's repository, through {@code repositories}).
          */
         public Request withFormats(ToIntFunction<TargetSpec> format, Repositories repositories) {
-            return new Request(options, targets, opener, stagingDir, retention, zone, wrapper, format, repositories);
+            return new Request(options, targets, opener, stagingDir, retention, zone, wrapper, format, repositories, captured, copied);
+        }
+
+        /** The same request with observers of the capture's stored files and of the copies to format 2 targets. */
+        public Request withEvents(CaptureEvents captured, CaptureEvents copied) {
+            return new Request(options, targets, opener, stagingDir, retention, zone, wrapper, format, repositories, captured, copied);
         }
 
         /** The format {@code spec} is written in: 2 or 3. */
@@ -158,14 +161,14 @@ public final class PlanRunner {
         if (direct) {
             TargetSpec spec = r.targets().get(0);
             try (Target target = r.opener().apply(spec)) {
-                BackupResult made = new BackupRunner(log, listener).run(r.options().apply(target));
+                BackupResult made = new BackupRunner(log, r.captured()).run(r.options().apply(target));
                 String id = made.manifest().backupId();
                 Manifest.Totals t = made.manifest().totals();
                 return new Result(made, false, List.of(retain(spec, target, null, r, made.manifest().instance(), id, t.bytesWritten(),
                         t.bytesReused(), 2, null)));
             }
         }
-        Target staging = new LocalTarget(r.stagingDir(), "staging " + r.stagingDir(), false);
+        Target staging = Targets.staging(r.stagingDir());
         BackupOptions stagingOptions = r.options().apply(staging);
         if (!formats.contains(2)) {
             // Nothing copies the staged tree as it is: every target re-encodes it into objects. Stored
@@ -176,7 +179,7 @@ public final class PlanRunner {
         log.info("capturing into the local staging directory " + r.stagingDir() + ", then storing to "
                 + r.targets().stream().map(TargetSpec::id).toList());
         BackupOptions captureOptions = stagingOptions;
-        BackupResult made = r.wrapper().around(() -> new BackupRunner(log, listener).run(captureOptions));
+        BackupResult made = r.wrapper().around(() -> new BackupRunner(log, r.captured()).run(captureOptions));
         String instance = made.manifest().instance();
         String id = made.manifest().backupId();
         List<TargetOutcome> outcomes = new ArrayList<>();
@@ -192,7 +195,7 @@ public final class PlanRunner {
                     throw new OwuiException("backup " + id + " is already at " + target.location() + " as a format 3 backup (another run started in the same second)",
                             "run the backup again: it gets a new id");
                 }
-                BackupCopier copier = new BackupCopier(log, stagingOptions.threads(), copyListener, readKeys(stagingOptions));
+                BackupCopier copier = new BackupCopier(log, stagingOptions.threads(), r.copied(), readKeys(stagingOptions));
                 BackupCopier.Copied c = (stagingOptions.full() ? copier.sharingNothing() : copier).copy(staging, target, instance, made.manifest());
                 outcomes.add(retain(spec, target, null, r, instance, id, c.bytesSent(), c.bytesShared(), 2, null));
             } catch (OwuiException e) {

@@ -3,7 +3,7 @@ package dev.owui.backup.restore;
 import dev.owui.backup.store.LocalCopies;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.capture.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Storage;

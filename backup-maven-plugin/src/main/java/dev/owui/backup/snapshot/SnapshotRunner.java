@@ -1,10 +1,10 @@
 package dev.owui.backup.snapshot;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.BackupRunner;
-import dev.owui.backup.backup.CaptureWrapper;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupResult;
+import dev.owui.backup.capture.BackupRunner;
+import dev.owui.backup.capture.CaptureWrapper;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.repo.Repository;

@@ -52,6 +52,11 @@ public final class LocalTarget implements Target {
         return root;
     }
 
+    @Override
+    public Optional<Path> localRoot() {
+        return Optional.of(root);
+    }
+
     Path instanceDir(String instance) {
         return root.resolve(instance);
     }

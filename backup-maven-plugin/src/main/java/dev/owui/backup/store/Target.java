@@ -19,6 +19,15 @@ public interface Target extends AutoCloseable {
     String location();
 
     /**
+     * The directory on this machine's file system the target keeps its backups in (a local or
+     * mounted path), or empty for a remote one. A capture uses it to refuse writing into the data
+     * directory it reads, and to re-read a stored copy where that costs no download.
+     */
+    default Optional<Path> localRoot() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether the target is there at all: its directory (local, SFTP) or, for S3, its bucket and
      * at least one object under its prefix. Reading goals check it first, so a mistyped path
      * fails instead of looking like an empty target; a backup creates a missing target instead.

@@ -12,6 +12,14 @@ public final class Targets {
     }
 
     /**
+     * The local staging directory a capture for several targets (or a cold one) is written to
+     * first: a private local target, not synced (it is a scratch copy; the targets are durable).
+     */
+    public static Target staging(Path dir) {
+        return new LocalTarget(dir, "staging " + dir, false);
+    }
+
+    /**
      * A path (absolute, or relative to the base directory) or a {@code file:} URL is a local
      * target; {@code sftp://[user@]host[:port]/path} is a target over SSH;
      * {@code s3://bucket[/prefix]} is an S3 (or S3-compatible) bucket, with the spec's region,

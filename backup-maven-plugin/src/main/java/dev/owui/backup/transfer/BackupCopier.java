@@ -1,8 +1,8 @@
 package dev.owui.backup.transfer;
 
+import dev.owui.backup.capture.CaptureEvents;
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupRunner;
-import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.capture.WorkerPool;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Manifests;
 import dev.owui.backup.format.DamageRecord;
@@ -50,12 +50,12 @@ import java.util.function.LongConsumer;
 public final class BackupCopier {
     private final EngineLog log;
     private final int threads;
-    private final BackupRunner.Listener listener;
+    private final CaptureEvents listener;
     private final DecryptionKeys keys;
     private final boolean full;
 
     public BackupCopier(EngineLog log, int threads) {
-        this(log, threads, BackupRunner.Listener.NONE, null);
+        this(log, threads, CaptureEvents.NONE, null);
     }
 
     /**
@@ -63,11 +63,11 @@ public final class BackupCopier {
      * @param keys     opens encrypted manifests (the file list of such a backup); null when none are.
      *                 Files are copied as stored, compressed or encrypted, and never decoded.
      */
-    public BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener, DecryptionKeys keys) {
+    public BackupCopier(EngineLog log, int threads, CaptureEvents listener, DecryptionKeys keys) {
         this(log, threads, listener, keys, false);
     }
 
-    private BackupCopier(EngineLog log, int threads, BackupRunner.Listener listener, DecryptionKeys keys, boolean full) {
+    private BackupCopier(EngineLog log, int threads, CaptureEvents listener, DecryptionKeys keys, boolean full) {
         this.log = log;
         this.threads = Math.max(1, threads);
         this.listener = listener;

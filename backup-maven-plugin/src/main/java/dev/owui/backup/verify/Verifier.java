@@ -1,7 +1,7 @@
 package dev.owui.backup.verify;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.InstanceNames;
+import dev.owui.backup.capture.InstanceNames;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Storage;

@@ -103,8 +103,8 @@ class MojoBindingTest {
     void verifyFailsTheBuildOnADamagedBackup(VerifyMojo mojo) throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
         dev.owui.backup.store.LocalTarget target = dev.owui.backup.TestSupport.target(tmp.resolve("b"));
-        var m = new dev.owui.backup.backup.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
-                .run(new dev.owui.backup.backup.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1)).manifest();
+        var m = new dev.owui.backup.capture.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
+                .run(new dev.owui.backup.capture.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1)).manifest();
         Files.delete(target.localFile("open-webui", m.backupId(), f.uploads().get(0)));
         setVariableValueToObject(mojo, "target", tmp.resolve("b").toString());
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
@@ -118,8 +118,8 @@ class MojoBindingTest {
         assertEquals(Boolean.FALSE, getVariableValueFromObject(mojo, "force"));
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).users(2).chatsPerUser(2).build();
         dev.owui.backup.store.LocalTarget target = dev.owui.backup.TestSupport.target(tmp.resolve("b"));
-        new dev.owui.backup.backup.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
-                .run(new dev.owui.backup.backup.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1));
+        new dev.owui.backup.capture.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
+                .run(new dev.owui.backup.capture.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1));
         String id;
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + f.webuiDb() + "?immutable=1");
              var r = c.createStatement().executeQuery("SELECT id FROM chat ORDER BY id LIMIT 1")) {
@@ -143,8 +143,8 @@ class MojoBindingTest {
     void restoreWithPathsNeedsAnOutputDirectory(RestoreMojo mojo) throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).build();
         dev.owui.backup.store.LocalTarget target = dev.owui.backup.TestSupport.target(tmp.resolve("b"));
-        new dev.owui.backup.backup.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
-                .run(new dev.owui.backup.backup.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1));
+        new dev.owui.backup.capture.BackupRunner(new dev.owui.backup.TestSupport.RecordingLog())
+                .run(new dev.owui.backup.capture.BackupOptions(f.dataDir(), target, "open-webui", null, null, 1));
         setVariableValueToObject(mojo, "target", tmp.resolve("b").toString());
         setVariableValueToObject(mojo, "paths", List.of(f.uploads().get(0)));
         MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);

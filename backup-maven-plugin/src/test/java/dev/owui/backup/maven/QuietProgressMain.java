@@ -1,7 +1,8 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.CaptureEvents;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.store.LocalTarget;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class QuietProgressMain {
         org.codehaus.plexus.logging.Logger plexus = (org.codehaus.plexus.logging.Logger) Class.forName("org.apache.maven.cli.logging.Slf4jLogger")
                 .getConstructor(org.slf4j.Logger.class).newInstance(LoggerFactory.getLogger(BackupMojo.class));
         MavenEngineLog log = new MavenEngineLog(new DefaultLog(plexus));
-        BackupRunner.Listener slowCapture = new BackupRunner.Listener() {
+        CaptureEvents slowCapture = new CaptureEvents() {
             @Override
             public void stored(FileEntry entry) {
             }

@@ -41,8 +41,8 @@ class NotificationsTest {
     }
 
     private static Report success() {
-        return Report.success("prod", "nightly", "20261126T074802Z", List.of("/srv/backups", "sftp://nas/backups"), "web-1", "cold",
-                37, 812_345, 402_113, Instant.parse("2026-11-26T07:48:02Z"), Duration.ofMillis(3_591), Duration.ofMillis(1_200), 1);
+        return Report.run("prod", "nightly", List.of("/srv/backups", "sftp://nas/backups"), "web-1", "cold", Instant.parse("2026-11-26T07:48:02Z"))
+                .made("20261126T074802Z", 37, 812_345, 402_113).downtime(Duration.ofMillis(1_200)).warnings(1).success(Duration.ofMillis(3_591));
     }
 
     private static Report failure() {

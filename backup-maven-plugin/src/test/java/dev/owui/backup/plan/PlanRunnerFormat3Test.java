@@ -1,5 +1,6 @@
 package dev.owui.backup.plan;
 
+import dev.owui.backup.capture.CaptureEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.BackupId;
@@ -126,7 +127,7 @@ class PlanRunnerFormat3Test {
             TargetContext ctx = new TargetContext(tmp, true, id -> sshd.options(), id -> null, Map.of());
             List<TargetSpec> targets = List.of(local("disk", tmp.resolve("disk")), new TargetSpec("nas", sshd.url(remote.toString()), null, null, null, null));
             int[] captures = {0};
-            BackupRunner.Listener counting = new BackupRunner.Listener() {
+            CaptureEvents counting = new CaptureEvents() {
                 @Override
                 public void stored(dev.owui.backup.format.FileEntry e) {
                 }
@@ -138,7 +139,7 @@ class PlanRunnerFormat3Test {
                     }
                 }
             };
-            PlanRunner.Result first = new PlanRunner(new RecordingLog(), counting, BackupRunner.Listener.NONE).run(request(f, targets, ctx, null, s -> 3));
+            PlanRunner.Result first = new PlanRunner(new RecordingLog()).run(request(f, targets, ctx, null, s -> 3).withEvents(counting, CaptureEvents.NONE));
             first.throwIfFailed();
             assertEquals(1, captures[0], "webui.db captured once for both targets");
             assertTrue(first.staged());
@@ -249,7 +250,7 @@ class PlanRunnerFormat3Test {
         // renamed to the staged id: a format 2 run that started in the same second.
         String tree = TestSupport.backup(f.dataDir(), TestSupport.target(nas)).manifest().backupId();
         AtomicBoolean renamed = new AtomicBoolean();
-        BackupRunner.Listener sameSecond = e -> {
+        CaptureEvents sameSecond = e -> {
             if (renamed.compareAndSet(false, true)) {
                 try (Stream<Path> s = Files.list(tmp.resolve("staging/test"))) {
                     String partial = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".partial")).findFirst().orElseThrow();
@@ -261,8 +262,8 @@ class PlanRunnerFormat3Test {
             }
         };
         RecordingLog log = new RecordingLog();
-        PlanRunner.Result r = new PlanRunner(log, sameSecond, BackupRunner.Listener.NONE)
-                .run(request(f, List.of(local("nas", nas)), context(), null, s -> 3));
+        PlanRunner.Result r = new PlanRunner(log)
+                .run(request(f, List.of(local("nas", nas)), context(), null, s -> 3).withEvents(sameSecond, CaptureEvents.NONE));
         r.throwIfFailed();
         String staged = r.backup().manifest().backupId();
         assertEquals(List.of(staged), TestSupport.target(nas).backups("test"), "the tree now has the staged id");

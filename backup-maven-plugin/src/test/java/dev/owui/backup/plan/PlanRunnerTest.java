@@ -1,5 +1,6 @@
 package dev.owui.backup.plan;
 
+import dev.owui.backup.capture.CaptureEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.ssh.Sshd;
 import dev.owui.backup.store.LocalTarget;
@@ -103,12 +104,12 @@ class PlanRunnerTest {
             PlanRunner.Request req = new PlanRunner.Request(t -> TestSupport.options(f.dataDir(), t), targets,
                     s -> Targets.open(s, ctx), tmp.resolve("staging"), null, ZoneOffset.UTC, null);
             AtomicInteger copied = new AtomicInteger();
-            BackupRunner.Listener killAfterFive = e -> {
+            CaptureEvents killAfterFive = e -> {
                 if (copied.incrementAndGet() == 5) {
                     sshd.kill(); // the NAS loses power in the middle of the copy
                 }
             };
-            PlanRunner.Result first = new PlanRunner(new RecordingLog(), BackupRunner.Listener.NONE, killAfterFive).run(req);
+            PlanRunner.Result first = new PlanRunner(new RecordingLog()).run(req.withEvents(CaptureEvents.NONE, killAfterFive));
             assertEquals(List.of("nas"), first.failed().stream().map(PlanRunner.TargetOutcome::id).toList());
             assertTrue(first.failed().get(0).error().contains("SSH"), first.failed().get(0).error());
             assertEquals(1, TestSupport.target(tmp.resolve("disk")).backups("test").size(), "the other target got it");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.capture.BackupOptions;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.ssh.Sshd;
 import dev.owui.backup.store.sftp.SftpTarget;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupResult;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
 import dev.owui.backup.testkit.Fixture;

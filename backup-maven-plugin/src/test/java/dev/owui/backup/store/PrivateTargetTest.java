@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.EncryptionKeys;
 import dev.owui.backup.format.Manifest;

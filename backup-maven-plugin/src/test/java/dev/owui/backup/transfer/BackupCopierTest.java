@@ -1,5 +1,6 @@
 package dev.owui.backup.transfer;
 
+import dev.owui.backup.capture.CaptureEvents;
 import static dev.owui.backup.TestSupport.inode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.EncryptionKeys;
@@ -132,7 +133,7 @@ class BackupCopierTest {
         assertTrue(noKey.getMessage().contains("is encrypted"), noKey.getMessage());
         assertEquals(List.of(), nas.backups("test"));
 
-        List<BackupCopier.Copied> copied = new BackupCopier(new RecordingLog(), 2, BackupRunner.Listener.NONE, keys)
+        List<BackupCopier.Copied> copied = new BackupCopier(new RecordingLog(), 2, CaptureEvents.NONE, keys)
                 .copy(source, nas, "test", source.backups("test"));
         assertEquals(source.backups("test"), nas.backups("test"));
         assertTrue(copied.get(1).bytesShared() > 0, "the second shares encrypted files with the first at the destination");

@@ -3,7 +3,7 @@ package dev.owui.backup.repo.engine;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.ToolVersion;
-import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.capture.WorkerPool;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.Manifests;

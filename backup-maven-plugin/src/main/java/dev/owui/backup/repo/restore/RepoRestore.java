@@ -1,7 +1,7 @@
 package dev.owui.backup.repo.restore;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.WorkerPool;
+import dev.owui.backup.capture.WorkerPool;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Storage;

@@ -31,7 +31,7 @@ public final class TargetRepo implements AutoCloseable {
 
     /** The instance's repository at the target, if it has one (the store is closed with this). */
     public static TargetRepo open(TargetSpec spec, TargetContext ctx, String instance, EngineLog log) {
-        dev.owui.backup.backup.InstanceNames.check(instance); // it names a folder of the store
+        dev.owui.backup.capture.InstanceNames.check(instance); // it names a folder of the store
         ObjectStore store = RepoStores.open(spec, ctx);
         try {
             if (store.stat(instance + "/" + Repository.INFO).isEmpty()) {

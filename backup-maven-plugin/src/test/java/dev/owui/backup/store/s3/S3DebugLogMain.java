@@ -1,7 +1,7 @@
 package dev.owui.backup.store.s3;
 
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.Targets;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupResult;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupResult;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Pruner;
 import dev.owui.backup.testkit.Fixture;

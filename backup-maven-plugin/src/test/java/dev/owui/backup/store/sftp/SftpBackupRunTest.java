@@ -1,5 +1,6 @@
 package dev.owui.backup.store.sftp;
 
+import dev.owui.backup.capture.CaptureEvents;
 import static dev.owui.backup.TestSupport.inode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.TestSupport.RecordingLog;
-import dev.owui.backup.backup.BackupOptions;
-import dev.owui.backup.backup.BackupRunner;
+import dev.owui.backup.capture.BackupOptions;
+import dev.owui.backup.capture.BackupRunner;
 import dev.owui.backup.format.FileEntry;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.ssh.Sshd;
@@ -94,7 +95,7 @@ class SftpBackupRunTest {
         Mutator.change(fixture.dataDir(), 20, 3);
 
         AtomicInteger stored = new AtomicInteger();
-        BackupRunner.Listener killAfterFive = e -> {
+        CaptureEvents killAfterFive = e -> {
             if (stored.incrementAndGet() == 5) {
                 sshd.kill(); // sshd and every session process, like a server losing power
             }
@@ -131,7 +132,7 @@ class SftpBackupRunTest {
 
     @Test
     void aServerThatHangsMidBackupIsCutByTheWatchdog() throws Exception {
-        BackupRunner.Listener freezeAfterThree = new BackupRunner.Listener() {
+        CaptureEvents freezeAfterThree = new CaptureEvents() {
             final AtomicInteger n = new AtomicInteger();
 
             @Override

@@ -1,4 +1,4 @@
-package dev.owui.backup.backup;
+package dev.owui.backup.capture;
 
 import static dev.owui.backup.TestSupport.inode;
 import static dev.owui.backup.TestSupport.sha256;

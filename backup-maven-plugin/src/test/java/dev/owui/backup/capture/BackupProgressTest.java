@@ -1,4 +1,4 @@
-package dev.owui.backup.backup;
+package dev.owui.backup.capture;
 
 import static dev.owui.backup.TestSupport.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +51,7 @@ class BackupProgressTest {
 
         RecordingLog log = new RecordingLog();
         AtomicInteger linesWhenBigStored = new AtomicInteger(-1);
-        BackupRunner.Listener listener = e -> {
+        CaptureEvents listener = e -> {
             if (e.path().equals("uploads/big.bin")) {
                 linesWhenBigStored.set(log.infos.size());
             }
@@ -85,7 +85,7 @@ class BackupProgressTest {
     void aSlowDatabaseCaptureSaysItIsStillRunning() throws Exception {
         Fixture f = OpenWebUiFixture.at(tmp.resolve("data")).uploads(3).build();
         RecordingLog log = new RecordingLog();
-        BackupRunner.Listener slow = new BackupRunner.Listener() {
+        CaptureEvents slow = new CaptureEvents() {
             @Override
             public void stored(FileEntry entry) {
             }

@@ -1,4 +1,4 @@
-package dev.owui.backup.backup;
+package dev.owui.backup.capture;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.ToolVersion;
@@ -27,7 +27,6 @@ import dev.owui.backup.store.BackupWriter.Stored;
 import dev.owui.backup.store.Cleanup;
 import dev.owui.backup.store.DamageRecords;
 import dev.owui.backup.store.Hashing;
-import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.LockInfo;
 import dev.owui.backup.store.SourceVanishedException;
 import dev.owui.backup.store.Target;
@@ -62,25 +61,15 @@ public final class BackupRunner {
     private static final int STABLE_COPY_ATTEMPTS = 3;
 
     private final EngineLog log;
-    private final Listener listener;
+    private final CaptureEvents listener;
     private Duration progressInterval = Progress.DEFAULT_INTERVAL;
 
-    /** Observes stored files; tests use it to slow a run down or stop it at a chosen point. */
-    public interface Listener {
-        void stored(FileEntry entry);
-
-        /** A database's capture begins (on the capturing thread). */
-        default void capturing(String rel) {
-        }
-
-        Listener NONE = e -> { };
-    }
-
     public BackupRunner(EngineLog log) {
-        this(log, Listener.NONE);
+        this(log, CaptureEvents.NONE);
     }
 
-    public BackupRunner(EngineLog log, Listener listener) {
+    /** A runner that tells {@code listener} of each database capture begun and each file stored. */
+    public BackupRunner(EngineLog log, CaptureEvents listener) {
         this.log = log;
         this.listener = listener;
     }
@@ -99,7 +88,7 @@ public final class BackupRunner {
         DataDirectory dataDir = DataDirectory.open(o.dataDir());
         checkSecretKey(o.secretKeyFile());
         Target target = o.target();
-        if (target instanceof LocalTarget local && dataDir.contains(local.root())) {
+        if (target.localRoot().filter(dataDir::contains).isPresent()) {
             throw new OwuiException("target " + target.location() + " is inside the data directory " + dataDir.root()
                     + ": every backup would contain the ones before it", "choose a target outside the data directory");
         }
@@ -500,12 +489,12 @@ public final class BackupRunner {
          * cost a download per run; there verify's damage records stand for it.
          */
         private boolean storedCopyIntact(FileEntry before) {
-            if (!(options.target() instanceof LocalTarget local)) {
+            if (options.target().localRoot().isEmpty()) {
                 return true;
             }
             String expected = before.isStoredPlain() ? before.sha256() : before.storedSha256();
-            Path stored = local.localFile(options.instance(), previous.id, before.storedPath());
             try {
+                Path stored = options.target().localFile(options.instance(), previous.id, before.storedPath());
                 if (expected == null || hash(stored).sha256().equals(expected)) {
                     return true;
                 }

@@ -1,4 +1,4 @@
-package dev.owui.backup.backup;
+package dev.owui.backup.capture;
 
 import java.util.function.Supplier;
 

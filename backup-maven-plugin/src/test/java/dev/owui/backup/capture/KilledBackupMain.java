@@ -1,4 +1,4 @@
-package dev.owui.backup.backup;
+package dev.owui.backup.capture;
 
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.report.EngineLog;

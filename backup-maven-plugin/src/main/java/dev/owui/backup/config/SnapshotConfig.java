@@ -1,0 +1,16 @@
+package dev.owui.backup.config;
+
+import dev.owui.backup.OwuiException;
+
+/**
+ * What owui:snapshot is asked to do: capture as {@code capture} says into the snapshot directory
+ * {@code snapshotDir} (a path, file: or sftp:// URL, or a pom target's id), keeping the newest {@code keep}.
+ */
+public record SnapshotConfig(CaptureConfig capture, String snapshotDir, int keep) {
+    public SnapshotConfig {
+        if (snapshotDir == null || snapshotDir.isBlank()) {
+            throw new OwuiException("no snapshot directory given",
+                    "set owui.snapshotDir to a directory for the snapshots, e.g. -Dowui.snapshotDir=/srv/owui-snapshots");
+        }
+    }
+}
