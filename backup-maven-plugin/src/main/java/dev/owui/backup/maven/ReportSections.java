@@ -16,14 +16,6 @@ final class ReportSections {
     private ReportSections() {
     }
 
-    /** A target as the operator named it: its id (of the pom's targets, or none) and its URL. */
-    static Map<String, Object> ref(String id, String url) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("id", id);
-        r.put("url", url);
-        return r;
-    }
-
     /** A backup or snapshot just taken: the webhook body's names where they fit, plus phases and the warnings themselves. */
     static Map<String, Object> backup(BackupResult r) {
         Manifest m = r.manifest();
@@ -197,20 +189,8 @@ final class ReportSections {
         return (p.path() == null ? "" : p.path() + ": ") + (p.object() == null ? "" : "object " + p.object() + ": ") + p.problem();
     }
 
-    /** Retention's verdict on each backup: kept (and by which rules) or removed. */
+    /** Retention's verdict on each backup (in render.Sections, which copy's renderer shares). */
     static Map<String, Object> pruned(List<Decision> decisions, String policy, boolean dryRun) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("policy", policy);
-        p.put("dryRun", dryRun);
-        p.put("kept", decisions.stream().filter(Decision::keep).count());
-        p.put("removed", decisions.stream().filter(d -> !d.keep()).count());
-        p.put("backups", decisions.stream().map(d -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("backupId", d.backupId());
-            e.put("action", d.keep() ? "keep" : "remove");
-            e.put("reasons", d.reasons());
-            return e;
-        }).toList());
-        return p;
+        return dev.owui.backup.render.Sections.pruned(decisions, policy, dryRun);
     }
 }
