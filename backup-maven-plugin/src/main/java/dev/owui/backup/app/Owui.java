@@ -1,7 +1,13 @@
 package dev.owui.backup.app;
 
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.config.CopyConfig;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.notify.Notifications;
+import dev.owui.backup.notify.Report;
+import dev.owui.backup.store.LockInfo;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The product's one entry point: one method per goal. Each takes the goal's configuration (built
@@ -25,5 +31,21 @@ public final class Owui {
 
     public Notifications notifications() {
         return notifications;
+    }
+
+    // --- copy ---
+
+    /** owui:copy: backups from one target to others, a copy plan's retention at each; the notification sent. */
+    public CopyResult copy(CopyConfig config) {
+        Instant startedAt = Instant.now();
+        CopyResult r = new CopyGoal(context).run(config);
+        Duration took = Duration.between(startedAt, Instant.now());
+        RuntimeException e = r.failure();
+        notifications.send(e == null
+                ? Report.success(r.instance(), r.plan(), r.newest(), r.where(), LockInfo.hostName(), "copy", r.files(), r.bytesTotal(), r.bytesSent(),
+                        startedAt, took, null, 0)
+                : Report.failure(r.instance(), r.plan(), r.where(), LockInfo.hostName(), "copy", startedAt, took,
+                        e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e, 0));
+        return r;
     }
 }
