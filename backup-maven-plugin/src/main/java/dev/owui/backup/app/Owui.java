@@ -1,8 +1,14 @@
 package dev.owui.backup.app;
 
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.config.CopyConfig;
 import dev.owui.backup.config.InstallCronConfig;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.notify.Notifications;
+import dev.owui.backup.notify.Report;
+import dev.owui.backup.store.LockInfo;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The product's one entry point: one method per goal. Each takes the goal's configuration (built
@@ -45,5 +51,19 @@ public final class Owui {
     /** Puts the plans' schedules on the selected hosts (or removes them); sends no notification: it is set-up, not a backup run. */
     public InstallCronResult installCron(InstallCronConfig config) {
         return InstallCronGoal.run(context, config);
+    }
+
+    // --- copy ---
+
+    /** owui:copy: backups from one target to others, a copy plan's retention at each; the notification sent. */
+    public CopyResult copy(CopyConfig config) {
+        Instant startedAt = Instant.now();
+        CopyResult r = new CopyGoal(context).run(config);
+        Duration took = Duration.between(startedAt, Instant.now());
+        RuntimeException e = r.failure();
+        Report.Builder report = Report.run(r.instance(), r.plan(), r.where(), LockInfo.hostName(), "copy", startedAt);
+        notifications.send(e == null ? report.made(r.newest(), r.files(), r.bytesTotal(), r.bytesSent()).success(took)
+                : report.failure(took, e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e));
+        return r;
     }
 }

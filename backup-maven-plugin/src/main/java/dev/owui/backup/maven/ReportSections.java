@@ -15,14 +15,6 @@ final class ReportSections {
     private ReportSections() {
     }
 
-    /** A target as the operator named it: its id (of the pom's targets, or none) and its URL. */
-    static Map<String, Object> ref(String id, String url) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("id", id);
-        r.put("url", url);
-        return r;
-    }
-
     /** What a manifest says of its backup (moved to {@link dev.owui.backup.render.BackupSections#summary(Manifest)}). */
     static Map<String, Object> summary(Manifest m) {
         return dev.owui.backup.render.BackupSections.summary(m);
@@ -85,20 +77,8 @@ final class ReportSections {
         return (p.path() == null ? "" : p.path() + ": ") + (p.object() == null ? "" : "object " + p.object() + ": ") + p.problem();
     }
 
-    /** Retention's verdict on each backup: kept (and by which rules) or removed. */
+    /** Retention's verdict on each backup (in render.Sections, which copy's renderer shares). */
     static Map<String, Object> pruned(List<Decision> decisions, String policy, boolean dryRun) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("policy", policy);
-        p.put("dryRun", dryRun);
-        p.put("kept", decisions.stream().filter(Decision::keep).count());
-        p.put("removed", decisions.stream().filter(d -> !d.keep()).count());
-        p.put("backups", decisions.stream().map(d -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("backupId", d.backupId());
-            e.put("action", d.keep() ? "keep" : "remove");
-            e.put("reasons", d.reasons());
-            return e;
-        }).toList());
-        return p;
+        return dev.owui.backup.render.Sections.pruned(decisions, policy, dryRun);
     }
 }

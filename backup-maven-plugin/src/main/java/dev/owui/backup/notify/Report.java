@@ -60,14 +60,6 @@ public record Report(Status status, String instance, String plan, String backupI
         return new Builder(instance, plan, targets, host, mode, startedAt);
     }
 
-    /** @deprecated positional; build it with {@link #run} (kept until owui:copy's goal reports through it). */
-    @Deprecated
-    public static Report success(String instance, String plan, String backupId, List<String> targets, String host, String mode,
-                                 long files, long bytesTotal, long bytesWritten, Instant startedAt, Duration took, Duration downtime, int warnings) {
-        return run(instance, plan, targets, host, mode, startedAt).made(backupId, files, bytesTotal, bytesWritten).downtime(downtime)
-                .warnings(warnings).success(took);
-    }
-
     /** The parts of a report, set one by one by name rather than by position. */
     public static final class Builder {
         private final String instance;

@@ -87,14 +87,7 @@ public final class JsonReport {
         doc.put("durationMs", finishedAt.toEpochMilli() - startedAt.toEpochMilli());
         doc.put("result", result.toLowerCase(Locale.ROOT));
         if (error != null) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            if (error instanceof OwuiException o) {
-                e.put("message", o.problem());
-                e.put("advice", o.remedy());
-            } else {
-                e.put("message", "unexpected error: " + error);
-            }
-            doc.put("error", e);
+            doc.put("error", error(error));
         }
         doc.put(sectionName(goal), section);
         try {
@@ -102,6 +95,18 @@ public final class JsonReport {
         } catch (IOException e) {
             throw new OwuiException("cannot render the JSON report: " + e.getMessage(), "report this as a bug", e);
         }
+    }
+
+    /** A failure as the report's {@code {message, advice}}: the run's, or one target's in its section. */
+    public static Map<String, Object> error(Throwable error) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        if (error instanceof OwuiException o) {
+            e.put("message", o.problem());
+            e.put("advice", o.remedy());
+        } else {
+            e.put("message", "unexpected error: " + error);
+        }
+        return e;
     }
 
     /**
