@@ -41,6 +41,8 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
      * instance without its database.
      */
     public static final String PG_DUMP = "pg-dump";
+    /** The folder of the PostgreSQL dumps among a backup's entries (not a folder of the data directory). */
+    public static final String PG_DUMPS = "_outside-data-dir/postgres/";
 
     /**
      * A layer of a database.

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  */
 final class PgBackupStep {
     /** Where the dumps are in a backup's entries: outside the data directory, like the secret key. */
-    static final String ROOT = "_outside-data-dir/postgres/";
+    static final String ROOT = dev.owui.backup.repo.backup.Entry.PG_DUMPS;
     static final String MAIN = "openwebui";
     static final String PGVECTOR = "pgvector";
 
