@@ -90,6 +90,16 @@ public final class DataDirectory {
      * empty, not a directory, no webui.db, a webui.db that is not SQLite.
      */
     public static DataDirectory open(Path dir) {
+        return open(dir, false);
+    }
+
+    /**
+     * The same for an instance whose database is in PostgreSQL ({@code databaseElsewhere}): its
+     * data directory holds no webui.db (uploads, vector_db, cache); the database is dumped
+     * instead. A webui.db there anyway (a leftover from before the move) is backed up as a file
+     * database like any other.
+     */
+    public static DataDirectory open(Path dir, boolean databaseElsewhere) {
         if (dir == null) {
             throw new OwuiException("no data directory given",
                     "set owui.dataDir to Open WebUI's DATA_DIR (the volume mounted at /app/backend/data)");
@@ -115,11 +125,13 @@ public final class DataDirectory {
                     "point owui.dataDir at the directory that holds webui.db, uploads/ and vector_db/ (nothing to back up here)");
         }
         Path db = root.resolve(MAIN_DB);
-        if (!Files.isRegularFile(db)) {
-            throw new OwuiException("data directory " + root + " has no " + MAIN_DB + ", so it is not an Open WebUI data directory",
-                    "point owui.dataDir at the directory that holds webui.db (instances with DATABASE_URL on PostgreSQL are not supported yet)");
+        if (!databaseElsewhere && !Files.isRegularFile(db)) {
+            throw new OwuiException("data directory " + root + " has no " + MAIN_DB + ", so it is not an Open WebUI data directory"
+                    + " (of an instance on SQLite)",
+                    "point owui.dataDir at the directory that holds webui.db; for an instance whose DATABASE_URL points at PostgreSQL,"
+                            + " name its database with owui.databaseUrl (or owui.envFile, the compose .env that sets DATABASE_URL)");
         }
-        if (!SqliteFiles.hasSqliteHeader(db)) {
+        if (Files.isRegularFile(db) && !SqliteFiles.hasSqliteHeader(db)) {
             throw new OwuiException(db + " is not an SQLite database (no SQLite header)",
                     "check owui.dataDir; an SQLCipher-encrypted webui.db (DATABASE_TYPE=sqlite+sqlcipher) is not supported yet");
         }

@@ -126,7 +126,7 @@ public final class PgRestore {
 
     /**
      * Restores {@code dump} into a new scratch database on {@code server}'s server, reads its
-     * facts, compares them with {@code recorded}, and drops the scratch database (it is ours).
+     * facts, compares them with {@code recorded} (null: the caller compares), and drops the scratch database (it is ours).
      */
     public Verification verify(DatabaseUrl server, Path dump, DatabaseFacts recorded, Options options) {
         String scratch = "owui_verify_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
@@ -141,7 +141,7 @@ public final class PgRestore {
                 try (Connection c = PgCapture.connect(target)) {
                     facts = PgFacts.read(c, options.schema());
                 }
-                return new Verification(scratch, facts, differences(recorded, facts));
+                return new Verification(scratch, facts, recorded == null ? List.of() : differences(recorded, facts));
             } finally {
                 exec(admin, "DROP DATABASE IF EXISTS " + ident(scratch));
             }

@@ -55,9 +55,15 @@ public final class RepoRestoreRunner {
      *
      * @param backupId      the backup, or null for the newest format 3 backup
      * @param secretKeyFile where to write the backup's secret key, or null to leave it in the backup
+     * @param postgres      where the backup's PostgreSQL dumps go (the database to restore into), or null:
+     *                      as files beside the data directory ({@code <data dir>.postgres-<time>})
      */
     public record Options(Repository repo, String instance, String backupId, Path dataDir, boolean force, Path secretKeyFile,
-                          DecryptionKeys keys) {
+                          DecryptionKeys keys, dev.owui.backup.postgres.PgTarget postgres) {
+        public Options(Repository repo, String instance, String backupId, Path dataDir, boolean force, Path secretKeyFile,
+                       DecryptionKeys keys) {
+            this(repo, instance, backupId, dataDir, force, secretKeyFile, keys, null);
+        }
     }
 
     /** What the entries say before anything is written: the databases (for their side files) and the secret key. */
@@ -94,7 +100,12 @@ public final class RepoRestoreRunner {
             throw new OwuiException("cannot create " + dest + ": " + e.getMessage(), "check permissions; nothing was changed", e);
         }
         // RepoRestore removes what it wrote when a file or database is not whole
-        r = new RepoRestore(repo).run(new RepoRestore.Options(id, fresh, o.keys(), secretTmp));
+        // The dumps, when not restored into a database, go beside the data directory (fresh is inside it).
+        dev.owui.backup.postgres.PgTarget pg = o.postgres() == null ? dev.owui.backup.postgres.PgTarget.asFiles(null) : o.postgres();
+        if (pg.dumpsTo() == null) {
+            pg = pg.withDumpsTo(dest.resolveSibling(dest.getFileName() + ".postgres-" + stamp));
+        }
+        r = new RepoRestore(repo).run(new RepoRestore.Options(id, fresh, o.keys(), secretTmp, null).withPostgres(pg));
 
         Path aside = existing.isEmpty() ? null : RestoreRunner.moveAside(dest, existing, stamp);
         if (aside != null) {

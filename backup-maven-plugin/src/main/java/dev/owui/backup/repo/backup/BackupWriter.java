@@ -135,7 +135,8 @@ public final class BackupWriter {
             findings = objects.put(RepoJson.bytes(f), chunkStorage, chunkSettings, "findings").name();
             head = new BackupHead(facts.format(), facts.formatVersion(), facts.toolVersion(), facts.instance(), facts.backupId(),
                     facts.host(), facts.dataDir(), facts.mode(), facts.startedAt(), facts.finishedAt(),
-                    new InstanceFacts(f.schemaRevision(), f.counts(), null, null, null), facts.totals(), facts.storage(), null, null, List.of());
+                    new InstanceFacts(f.schemaRevision(), f.counts(), null, null, null), facts.totals(), facts.storage(), null, null, List.of(),
+                    facts.postgres());
         }
         head = head.withChunks(chunkStorage, chunks, findings);
         String rel = Backups.headKey(head.backupId());

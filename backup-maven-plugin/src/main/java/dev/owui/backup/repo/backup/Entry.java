@@ -11,7 +11,7 @@ import java.util.List;
  * its entry chunks"). Fields a type does not use are absent from its line.
  *
  * @param path       relative, '/'-separated; entries of a backup are in PathOrder
- * @param type       {@link #FILE}, {@link #DIR}, {@link #SYMLINK}, {@link #SQLITE} or {@link #SECRET_KEY}
+ * @param type       {@link #FILE}, {@link #DIR}, {@link #SYMLINK}, {@link #SQLITE}, {@link #SECRET_KEY} or {@link #PG_DUMP}
  * @param size       content size (file, sqlite, secret-key)
  * @param sha256     plain SHA-256 of the content (for sqlite: of the whole database as captured)
  * @param mtime      modification time, full precision
@@ -34,6 +34,15 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
     public static final String SYMLINK = "symlink";
     public static final String SQLITE = "sqlite";
     public static final String SECRET_KEY = "secret-key";
+    /**
+     * A PostgreSQL dump (or one file of a directory-format dump) of the instance's database,
+     * under {@code _outside-data-dir/postgres/}: never restored into the data directory. A type
+     * of its own, so a version that does not know it refuses the backup instead of restoring an
+     * instance without its database.
+     */
+    public static final String PG_DUMP = "pg-dump";
+    /** The folder of the PostgreSQL dumps among a backup's entries (not a folder of the data directory). */
+    public static final String PG_DUMPS = "_outside-data-dir/postgres/";
 
     /**
      * A layer of a database.
@@ -54,6 +63,10 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
 
     public static Entry secretKey(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
         return new Entry(path, SECRET_KEY, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null);
+    }
+
+    public static Entry pgDump(String path, long size, String sha256, Instant mtime, String storage, String object, long storedSize) {
+        return new Entry(path, PG_DUMP, size, sha256, mtime, "rw-------", storage, object, storedSize, null, null, null, null, null);
     }
 
     public static Entry dir(String path, Instant mtime, String mode) {

@@ -20,6 +20,7 @@ import dev.owui.backup.instance.InstanceInspector;
 import dev.owui.backup.instance.SortedWalk;
 import dev.owui.backup.instance.SourceFile;
 import dev.owui.backup.instance.SqliteCapture;
+import dev.owui.backup.postgres.PgSource;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
 import dev.owui.backup.repo.backup.BackupWriter;
@@ -105,9 +106,11 @@ public final class RepoBackupRunner {
      * @param pageMapCache   local cache of page maps by object name ({@code ~/.cache/owui-backup/pagemaps}),
      *                       or null for none: a host that made the previous backup then never downloads its map
      * @param threads        files and databases encoded and uploaded at once (owui.threads)
+     * @param postgres       the instance's databases in PostgreSQL (dumped into the backup; the data
+     *                       directory then needs no webui.db), or null for an instance on SQLite
      */
     public record Options(Path dataDir, String instance, FileSelector selector, Path secretKeyFile, CodecSettings codec,
-                          DecryptionKeys keys, boolean full, Path staging, Path pageMapCache, int threads) {
+                          DecryptionKeys keys, boolean full, Path staging, Path pageMapCache, int threads, PgSource postgres) {
         public Options {
             selector = selector == null ? FileSelector.defaults() : selector;
             codec = codec == null ? CodecSettings.plain() : codec;
@@ -115,20 +118,30 @@ public final class RepoBackupRunner {
             threads = threads < 1 ? DEFAULT_THREADS : threads;
         }
 
+        public Options(Path dataDir, String instance, FileSelector selector, Path secretKeyFile, CodecSettings codec,
+                       DecryptionKeys keys, boolean full, Path staging, Path pageMapCache, int threads) {
+            this(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, pageMapCache, threads, null);
+        }
+
+        /** The same backup of an instance whose databases are in PostgreSQL. */
+        public Options withPostgres(PgSource source) {
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, pageMapCache, threads, source);
+        }
+
         public Options(Path dataDir, String instance, CodecSettings codec, boolean full, Path staging) {
             this(dataDir, instance, null, null, codec, null, full, staging, null, DEFAULT_THREADS);
         }
 
         public Options withFull(boolean f) {
-            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, f, staging, pageMapCache, threads);
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, f, staging, pageMapCache, threads, postgres);
         }
 
         public Options withPageMapCache(Path cache) {
-            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, cache, threads);
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, cache, threads, postgres);
         }
 
         public Options withThreads(int n) {
-            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, pageMapCache, n);
+            return new Options(dataDir, instance, selector, secretKeyFile, codec, keys, full, staging, pageMapCache, n, postgres);
         }
     }
 
@@ -193,7 +206,7 @@ public final class RepoBackupRunner {
     public Result run(Repository repo, Options o, dev.owui.backup.store.Target trees) {
         Instant startedAt = Instant.now();
         String instance = InstanceNames.check(o.instance());
-        DataDirectory dataDir = DataDirectory.open(o.dataDir());
+        DataDirectory dataDir = DataDirectory.open(o.dataDir(), o.postgres() != null);
         if (o.secretKeyFile() != null && !Files.isReadable(o.secretKeyFile())) {
             throw new OwuiException("secret key file " + o.secretKeyFile() + " does not exist or is not readable",
                     "point owui.secretKeyFile at Open WebUI's .webui_secret_key (in the container: /app/backend/.webui_secret_key), or leave it unset");
@@ -280,8 +293,8 @@ public final class RepoBackupRunner {
         }
     }
 
-    /** One scanned item: a file/database/symlink, a directory, or the secret key, by its entry path. */
-    private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey) {
+    /** One scanned item: a file/database/symlink, a directory, the secret key or a PostgreSQL dump file, by its entry path. */
+    private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey, Path pgDump) {
     }
 
     /** An entry of the previous backup, with its JSON line as stored. */
@@ -326,6 +339,8 @@ public final class RepoBackupRunner {
         final AtomicLong repairedObjects = new AtomicLong();
         final AtomicLong repairedBytes = new AtomicLong();
         Path staging;
+        /** The PostgreSQL dumps of this run, or null for an instance on SQLite. */
+        PgBackupStep pg;
 
         Job(Repository repo, RepoLock lock, Options o, DataDirectory dataDir, String instance, Instant startedAt) {
             this.repo = repo;
@@ -391,8 +406,13 @@ public final class RepoBackupRunner {
                         captured.put(c.source().rel(), c);
                     }
                 }
+                if (o.postgres() != null) {
+                    // The database is in PostgreSQL: dumped now, still before the other files are walked.
+                    pg = PgBackupStep.capture(o.postgres(), staging, log);
+                    dbFacts = pg.facts();
+                }
                 for (Captured c : captured.values()) {
-                    if (c.source().rel().equals(DataDirectory.MAIN_DB)) {
+                    if (pg == null && c.source().rel().equals(DataDirectory.MAIN_DB)) {
                         dbFacts = InstanceInspector.read(c.image());
                     }
                 }
@@ -440,7 +460,8 @@ public final class RepoBackupRunner {
                 reportFacts(facts);
                 BackupHead head = writer.finish(BackupHead.of(ToolVersion.get(), instance, id, LockInfo.hostName(), dataDir.root().toString(),
                         BackupOptions.Mode.HOT.manifestName(), startedAt, Instant.now(), facts,
-                        new Manifest.Totals(files.get(), bytes.get(), bytes.get() - bytesReused.get(), bytesReused.get()), storage));
+                        new Manifest.Totals(files.get(), bytes.get(), bytes.get() - bytesReused.get(), bytesReused.get()), storage)
+                        .withPostgres(pg == null ? null : pg.recorded()));
                 if (chunkCache != null) { // the cache holds the newest backup's head and chunks, nothing older
                     chunkCache.keepOnly(head.chunks().stream().map(BackupHead.ChunkRef::object).collect(Collectors.toSet()));
                     Backups.keep(head, cachedHead());
@@ -483,11 +504,18 @@ public final class RepoBackupRunner {
          */
         private Iterator<Item> items(Set<String> captured) {
             Iterator<SortedWalk.Found> walk = SortedWalk.of(dataDir, o.selector(), this::warn, captured);
-            Item key = o.secretKeyFile() == null ? null : new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile());
+            // What is not walked (the secret key, the PostgreSQL dumps) goes in at its place in path order.
+            List<Item> outside = new ArrayList<>();
+            if (o.secretKeyFile() != null) {
+                outside.add(new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile(), null));
+            }
+            if (pg != null) {
+                pg.files().forEach(d -> outside.add(new Item(d.path(), null, null, null, d.file())));
+            }
+            outside.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
+            ArrayDeque<Item> extras = new ArrayDeque<>(outside);
             return new Iterator<>() {
-                Item next;
-                Item pushedBack; // the walked item the key went before
-                boolean keyGiven = key == null;
+                Item next; // the next walked item, not given yet
 
                 @Override
                 public boolean hasNext() {
@@ -497,15 +525,9 @@ public final class RepoBackupRunner {
                             log.info(f.path() + " appeared after the databases were captured; it is in the next backup");
                             continue;
                         }
-                        next = new Item(f.path(), f.file(), f.dir(), null);
+                        next = new Item(f.path(), f.file(), f.dir(), null, null);
                     }
-                    if (!keyGiven && (next == null || PathOrder.INSTANCE.compare(key.path(), next.path()) < 0)) {
-                        keyGiven = true;
-                        Item walked = next;
-                        next = key;
-                        pushedBack = walked;
-                    }
-                    return next != null;
+                    return next != null || !extras.isEmpty();
                 }
 
                 @Override
@@ -513,9 +535,11 @@ public final class RepoBackupRunner {
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
+                    if (!extras.isEmpty() && (next == null || PathOrder.INSTANCE.compare(extras.peek().path(), next.path()) < 0)) {
+                        return extras.poll();
+                    }
                     Item i = next;
-                    next = pushedBack;
-                    pushedBack = null;
+                    next = null;
                     return i;
                 }
             };
@@ -582,6 +606,9 @@ public final class RepoBackupRunner {
                 ObjectRef ref = put(item.secretKey(), codec.storageFor(item.path()), item.path());
                 count(ref.size(), false);
                 return Entry.secretKey(item.path(), ref.size(), ref.sha256(), s.mtime(), "rw-------", ref.storage(), ref.name(), ref.storedSize());
+            }
+            if (item.pgDump() != null) {
+                return pgDump(item.path(), item.pgDump(), before);
             }
             SourceFile f = item.file();
             return switch (f.type()) {
@@ -656,6 +683,24 @@ public final class RepoBackupRunner {
                     return Entry.file(f.rel(), ref.size(), ref.sha256(), was.mtime(), f.mode(), storageNow, ref.name(), ref.storedSize());
                 }
             }
+        }
+
+        /**
+         * A PostgreSQL dump file: the previous backup's entry (and object, encrypted ones too) when
+         * the dump is byte-identical to the one it names, which is what an unchanged database gives;
+         * else stored. No mtime: a dump is new each run, and its time would make every chunk new.
+         */
+        private Entry pgDump(String rel, Path file, Entry before) throws IOException {
+            String storageNow = codec.storageFor(rel);
+            if (!o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && storedAlike(before, storageNow)
+                    && !damaged.contains(before.object()) && before.size() != null && before.size() == Files.size(file)
+                    && before.sha256().equals(dev.owui.backup.store.Hashing.sha256(file).sha256())) {
+                count(before.size(), true);
+                return before;
+            }
+            ObjectRef ref = put(file, storageNow, rel);
+            count(ref.size(), false);
+            return Entry.pgDump(rel, ref.size(), ref.sha256(), null, storageNow, ref.name(), ref.storedSize());
         }
 
         /** Same storage and, if encrypted, the same keys as this run would use. */

@@ -7,6 +7,8 @@ import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.format.Storage;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.instance.SqliteCapture;
+import dev.owui.backup.postgres.PgRestore;
+import dev.owui.backup.postgres.PgTarget;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
 import dev.owui.backup.repo.backup.Entry;
@@ -61,10 +63,21 @@ public final class RepoRestore {
      * @param paths         for a partial restore, paths or globs relative to the backup root as
      *                      {@code owui.paths} takes them (a folder selects what is below it); null or empty: everything
      * @param threads       files restored at once (below 1: {@link RepoBackupRunner#DEFAULT_THREADS}, as backups)
+     * @param postgres      where a backup's PostgreSQL dumps go (a database, or files beside {@code dest}); null:
+     *                      as files to {@code <dest>.postgres}. A partial restore ({@code paths}) leaves them out.
      */
-    public record Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths, int threads) {
+    public record Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths, int threads,
+                          PgTarget postgres) {
         public Options {
             threads = threads < 1 ? RepoBackupRunner.DEFAULT_THREADS : threads;
+        }
+
+        public Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths, int threads) {
+            this(backupId, dest, keys, secretKeyFile, paths, threads, null);
+        }
+
+        public Options withPostgres(PgTarget target) {
+            return new Options(backupId, dest, keys, secretKeyFile, paths, threads, target);
         }
 
         public Options(String backupId, Path dest, DecryptionKeys keys, Path secretKeyFile, List<String> paths) {
@@ -76,8 +89,12 @@ public final class RepoRestore {
         }
     }
 
-    /** What was restored: regular files (databases included) and their bytes. */
-    public record Result(String backupId, long files, long bytes, long databases, Path secretKeyFile) {
+    /**
+     * What was restored: regular files (databases included) and their bytes; the PostgreSQL
+     * databases restored, and the folder the dumps were written to as files (or null).
+     */
+    public record Result(String backupId, long files, long bytes, long databases, Path secretKeyFile,
+                         List<PgRestore.Result> postgres, Path postgresDumps) {
     }
 
     private final Repository repo;
@@ -125,12 +142,17 @@ public final class RepoRestore {
         if (secretOut != null && Files.exists(secretOut, LinkOption.NOFOLLOW_LINKS)) {
             throw new OwuiException(secretOut + " already exists", "name a new file for the secret key, or move the old one away; nothing was changed");
         }
+        // Before any work: where the PostgreSQL dumps go as files must be free.
+        Path dumpsTo = patterns == null ? PgRestoreStep.filesFolder(head, o.postgres(), dest) : null;
         Path staging = dest.resolve(".owui-restore-" + BackupId.of(Instant.now()));
         Staged staged = new Staged();
+        PgRestoreStep.Outcome pg;
         try {
             Files.createDirectories(dest);
             PrivateFiles.createDirectory(staging); // 0700 while the checked files gather there
             stage(head, keys, staged, staging, secretOut != null, patterns, o.threads());
+            // Every file is whole: the databases now, before anything moves into dest.
+            pg = PgRestoreStep.finish(head, staging, o.postgres(), dumpsTo, repo);
             for (Path p : children(staging)) {
                 if (!p.getFileName().toString().equals(SECRET_NAME)) {
                     Files.move(p, dest.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -153,7 +175,8 @@ public final class RepoRestore {
         if (staged.secretKey == null && secretOut != null) {
             repo.log().warn("backup " + id + " holds no secret key; nothing was written to " + secretOut);
         }
-        return new Result(id, staged.files.get(), staged.bytes.get(), staged.databases.get(), staged.secretKey == null ? null : secretOut);
+        return new Result(id, staged.files.get(), staged.bytes.get(), staged.databases.get(), staged.secretKey == null ? null : secretOut,
+                pg.restored(), pg.files());
     }
 
     private static final String SECRET_NAME = ".owui-secret-key";
@@ -201,6 +224,25 @@ public final class RepoRestore {
                             s.secretKey = staging.resolve(SECRET_NAME);
                             writeFile(e, keys, s.secretKey, what);
                             Files.setPosixFilePermissions(s.secretKey, PosixFilePermissions.fromString("rw-------"));
+                        }
+                        continue;
+                    }
+                    if (Entry.PG_DUMP.equals(e.type())) {
+                        if (patterns == null) { // a whole restore; the dumps are not data directory paths
+                            Path p = PgRestoreStep.stagedPath(staging, e.path());
+                            PrivateFiles.createDirectories(p.getParent());
+                            acquire(slots);
+                            pool.submit(() -> {
+                                try {
+                                    if (failure.get() == null) {
+                                        writeFile(e, keys, p, what);
+                                    }
+                                } catch (Throwable t) {
+                                    failure.compareAndSet(null, t);
+                                } finally {
+                                    slots.release();
+                                }
+                            });
                         }
                         continue;
                     }

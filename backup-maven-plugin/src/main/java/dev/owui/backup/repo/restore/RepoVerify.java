@@ -53,8 +53,14 @@ public final class RepoVerify {
      * @param readData what to read ({@link ReadData#none()} for structure and existence only)
      * @param keys     decryption keys, or null/none: encrypted objects are then hashed, not decoded
      * @param record   write a damage record for what is found (and drop records read intact)
+     * @param postgres   with {@code readData} all: the server whose scratch database each PostgreSQL
+     *                   dump is restored into and checked (revision, row counts); null: dumps are
+     *                   checked by their hash only
      */
-    public record Options(String backupId, ReadData readData, DecryptionKeys keys, boolean record) {
+    public record Options(String backupId, ReadData readData, DecryptionKeys keys, boolean record, dev.owui.backup.postgres.PgTarget postgres) {
+        public Options(String backupId, ReadData readData, DecryptionKeys keys, boolean record) {
+            this(backupId, readData, keys, record, null);
+        }
     }
 
     /**
@@ -157,6 +163,9 @@ public final class RepoVerify {
         if (!readDamaged.isEmpty()) {
             attribute(verified, readDamaged);
         }
+        if (readData.readsAll()) {
+            checkPostgres(verified, o.postgres());
+        }
         DamageRecord record = null;
         int dropped = 0;
         if (o.record()) {
@@ -179,6 +188,53 @@ public final class RepoVerify {
             }
         }
         return new Result(verified, objectsRead, bytesRead, databasesChecked, List.copyOf(problems), List.copyOf(warnings), record, dropped);
+    }
+
+    /**
+     * Each backup's PostgreSQL dumps (FORMAT.md, "PostgreSQL instances"): restored into a scratch
+     * database on {@code server} and checked against the revision and row counts recorded. A
+     * dump whose objects are damaged was named above and is not restored; the same dumps (by
+     * their contents) are checked once.
+     */
+    private void checkPostgres(List<String> ids, dev.owui.backup.postgres.PgTarget server) {
+        Set<String> checked = new HashSet<>();
+        for (String id : ids) {
+            BackupHead head = repo.backups().head(id);
+            if (head.postgres() == null || head.postgres().isEmpty() || Storage.isEncrypted(head.chunkStorage()) && keys.isEmpty()) {
+                continue;
+            }
+            if (server == null || server.database() == null) {
+                warnings.add("backup " + id + ": its PostgreSQL dumps were checked by their hash only; give a server"
+                        + " (owui.databaseUrl) to restore them into a scratch database and check them");
+                continue;
+            }
+            List<Entry> dumps = new ArrayList<>();
+            StringBuilder key = new StringBuilder();
+            boolean usable = true;
+            try (EntryIterator it = repo.backups().entries(head, keys)) {
+                while (it.hasNext()) {
+                    Entry e = it.next();
+                    if (Entry.PG_DUMP.equals(e.type())) {
+                        dumps.add(e);
+                        key.append(e.path()).append(' ').append(e.sha256()).append('\n');
+                        usable &= !damaged.containsKey(e.object()) && !(Storage.isEncrypted(e.storage()) && keys.isEmpty());
+                    }
+                }
+            } catch (OwuiException e) {
+                continue; // said in step 1
+            }
+            if (!usable || !checked.add(key.toString())) {
+                continue;
+            }
+            try {
+                for (String[] p : PgRestoreStep.verify(repo, head, dumps, keys, server)) {
+                    problem(id, p[0], null, p[1], false);
+                }
+                databasesChecked += head.postgres().size();
+            } catch (OwuiException | IOException e) {
+                problem(id, Entry.PG_DUMPS, null, "the PostgreSQL dump does not restore into a scratch database: " + e.getMessage(), false);
+            }
+        }
     }
 
     /** Steps 1 and 2 for one backup, collecting what step 3 reads. False when the backup cannot be read at all. */

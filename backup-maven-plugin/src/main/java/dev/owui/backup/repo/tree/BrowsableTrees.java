@@ -159,7 +159,7 @@ public final class BrowsableTrees {
             while (it.hasNext()) {
                 Entry e = it.next();
                 String what = "backup " + head.backupId() + ": " + e.path();
-                if (Entry.SECRET_KEY.equals(e.type())) {
+                if (Entry.SECRET_KEY.equals(e.type()) || Entry.PG_DUMP.equals(e.type())) {
                     skipped++; // outside the data directory: `cp -a` of the tree must not put it there
                     continue;
                 }

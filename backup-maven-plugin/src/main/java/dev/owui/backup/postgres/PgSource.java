@@ -1,0 +1,105 @@
+package dev.owui.backup.postgres;
+
+import dev.owui.backup.OwuiException;
+import dev.owui.backup.backup.BackupOptions;
+import java.util.function.Consumer;
+
+/**
+ * Where a backup finds an instance's databases in PostgreSQL, and how it dumps them: the Open
+ * WebUI database (DATABASE_URL, password resolved), the pgvector database when it is a separate
+ * one (PGVECTOR_DB_URL), the client tools, and pg_dump's format. Given to a format 3 backup
+ * ({@code RepoBackupRunner.Options#postgres}); null there for an instance on SQLite.
+ *
+ * @param database   the Open WebUI database
+ * @param pgvector   the pgvector database when it is not {@code database}, else null
+ * @param tools      where pg_dump is (owui.pgBin, or the PATH)
+ * @param format     custom (one file, the default) or directory (one file per table, {@code jobs} in parallel)
+ * @param jobs       pg_dump/pg_restore jobs for the directory format
+ * @param schema     Open WebUI's DATABASE_SCHEMA (where the facts are read), or null
+ * @param onSnapshot told each exported snapshot id before its pg_dump starts (progress, tests)
+ */
+public record PgSource(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools, PgCapture.Format format, int jobs, String schema,
+                       Consumer<String> onSnapshot) {
+    public PgSource {
+        if (database == null) {
+            throw new IllegalArgumentException("a PostgreSQL source needs the Open WebUI database");
+        }
+        tools = tools == null ? PgTools.onPath() : tools;
+        format = format == null ? PgCapture.Format.CUSTOM : format;
+        jobs = Math.max(1, jobs);
+        onSnapshot = onSnapshot == null ? id -> { } : onSnapshot;
+        if (database.equals(pgvector)) {
+            pgvector = null; // pgvector in the main database: it is in that dump already
+        }
+    }
+
+    /** The Open WebUI database alone, custom format, pg_dump from the PATH. */
+    public static PgSource of(DatabaseUrl database) {
+        return new PgSource(database, null, null, null, 1, null, null);
+    }
+
+    /** What an instance's environment names ({@link OpenWebUiDatabases}), or null when its database is SQLite. */
+    public static PgSource of(OpenWebUiDatabases dbs, PgTools tools) {
+        if (dbs == null || dbs.database() == null) {
+            return null;
+        }
+        return new PgSource(dbs.database(), dbs.pgvectorDatabase(), tools, null, 1, dbs.schema(), null);
+    }
+
+    public PgSource withPgvector(DatabaseUrl url) {
+        return new PgSource(database, url, tools, format, jobs, schema, onSnapshot);
+    }
+
+    public PgSource withTools(PgTools t) {
+        return new PgSource(database, pgvector, t, format, jobs, schema, onSnapshot);
+    }
+
+    /** pg_dump's directory format with {@code parallelJobs} jobs (large databases). */
+    public PgSource directory(int parallelJobs) {
+        return new PgSource(database, pgvector, tools, PgCapture.Format.DIRECTORY, parallelJobs, schema, onSnapshot);
+    }
+
+    public PgSource inSchema(String s) {
+        return new PgSource(database, pgvector, tools, format, jobs, s, onSnapshot);
+    }
+
+    public PgSource onSnapshot(Consumer<String> listener) {
+        return new PgSource(database, pgvector, tools, format, jobs, schema, listener);
+    }
+
+    /** The capture's options for the Open WebUI database (facts in its schema) or the pgvector one. */
+    public PgCapture.Options captureOptions(boolean main) {
+        PgCapture.Options o = PgCapture.Options.defaults().onSnapshot(onSnapshot);
+        if (format == PgCapture.Format.DIRECTORY) {
+            o = o.directory(jobs);
+        }
+        return main ? o.inSchema(schema) : o;
+    }
+
+    /**
+     * Refuses, before any work, a backup of a PostgreSQL instance that is not a direct format 3
+     * hot backup to one target: cold and paused captures copy files of a stopped or frozen
+     * instance (a dump needs the running server, and pausing Open WebUI does not pause it), format
+     * 2 trees and the staged multi-target path hold a data directory only. Does nothing when
+     * {@code source} is null (an instance on SQLite).
+     */
+    public static void requireDirect(PgSource source, int targets, BackupOptions.Mode mode, int format) {
+        if (source == null) {
+            return;
+        }
+        String why = null;
+        if (format != 3) {
+            why = "this backup would write format " + format;
+        } else if (mode != BackupOptions.Mode.HOT) {
+            why = "this backup is " + mode.manifestName();
+        } else if (targets != 1) {
+            why = "this backup has " + targets + " targets";
+        }
+        if (why != null) {
+            throw new OwuiException("PostgreSQL instances are backed up in format 3 to one target in hot mode; " + why
+                    + " (database " + source.database() + ")",
+                    "run owui:backup with owui.format=3 (or auto at a new target), owui.mode=hot, and one target per run"
+                            + " (a plan: one run per target, or owui:copy from the first target to the others); nothing was written");
+        }
+    }
+}
