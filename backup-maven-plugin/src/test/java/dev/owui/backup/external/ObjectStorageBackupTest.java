@@ -172,6 +172,9 @@ class ObjectStorageBackupTest {
         assertEquals(objects.size(), count("GetObject"), "each object read once: " + requests);
         assertEquals(List.of(), first.warnings().stream().filter(w -> w.contains("external") || w.contains("object")).toList());
         held.values().forEach(e -> assertTrue(e.etag() != null && !e.etag().contains("\""), "the ETag is recorded: " + e));
+        var verified = new dev.owui.backup.repo.restore.RepoVerify(repo())
+                .run(new dev.owui.backup.repo.restore.RepoVerify.Options(null, dev.owui.backup.repo.restore.ReadData.all(), null, false));
+        assertEquals(List.of(), verified.problems(), "verify reads and checks them like any content");
 
         Thread.sleep(1000); // backup ids are times to the second
         requests.clear();
