@@ -1,7 +1,7 @@
 package dev.owui.backup.postgres;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.capture.BackupOptions;
 import java.util.function.Consumer;
 
 /**

@@ -45,9 +45,16 @@ import java.util.stream.Stream;
  */
 public final class RepoRestoreRunner {
     private final EngineLog log;
+    /** Where uploads kept in object storage go (see {@link RepoRestore#objectStorage}); null: beside the data directory. */
+    private dev.owui.backup.external.ExternalRestore.Destination objectStorage;
 
     public RepoRestoreRunner(EngineLog log) {
         this.log = log;
+    }
+
+    public RepoRestoreRunner objectStorage(dev.owui.backup.external.ExternalRestore.Destination d) {
+        this.objectStorage = d;
+        return this;
     }
 
     /**
@@ -105,7 +112,7 @@ public final class RepoRestoreRunner {
         if (pg.dumpsTo() == null) {
             pg = pg.withDumpsTo(dest.resolveSibling(dest.getFileName() + ".postgres-" + stamp));
         }
-        r = new RepoRestore(repo).run(new RepoRestore.Options(id, fresh, o.keys(), secretTmp, null).withPostgres(pg));
+        r = new RepoRestore(repo).objectStorage(objectStorage).run(new RepoRestore.Options(id, fresh, o.keys(), secretTmp, null).withPostgres(pg));
 
         Path aside = existing.isEmpty() ? null : RestoreRunner.moveAside(dest, existing, stamp);
         if (aside != null) {
@@ -211,7 +218,7 @@ public final class RepoRestoreRunner {
             throw new OwuiException("cannot create " + out + ": " + e.getMessage(), "check permissions; nothing was restored", e);
         }
         log.info("restoring " + scan.chosen().size() + " file(s) of backup " + id + " of " + instance + " (format 3) into " + out);
-        RepoRestore.Result r = new RepoRestore(repo).run(new RepoRestore.Options(id, fresh, keys, null, paths));
+        RepoRestore.Result r = new RepoRestore(repo).objectStorage(objectStorage).run(new RepoRestore.Options(id, fresh, keys, null, paths));
 
         Path aside = out.resolve(".owui-before-restore-" + stamp);
         boolean movedAside = false;

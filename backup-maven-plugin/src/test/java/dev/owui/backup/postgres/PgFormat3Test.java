@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
-import dev.owui.backup.backup.BackupOptions;
+import dev.owui.backup.capture.BackupOptions;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;

@@ -11,7 +11,7 @@ import java.util.List;
  * its entry chunks"). Fields a type does not use are absent from its line.
  *
  * @param path       relative, '/'-separated; entries of a backup are in PathOrder
- * @param type       {@link #FILE}, {@link #DIR}, {@link #SYMLINK}, {@link #SQLITE}, {@link #SECRET_KEY} or {@link #PG_DUMP}
+ * @param type       {@link #FILE}, {@link #DIR}, {@link #SYMLINK}, {@link #SQLITE}, {@link #SECRET_KEY}, {@link #PG_DUMP} or {@link #EXTERNAL}
  * @param size       content size (file, sqlite, secret-key)
  * @param sha256     plain SHA-256 of the content (for sqlite: of the whole database as captured)
  * @param mtime      modification time, full precision
@@ -24,11 +24,13 @@ import java.util.List;
  * @param pageCount  sqlite: pages in the database as captured
  * @param pageMap    sqlite: the object holding the capture's page map
  * @param layers     sqlite: the image, then the page sets to apply in order
+ * @param etag       external: the object's ETag at the provider as it was read (quotes removed), so the next
+ *                   backup can tell an unchanged object from its listing without reading it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Entry(String path, String type, Long size, String sha256, Instant mtime, String mode, String storage,
                     String object, Long storedSize, String linkTarget, Integer pageSize, Long pageCount, String pageMap,
-                    List<Layer> layers) {
+                    List<Layer> layers, String etag) {
     public static final String FILE = "file";
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";
@@ -43,6 +45,12 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
     public static final String PG_DUMP = "pg-dump";
     /** The folder of the PostgreSQL dumps among a backup's entries (not a folder of the data directory). */
     public static final String PG_DUMPS = "_outside-data-dir/postgres/";
+    /**
+     * An upload Open WebUI keeps in object storage (STORAGE_PROVIDER=s3), under
+     * {@code _outside-data-dir/object-storage/s3/<bucket>/<key>}: not part of the data directory, so
+     * restore puts it back into a bucket or beside the data directory, never into it.
+     */
+    public static final String EXTERNAL = "external";
 
     /**
      * A layer of a database.
@@ -58,28 +66,33 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
     }
 
     public static Entry file(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
-        return new Entry(path, FILE, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null);
+        return new Entry(path, FILE, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null, null);
     }
 
     public static Entry secretKey(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
-        return new Entry(path, SECRET_KEY, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null);
+        return new Entry(path, SECRET_KEY, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null, null);
+    }
+
+    public static Entry external(String path, long size, String sha256, Instant lastModified, String storage, String object, long storedSize,
+                                 String etag) {
+        return new Entry(path, EXTERNAL, size, sha256, lastModified, null, storage, object, storedSize, null, null, null, null, null, etag);
     }
 
     public static Entry pgDump(String path, long size, String sha256, Instant mtime, String storage, String object, long storedSize) {
-        return new Entry(path, PG_DUMP, size, sha256, mtime, "rw-------", storage, object, storedSize, null, null, null, null, null);
+        return new Entry(path, PG_DUMP, size, sha256, mtime, "rw-------", storage, object, storedSize, null, null, null, null, null, null);
     }
 
     public static Entry dir(String path, Instant mtime, String mode) {
-        return new Entry(path, DIR, null, null, mtime, mode, null, null, null, null, null, null, null, null);
+        return new Entry(path, DIR, null, null, mtime, mode, null, null, null, null, null, null, null, null, null);
     }
 
     public static Entry symlink(String path, String linkTarget, Instant mtime, String mode) {
-        return new Entry(path, SYMLINK, null, null, mtime, mode, null, null, null, linkTarget, null, null, null, null);
+        return new Entry(path, SYMLINK, null, null, mtime, mode, null, null, null, linkTarget, null, null, null, null, null);
     }
 
     public static Entry sqlite(String path, long size, String sha256, Instant mtime, String mode, String storage,
                                int pageSize, long pageCount, String pageMap, List<Layer> layers) {
-        return new Entry(path, SQLITE, size, sha256, mtime, mode, storage, null, null, null, pageSize, pageCount, pageMap, List.copyOf(layers));
+        return new Entry(path, SQLITE, size, sha256, mtime, mode, storage, null, null, null, pageSize, pageCount, pageMap, List.copyOf(layers), null);
     }
 
     /** Every object this entry needs: its content, or a database's page map and layers. */

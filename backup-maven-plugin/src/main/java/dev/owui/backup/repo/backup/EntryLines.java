@@ -37,6 +37,7 @@ final class EntryLines {
         String object = null;
         Long storedSize = null;
         String linkTarget = null;
+        String etag = null;
         try (JsonParser p = RepoJson.MAPPER.getFactory().createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -61,6 +62,7 @@ final class EntryLines {
                         case "storage" -> storage = v;
                         case "object" -> object = v;
                         case "linkTarget" -> linkTarget = v;
+                        case "etag" -> etag = v;
                         default -> {
                             return null;
                         }
@@ -82,7 +84,7 @@ final class EntryLines {
             }
         }
         return new Entry(path, type, size, sha256, mtime, mode, storage, object, storedSize, linkTarget,
-                null, null, null, null);
+                null, null, null, null, etag);
     }
 
     /**

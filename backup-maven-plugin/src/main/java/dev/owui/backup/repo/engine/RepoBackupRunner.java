@@ -184,6 +184,8 @@ public final class RepoBackupRunner {
 
     private final EngineLog log;
     private final Listener listener;
+    /** Where Open WebUI keeps uploads with STORAGE_PROVIDER=s3, or null: such rows are then only listed. */
+    private dev.owui.backup.external.StorageProvider objectStorage;
 
     public RepoBackupRunner(EngineLog log) {
         this(log, Listener.NONE);
@@ -196,6 +198,15 @@ public final class RepoBackupRunner {
 
     public Result run(Repository repo, Options o) {
         return run(repo, o, null);
+    }
+
+    /**
+     * Copies the uploads the file rows name in Open WebUI's object storage into the backup
+     * ({@link dev.owui.backup.external.ExternalCapture}); null (the default) only lists those rows.
+     */
+    public RepoBackupRunner objectStorage(dev.owui.backup.external.StorageProvider provider) {
+        this.objectStorage = provider;
+        return this;
     }
 
     /**
@@ -293,8 +304,12 @@ public final class RepoBackupRunner {
         }
     }
 
-    /** One scanned item: a file/database/symlink, a directory, the secret key or a PostgreSQL dump file, by its entry path. */
-    private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey, Path pgDump) {
+    /**
+     * One scanned item, by its entry path: a file/database/symlink, a directory, the secret key, a
+     * PostgreSQL dump file, or an upload kept in object storage.
+     */
+    private record Item(String path, SourceFile file, DirectoryEntry dir, Path secretKey, Path pgDump,
+                        dev.owui.backup.external.ExternalCapture.Item external) {
     }
 
     /** An entry of the previous backup, with its JSON line as stored. */
@@ -341,6 +356,8 @@ public final class RepoBackupRunner {
         Path staging;
         /** The PostgreSQL dumps of this run, or null for an instance on SQLite. */
         PgBackupStep pg;
+        /** The uploads this run reads from Open WebUI's object storage (none without a provider). */
+        dev.owui.backup.external.ExternalCapture external;
 
         Job(Repository repo, RepoLock lock, Options o, DataDirectory dataDir, String instance, Instant startedAt) {
             this.repo = repo;
@@ -419,6 +436,7 @@ public final class RepoBackupRunner {
                 if (dbFacts == null) {
                     throw new IllegalStateException("webui.db was not among the captured databases");
                 }
+                external = dev.owui.backup.external.ExternalCapture.plan(objectStorage, dbFacts.externalFiles(), log, this::warn);
                 phases.put("capture", System.nanoTime() - t);
 
                 t = System.nanoTime();
@@ -429,7 +447,8 @@ public final class RepoBackupRunner {
                 try (EntryIterator prevEntries = previous == null || o.full() ? null : repo.backups().entries(previous, o.keys(), chunkCache);
                      WorkerPool pool = new WorkerPool(o.threads())) {
                     Iterator<Before> before = prevEntries == null ? Collections.emptyIterator() : new Tolerant(prevEntries);
-                    Iterator<Item> items = items(captured.keySet());
+                    Iterator<Item> items = dev.owui.backup.external.ExternalCapture.merge(items(captured.keySet()),
+                            external.items().stream().map(x -> new Item(x.path(), null, null, null, null, x)).iterator(), Item::path);
                     SortedMerge<Item, Before> merge = new SortedMerge<>(items, Item::path, before, Before::path, PathOrder.INSTANCE);
                     // Pending entries in path order; a bounded window keeps memory bounded and the threads busy.
                     ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -481,6 +500,9 @@ public final class RepoBackupRunner {
                 throw new OwuiException("cannot read the captured webui.db: " + e.getMessage(),
                         "check the database with `sqlite3 webui.db 'PRAGMA integrity_check'`", e);
             } finally {
+                if (external != null) {
+                    external.close();
+                }
                 LocalCopies.deleteTree(staging);
             }
         }
@@ -495,6 +517,8 @@ public final class RepoBackupRunner {
             writer.add(e, p.before() != null && p.before().entry() == e ? p.before().json() : null);
             if (Entry.FILE.equals(e.type()) && e.path().startsWith(DataDirectory.UPLOADS + "/")) {
                 uploads.upload(e.path());
+            } else if (Entry.EXTERNAL.equals(e.type())) {
+                external.held(e.path());
             }
         }
 
@@ -507,10 +531,10 @@ public final class RepoBackupRunner {
             // What is not walked (the secret key, the PostgreSQL dumps) goes in at its place in path order.
             List<Item> outside = new ArrayList<>();
             if (o.secretKeyFile() != null) {
-                outside.add(new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile(), null));
+                outside.add(new Item(BackupOptions.SECRET_KEY_PATH, null, null, o.secretKeyFile(), null, null));
             }
             if (pg != null) {
-                pg.files().forEach(d -> outside.add(new Item(d.path(), null, null, null, d.file())));
+                pg.files().forEach(d -> outside.add(new Item(d.path(), null, null, null, d.file(), null)));
             }
             outside.sort((a, b) -> PathOrder.INSTANCE.compare(a.path(), b.path()));
             ArrayDeque<Item> extras = new ArrayDeque<>(outside);
@@ -525,7 +549,7 @@ public final class RepoBackupRunner {
                             log.info(f.path() + " appeared after the databases were captured; it is in the next backup");
                             continue;
                         }
-                        next = new Item(f.path(), f.file(), f.dir(), null, null);
+                        next = new Item(f.path(), f.file(), f.dir(), null, null, null);
                     }
                     return next != null || !extras.isEmpty();
                 }
@@ -600,6 +624,9 @@ public final class RepoBackupRunner {
             if (item.dir() != null) {
                 return Entry.dir(item.path(), item.dir().mtime(), item.dir().mode());
             }
+            if (item.external() != null) {
+                return external(item.external(), before);
+            }
             if (item.secretKey() != null) {
                 DataDirectory.Stat s = DataDirectory.stat(item.secretKey());
                 // A secret stays private in any restored tree whatever the source's mode.
@@ -622,6 +649,9 @@ public final class RepoBackupRunner {
         private Entry withoutIo(Item item, Entry before) {
             if (item.dir() != null) {
                 return Entry.dir(item.path(), item.dir().mtime(), item.dir().mode());
+            }
+            if (item.external() != null) {
+                return unchangedExternal(item.external(), before);
             }
             SourceFile f = item.file();
             if (f == null) {
@@ -892,9 +922,35 @@ public final class RepoBackupRunner {
             if (!f.filesWithoutRow().isEmpty()) {
                 log.info(f.filesWithoutRow().size() + " upload(s) have no file row (left after deletions); kept in the backup");
             }
-            if (!f.externalFiles().isEmpty()) {
-                warn(f.externalFiles().size() + " file row(s) point at external storage (" + f.externalFiles().get(0)
-                        + "…); those files are not in this backup");
+            external.report(f.externalFiles());
+        }
+
+        /** The previous entry of an upload in object storage whose listing shows it unchanged (no GET), counted as reused; else null. */
+        private Entry unchangedExternal(dev.owui.backup.external.ExternalCapture.Item x, Entry before) {
+            if (!o.full() && external.unchanged(x, before) && storedAlike(before, codec.storageFor(x.path())) && !damaged.contains(before.object())) {
+                count(before.size(), true);
+                return before;
+            }
+            return null;
+        }
+
+        /** An upload in object storage, read into the staging folder and stored like a file; null when it is gone. */
+        private Entry external(dev.owui.backup.external.ExternalCapture.Item x, Entry before) throws IOException {
+            Entry same = unchangedExternal(x, before);
+            if (same != null) {
+                return same;
+            }
+            dev.owui.backup.external.ExternalCapture.Fetched got = external.fetch(x, staging);
+            if (got == null) {
+                return null;
+            }
+            try {
+                String storageNow = codec.storageFor(x.path());
+                ObjectRef ref = put(got.file(), storageNow, x.object().row());
+                count(ref.size(), false);
+                return Entry.external(x.path(), ref.size(), ref.sha256(), got.lastModified(), storageNow, ref.name(), ref.storedSize(), got.etag());
+            } finally {
+                Files.deleteIfExists(got.file());
             }
         }
 

@@ -98,9 +98,17 @@ public final class RepoRestore {
     }
 
     private final Repository repo;
+    /** Where uploads kept in object storage go; null: files beside the data directory. */
+    private dev.owui.backup.external.ExternalRestore.Destination objectStorage;
 
     public RepoRestore(Repository repo) {
         this.repo = repo;
+    }
+
+    /** Puts the backup's uploads from Open WebUI's object storage back into its bucket, or into a given folder. */
+    public RepoRestore objectStorage(dev.owui.backup.external.ExternalRestore.Destination d) {
+        this.objectStorage = d;
+        return this;
     }
 
     /** The newest backup's id, or the given one (which must exist). */
@@ -151,8 +159,13 @@ public final class RepoRestore {
             Files.createDirectories(dest);
             PrivateFiles.createDirectory(staging); // 0700 while the checked files gather there
             stage(head, keys, staged, staging, secretOut != null, patterns, o.threads());
-            // Every file is whole: the databases now, before anything moves into dest.
+            // Every file is whole: the databases now, before anything moves into dest,
+            // and before the uploads go back into object storage (the step most likely to refuse goes first).
             pg = PgRestoreStep.finish(head, staging, o.postgres(), dumpsTo, repo);
+            // A caller's own staging folder (.owui-restore-…) lies inside the data directory it fills: beside that directory.
+            Path dataDir = dest.getFileName().toString().startsWith(".owui-restore-") ? dest.getParent() : dest;
+            dev.owui.backup.external.ExternalRestore.place(staging.resolve(dev.owui.backup.external.ExternalObject.ROOT), staged.external,
+                    objectStorage, dataDir, repo.log());
             for (Path p : children(staging)) {
                 if (!p.getFileName().toString().equals(SECRET_NAME)) {
                     Files.move(p, dest.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -188,6 +201,7 @@ public final class RepoRestore {
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong databases = new AtomicLong();
         volatile Path secretKey;
+        final List<Entry> external = new ArrayList<>();
     }
 
     /**
@@ -259,7 +273,10 @@ public final class RepoRestore {
                             Files.createDirectories(p);
                             s.dirs.add(e);
                         }
-                        case Entry.FILE -> {
+                        case Entry.FILE, Entry.EXTERNAL -> {
+                            if (Entry.EXTERNAL.equals(e.type())) {
+                                s.external.add(e); // staged and checked like a file; placed by ExternalRestore
+                            }
                             Files.createDirectories(p.getParent());
                             acquire(slots);
                             pool.submit(() -> {

@@ -159,8 +159,8 @@ public final class BrowsableTrees {
             while (it.hasNext()) {
                 Entry e = it.next();
                 String what = "backup " + head.backupId() + ": " + e.path();
-                if (Entry.SECRET_KEY.equals(e.type()) || Entry.PG_DUMP.equals(e.type())) {
-                    skipped++; // outside the data directory: `cp -a` of the tree must not put it there
+                if (Entry.SECRET_KEY.equals(e.type()) || Entry.PG_DUMP.equals(e.type()) || Entry.EXTERNAL.equals(e.type())) {
+                    skipped++; // outside the data directory (the secret key, PostgreSQL dumps, uploads kept in object storage): `cp -a` of the tree must not put it there
                     continue;
                 }
                 checkPath(e.path(), symlinks, what);
