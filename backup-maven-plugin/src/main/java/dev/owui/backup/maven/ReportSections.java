@@ -2,8 +2,6 @@ package dev.owui.backup.maven;
 
 import dev.owui.backup.backup.BackupResult;
 import dev.owui.backup.format.Manifest;
-import dev.owui.backup.retention.Retention.Decision;
-import dev.owui.backup.verify.VerifyResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,7 @@ final class ReportSections {
     /** A backup or snapshot just taken: the webhook body's names where they fit, plus phases and the warnings themselves. */
     static Map<String, Object> backup(BackupResult r) {
         Manifest m = r.manifest();
-        Map<String, Object> b = summary(m);
+        Map<String, Object> b = dev.owui.backup.render.BackupSummary.of(m);
         b.put("bytesShared", m.totals().bytesReused());
         b.put("linkFallbacks", r.linkFallbacks());
         Map<String, Long> phases = new LinkedHashMap<>();
@@ -43,24 +41,6 @@ final class ReportSections {
             findings.put("externalFiles", m.openWebUi().externalFiles());
             b.put("findings", findings);
         }
-        return b;
-    }
-
-    /** What a manifest says of its backup (list, and the start of backup's section). */
-    static Map<String, Object> summary(Manifest m) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("backupId", m.backupId());
-        b.put("instance", m.instance());
-        b.put("host", m.host());
-        b.put("mode", m.mode());
-        b.put("startedAt", m.startedAt());
-        b.put("finishedAt", m.finishedAt());
-        b.put("schemaRevision", m.openWebUi() == null ? null : m.openWebUi().schemaRevision());
-        b.put("files", m.totals().files());
-        b.put("bytesTotal", m.totals().bytes());
-        b.put("bytesWritten", m.totals().bytesWritten());
-        b.put("storage", m.storage() == null ? "plain" : m.storage().describe());
-        b.put("encrypted", m.storage() != null && m.storage().encrypted());
         return b;
     }
 
@@ -88,7 +68,7 @@ final class ReportSections {
     private static Map<String, Object> format3(dev.owui.backup.repo.backup.BackupHead head, long bytesWritten, long bytesShared,
                                                Map<String, Long> phaseNanos, List<String> warnings,
                                                List<dev.owui.backup.repo.engine.RepoBackupRunner.DatabaseDecision> decisions) {
-        Map<String, Object> b = summary(head);
+        Map<String, Object> b = dev.owui.backup.render.BackupSummary.of(head);
         b.put("bytesWritten", bytesWritten);
         b.put("bytesShared", bytesShared);
         b.put("linkFallbacks", 0);
@@ -126,91 +106,8 @@ final class ReportSections {
         }).toList();
     }
 
-    /** What a format 3 head says of its backup: {@link #summary(Manifest)}'s names, and {@code format}. */
-    static Map<String, Object> summary(dev.owui.backup.repo.backup.BackupHead h) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("backupId", h.backupId());
-        b.put("format", 3);
-        b.put("instance", h.instance());
-        b.put("host", h.host());
-        b.put("mode", h.mode());
-        b.put("startedAt", h.startedAt());
-        b.put("finishedAt", h.finishedAt());
-        b.put("schemaRevision", h.openWebUi() == null ? null : h.openWebUi().schemaRevision());
-        b.put("files", h.totals().files());
-        b.put("bytesTotal", h.totals().bytes());
-        b.put("bytesWritten", h.totals().bytesWritten());
-        b.put("storage", h.storage() == null ? "plain" : h.storage().describe());
-        b.put("encrypted", h.storage() != null && h.storage().encrypted());
-        return b;
-    }
-
-    /** One verified backup: whole or damaged, and each damaged file. */
-    static Map<String, Object> verified(VerifyResult r) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("backupId", r.backupId());
-        v.put("result", r.whole() ? "whole" : "damaged");
-        v.put("files", r.files());
-        v.put("bytes", r.bytes());
-        v.put("damages", r.damages());
-        v.put("damagedFiles", r.damagedFiles().stream().map(d -> {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("path", d.path());
-            f.put("problem", d.problem());
-            f.put("detail", d.detail());
-            f.put("sha256", d.sha256());
-            return f;
-        }).toList());
-        v.put("notes", r.notes());
-        return v;
-    }
-
-    /**
-     * One verified format 3 backup, in the same fields: each problem a line of {@code damages},
-     * and each damaged object an entry of {@code damagedFiles} with the path that needs it and
-     * the object's name ({@code object}; {@code sha256} is the same name: the hash of its stored bytes).
-     */
-    static Map<String, Object> verified3(String backupId, Long files, List<dev.owui.backup.repo.restore.RepoVerify.Problem> problems) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("backupId", backupId);
-        v.put("format", 3);
-        v.put("result", problems.isEmpty() ? "whole" : "damaged");
-        if (files != null) {
-            v.put("files", files);
-        }
-        v.put("damages", problems.stream().map(ReportSections::line).toList());
-        v.put("damagedFiles", problems.stream().filter(p -> p.damage() && p.object() != null).map(p -> {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("path", p.path() == null ? "(manifest chunk)" : p.path());
-            f.put("problem", p.problem());
-            f.put("detail", line(p));
-            f.put("sha256", p.object());
-            f.put("object", p.object());
-            return f;
-        }).toList());
-        v.put("notes", List.of());
-        return v;
-    }
-
-    /** A format 3 problem as one line: the path, the object, what is wrong. */
-    static String line(dev.owui.backup.repo.restore.RepoVerify.Problem p) {
-        return (p.path() == null ? "" : p.path() + ": ") + (p.object() == null ? "" : "object " + p.object() + ": ") + p.problem();
-    }
-
-    /** Retention's verdict on each backup: kept (and by which rules) or removed. */
-    static Map<String, Object> pruned(List<Decision> decisions, String policy, boolean dryRun) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("policy", policy);
-        p.put("dryRun", dryRun);
-        p.put("kept", decisions.stream().filter(Decision::keep).count());
-        p.put("removed", decisions.stream().filter(d -> !d.keep()).count());
-        p.put("backups", decisions.stream().map(d -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("backupId", d.backupId());
-            e.put("action", d.keep() ? "keep" : "remove");
-            e.put("reasons", d.reasons());
-            return e;
-        }).toList());
-        return p;
+    /** Retention's verdict on each backup (copy's destination retention): {@link dev.owui.backup.render.PruneRender#pruned}. */
+    static Map<String, Object> pruned(List<dev.owui.backup.retention.Retention.Decision> decisions, String policy, boolean dryRun) {
+        return dev.owui.backup.render.PruneRender.pruned(decisions, policy, dryRun);
     }
 }
