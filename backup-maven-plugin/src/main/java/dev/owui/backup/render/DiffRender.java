@@ -28,12 +28,10 @@ public final class DiffRender {
 
     /** One target's lines and report entry: the diff itself ({@code diff}), as BackupDiff found it. */
     public void target(dev.owui.backup.app.PerTarget.Outcome<DiffResult> o) {
-        java.util.Map<String, Object> entry = TargetEntries.add(report, o);
-        if (o.value() != null) {
-            print(o.value(), log);
-            entry.put("diff", o.value());
-        }
-        TargetEntries.close(entry, o);
+        TargetEntries.render(report, o, (diff, entry) -> {
+            print(diff, log);
+            entry.put("diff", diff);
+        });
     }
 
     /** The diff's lines. */

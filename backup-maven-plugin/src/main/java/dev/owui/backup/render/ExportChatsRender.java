@@ -4,12 +4,23 @@ import dev.owui.backup.chats.ChatExportResult;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.report.JsonReport;
 
-/** owui:export-chats's report section and, for a file, the line saying where the chats went and how to bring them back. */
+/**
+ * owui:export-chats's lines (the chats exported, the first ten by id and title; for a file, where
+ * they went and how to bring them back) and its report section.
+ */
 public final class ExportChatsRender {
     private ExportChatsRender() {
     }
 
     public static void render(ChatExportResult r, String instance, EngineLog log, JsonReport report) {
+        int n = r.chatIds().size();
+        log.info("exported " + n + " of the " + r.chatsInBackup() + " chats of backup " + r.backupId() + (r.output() == null ? "" : " to " + r.output()) + ":");
+        for (int i = 0; i < Math.min(10, n); i++) {
+            log.info("  " + r.chatIds().get(i) + "  " + r.titles().get(i));
+        }
+        if (n > 10) {
+            log.info("  … and " + (n - 10) + " more");
+        }
         report.section().put("instance", instance);
         report.section().put("backupId", r.backupId());
         report.section().put("chatIds", r.chatIds());

@@ -28,11 +28,7 @@ public final class ListRender {
 
     /** One target's lines and report entry. */
     public void target(PerTarget.Outcome<Listed> o) {
-        Map<String, Object> entry = TargetEntries.add(report, o);
-        if (o.value() != null) {
-            print(o.value(), entry);
-        }
-        TargetEntries.close(entry, o);
+        TargetEntries.render(report, o, this::print);
     }
 
     private void print(Listed l, Map<String, Object> entry) {

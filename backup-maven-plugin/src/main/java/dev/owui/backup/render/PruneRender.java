@@ -24,11 +24,7 @@ public final class PruneRender {
 
     /** One target's lines and report entry. */
     public void target(PerTarget.Outcome<Pruned> o) {
-        Map<String, Object> entry = TargetEntries.add(report, o);
-        if (o.value() != null) {
-            print(o.value(), entry);
-        }
-        TargetEntries.close(entry, o);
+        TargetEntries.render(report, o, this::print);
     }
 
     private void print(Pruned p, Map<String, Object> entry) {

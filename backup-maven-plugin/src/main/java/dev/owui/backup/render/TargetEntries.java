@@ -5,6 +5,7 @@ import dev.owui.backup.app.PerTarget;
 import dev.owui.backup.report.JsonReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The JSON report's {@code targets} list of the goals that run at each target: one entry per
@@ -23,6 +24,18 @@ public final class TargetEntries {
         entry.put("result", "success");
         report.list("targets").add(entry);
         return entry;
+    }
+
+    /**
+     * A target's whole entry: added, filled by {@code body} from what the work returned (when it
+     * got that far), then marked failed if the target failed.
+     */
+    public static <R> void render(JsonReport report, PerTarget.Outcome<R> o, BiConsumer<R, Map<String, Object>> body) {
+        Map<String, Object> entry = add(report, o);
+        if (o.value() != null) {
+            body.accept(o.value(), entry);
+        }
+        close(entry, o);
     }
 
     /** Marks the entry failed when its target failed (after the goal's own fields, as the error comes last). */
