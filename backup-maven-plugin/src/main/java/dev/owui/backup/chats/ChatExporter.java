@@ -156,14 +156,8 @@ public final class ChatExporter {
         }
         write(chats, out, stream);
         List<String> ids = chats.stream().map(n -> n.get("id").asText()).toList();
-        log.info("exported " + ids.size() + " of the " + total + " chats of backup " + id + (out == null ? "" : " to " + out) + ":");
-        for (ObjectNode n : chats.subList(0, Math.min(10, chats.size()))) {
-            log.info("  " + n.get("id").asText() + "  " + n.get("title").asText(""));
-        }
-        if (chats.size() > 10) {
-            log.info("  … and " + (chats.size() - 10) + " more");
-        }
-        return new ChatExportResult(id, ids, total, out);
+        List<String> titles = chats.stream().map(n -> n.get("title").asText("")).toList();
+        return new ChatExportResult(id, ids, titles, total, out);
     }
 
     /**

@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * "What changed since last night?": compares two backups of an instance at a target by their
- * manifests alone (no stored file is read, so it is quick on any target and storage), prints the
- * summary and returns it. An encrypted manifest is opened with the keys, as restore does. Either
- * backup may be format 3 (its head and entry chunks are the manifest).
+ * manifests alone (no stored file is read, so it is quick on any target and storage), and returns
+ * the differences (render.DiffRender prints them). An encrypted manifest is opened with the keys,
+ * as restore does. Either backup may be format 3 (its head and entry chunks are the manifest).
  */
 public final class BackupDiff {
     public static final int DEFAULT_LIMIT = 50;
@@ -55,9 +55,7 @@ public final class BackupDiff {
         }
         DiffSide before = side(target, repo, instance, pick.oldId(), format2, format3);
         DiffSide after = side(target, repo, instance, pick.newId(), format2, format3);
-        DiffResult r = ManifestDiff.compare(target.location(), instance, before, after, limit);
-        DiffReport.print(r, log);
-        return r;
+        return ManifestDiff.compare(target.location(), instance, before, after, limit);
     }
 
     private DiffSide side(Target target, Repository repo, String instance, String id, List<String> format2, List<String> format3) {

@@ -1,7 +1,9 @@
 package dev.owui.backup.maven;
 
+import dev.owui.backup.app.PerTarget;
+import dev.owui.backup.config.DiffConfig;
 import dev.owui.backup.diff.BackupDiff;
-import dev.owui.backup.repo.restore.TargetRepo;
+import dev.owui.backup.render.DiffRender;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -32,12 +34,7 @@ public class DiffMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
-        BackupDiff diff = new BackupDiff(engineLog(), decryptionKeys(), diffLimit);
-        forEachTarget((spec, t) -> {
-            // a format 3 repository is opened only when it is there: a diff leaves the target as it was
-            try (TargetRepo repo = TargetRepo.open(spec, targetContext(), instance, engineLog())) {
-                targetReport().put("diff", diff.run(t, repo.repository().orElse(null), instance, backupIds));
-            }
-        });
+        PerTarget.Outcomes<?> r = owui().diff(new DiffConfig(targets(), backupIds, diffLimit), new DiffRender(engineLog(), report())::target);
+        r.throwIfFailed();
     }
 }

@@ -1,15 +1,9 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.OwuiException;
-import dev.owui.backup.chats.ChatExportOptions;
-import dev.owui.backup.chats.ChatExportResult;
-import dev.owui.backup.chats.ChatExporter;
 import dev.owui.backup.chats.ChatSelection;
-import dev.owui.backup.repo.restore.TargetRepo;
-import dev.owui.backup.store.Target;
+import dev.owui.backup.config.ExportChatsConfig;
+import dev.owui.backup.render.ExportChatsRender;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -62,30 +56,8 @@ public class ExportChatsMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
-        if (output == null || output.isBlank()) {
-            throw new OwuiException("no output given", "set owui.output to the JSON file to write (or - for standard output)");
-        }
-        ChatSelection selection = ChatSelection.of(chats, chatTitle, chatUser, since, until, zone());
-        boolean toStdout = output.trim().equals("-");
-        if (toStdout && report != null && report.strip().equals("-")) {
-            throw new OwuiException("owui.output and owui.report both write to standard output",
-                    "write one of them to a file, e.g. -Dowui.report=export-report.json");
-        }
-        Path file = toStdout ? null : resolve(new File(output.trim()));
-        ChatExportResult r;
-        try (Target t = target(); TargetRepo repo = TargetRepo.open(targetSpec(target), targetContext(), instance, engineLog())) {
-            PrintStream stdout = System.out;
-            r = new ChatExporter(engineLog()).run(new ChatExportOptions(t, instance, backupId, selection, file, force, decryptionKeys()),
-                    repo.repository().orElse(null), stdout);
-        }
-        report().section().put("instance", instance);
-        report().section().put("backupId", r.backupId());
-        report().section().put("chatIds", r.chatIds());
-        report().section().put("chatsInBackup", r.chatsInBackup());
-        report().section().put("output", r.output() == null ? "-" : r.output().toString());
-        if (!toStdout) {
-            getLog().info("wrote " + r.chatIds().size() + " chat(s) of backup " + r.backupId() + " to " + r.output()
-                    + "; bring them back in Open WebUI as their owner: Settings > Data Controls > Import Chats (they get new ids)");
-        }
+        ExportChatsConfig config = ExportChatsConfig.of(target, backupId, output, () -> ChatSelection.of(chats, chatTitle, chatUser, since, until, zone()),
+                report != null && report.strip().equals("-"), o -> resolve(new File(o)), force);
+        ExportChatsRender.render(owui().exportChats(config, System.out), instance, engineLog(), report());
     }
 }

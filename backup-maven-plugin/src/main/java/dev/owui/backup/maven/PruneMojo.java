@@ -1,19 +1,8 @@
 package dev.owui.backup.maven;
 
-import dev.owui.backup.report.EngineLog;
-import dev.owui.backup.report.Table;
-import dev.owui.backup.retention.Policy;
-import dev.owui.backup.retention.MixedPruner;
-import dev.owui.backup.repo.RepoStores;
-import dev.owui.backup.repo.store.ObjectStore;
-import dev.owui.backup.store.TargetSpec;
-import dev.owui.backup.retention.Retention.Decision;
-import dev.owui.backup.store.Target;
-import dev.owui.backup.OwuiException;
-import dev.owui.backup.plan.Plan;
-import dev.owui.backup.plan.PlanBook;
-import java.time.ZoneId;
-import java.util.List;
+import dev.owui.backup.app.PerTarget;
+import dev.owui.backup.config.PruneConfig;
+import dev.owui.backup.render.PruneRender;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -61,55 +50,8 @@ public class PruneMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
-        EngineLog log = engineLog();
-        ZoneId zone = zone();
-        boolean rulesGiven = keepLast + keepHourly + keepDaily + keepWeekly + keepMonthly + keepYearly > 0;
-        if (plan != null && !plan.isBlank()) {
-            PlanBook book = planBook();
-            Plan p = book.plan(plan);
-            Policy policy = rulesGiven ? policy() : p.retention();
-            if (policy == null) {
-                throw new OwuiException("plan '" + p.id() + "' has no retention (it keeps every backup)",
-                        "give the plan keepDaily/keepWeekly/… or pass -Dowui.keepLast=… and friends");
-            }
-            // The plan's own targets only: a copy plan's source keeps its own retention.
-            forEachTarget(book.targetsOf(p), (spec, t) -> prune(log, spec, t, spec.id(), policy, zone));
-            return;
-        }
-        forEachTarget((spec, t) -> prune(log, spec, t, null, policy(), zone));
-    }
-
-    private Policy policy() {
-        return new Policy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly);
-    }
-
-    private void prune(EngineLog log, TargetSpec spec, Target t, String name, Policy policy, ZoneId zone) {
-        // Said before anything is removed: where, which instance, and by what policy.
-        log.info((dryRun ? "dry run: would prune " : "pruning ") + "instance '" + instance + "' at " + (name == null ? "" : name + " = ")
-                + t.location() + " with policy " + policy + " (" + zone + ")");
-        MixedPruner.Outcome outcome;
-        // Format 1/2 trees and format 3 backups are one history: retention decides over both.
-        try (ObjectStore store = RepoStores.open(spec, targetContext())) {
-            outcome = MixedPruner.apply(t, store, instance, policy, zone, null, dryRun, decryptionKeys(),
-                    home().resolve(".cache/owui-backup/format3/scratch"), log);
-        }
-        List<Decision> decisions = outcome.decisions();
-        targetReport().put("location", t.location());
-        targetReport().putAll(ReportSections.pruned(decisions, policy.toString(), dryRun));
-        outcome.bytesFreed().ifPresent(b -> targetReport().put("bytesFreed", b));
-        Table table = new Table("backup", "format", dryRun ? "would" : "result", "kept by").right();
-        for (Decision d : decisions) {
-            table.row(d.backupId(), outcome.format3().contains(d.backupId()) ? "3" : "2", d.keep() ? "keep" : (dryRun ? "remove" : "removed"),
-                    String.join(", ", d.reasons()));
-        }
-        log.info((dryRun ? "dry run, nothing removed; " : "") + "policy " + policy + " (" + zone + ") at "
-                + (name == null ? "" : name + " = ") + t.location() + ":");
-        table.printTo(log);
-        long removed = decisions.stream().filter(d -> !d.keep()).count();
-        log.info((dryRun ? "would remove " : "removed ") + removed + " of " + decisions.size() + " backup(s)"
-                + (outcome.bytesFreed().isPresent() ? ", " + (dryRun ? "freeing " : "freed ") + dev.owui.backup.report.Sizes.bytes(outcome.bytesFreed().getAsLong())
-                : removed > 0 ? (dryRun && decisions.stream().anyMatch(d -> !d.keep() && outcome.format3().contains(d.backupId()))
-                        ? " (a dry run cannot tell the space a format 3 backup frees: only the mark of a real prune can)"
-                        : " (this target cannot tell the space freed: SFTP reports no link counts)") : ""));
+        PruneConfig config = PruneConfig.of(targets(), keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, dryRun);
+        PerTarget.Outcomes<?> r = owui().prune(config, new PruneRender(engineLog(), report())::target);
+        r.throwIfFailed();
     }
 }

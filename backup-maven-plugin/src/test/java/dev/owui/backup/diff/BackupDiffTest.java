@@ -72,7 +72,7 @@ class BackupDiffTest {
         Manifest after = backup(CodecSettings.plain());
 
         RecordingLog log = new RecordingLog();
-        DiffResult r = new BackupDiff(log, DecryptionKeys.none(), 1000).run(target, "test", null);
+        DiffResult r = printed(new BackupDiff(log, DecryptionKeys.none(), 1000).run(target, "test", null), log);
 
         assertEquals(before.backupId(), r.oldId());
         assertEquals(after.backupId(), r.newId());
@@ -128,7 +128,7 @@ class BackupDiffTest {
 
         // A small limit keeps the first paths and says how many more there are.
         RecordingLog capped = new RecordingLog();
-        DiffResult one = new BackupDiff(capped, DecryptionKeys.none(), 1).run(target, "test", before.backupId() + "," + after.backupId());
+        DiffResult one = printed(new BackupDiff(capped, DecryptionKeys.none(), 1).run(target, "test", before.backupId() + "," + after.backupId()), capped);
         assertEquals(paths(r.changed()).subList(0, 1), paths(one.changed()));
         assertEquals(r.files(), one.files());
         long more = r.files().changed() - 1;
@@ -194,12 +194,18 @@ class BackupDiffTest {
         // One id alone: against the newest; reversed: allowed, with a warning.
         assertEquals(List.of(old, newest), pair(diff.run(target, "test", old)));
         assertEquals(List.of(old, newest), pair(diff.run(target, "test", old + ",latest")));
-        assertEquals(List.of(newest, old), pair(diff.run(target, "test", newest + "," + old)));
+        assertEquals(List.of(newest, old), pair(printed(diff.run(target, "test", newest + "," + old), log)));
         assertTrue(log.warnings.stream().anyMatch(w -> w.contains("the way back")), log.warnings.toString());
         assertTrue(log.saidAnywhere("no file differs"), log.infos.toString());
     }
 
     private static List<String> pair(DiffResult r) {
         return List.of(r.oldId(), r.newId());
+    }
+
+    /** The diff's lines as owui:diff prints them (render.DiffRender), into the log the test reads. */
+    private static DiffResult printed(DiffResult r, RecordingLog log) {
+        dev.owui.backup.render.DiffRender.print(r, log);
+        return r;
     }
 }

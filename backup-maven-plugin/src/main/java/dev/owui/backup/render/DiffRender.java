@@ -1,5 +1,6 @@
-package dev.owui.backup.diff;
+package dev.owui.backup.render;
 
+import dev.owui.backup.diff.DiffResult;
 import dev.owui.backup.diff.DiffResult.FileChange;
 import dev.owui.backup.diff.DiffResult.FileCounts;
 import dev.owui.backup.diff.DiffResult.FolderChange;
@@ -12,12 +13,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-/** The diff as an operator reads it: counts first, then up to the limit of paths per category. */
-final class DiffReport {
-    private DiffReport() {
+/**
+ * owui:diff's console lines, the diff as an operator reads it: counts first, then up to the limit
+ * of paths per category; and its report entries, per target.
+ */
+public final class DiffRender {
+    private final EngineLog log;
+    private final dev.owui.backup.report.JsonReport report;
+
+    public DiffRender(EngineLog log, dev.owui.backup.report.JsonReport report) {
+        this.log = log;
+        this.report = report;
     }
 
-    static void print(DiffResult r, EngineLog log) {
+    /** One target's lines and report entry: the diff itself ({@code diff}), as BackupDiff found it. */
+    public void target(dev.owui.backup.app.PerTarget.Outcome<DiffResult> o) {
+        TargetEntries.render(report, o, (diff, entry) -> {
+            print(diff, log);
+            entry.put("diff", diff);
+        });
+    }
+
+    /** The diff's lines. */
+    public static void print(DiffResult r, EngineLog log) {
         log.info("backup " + r.oldId() + " → " + r.newId() + " of instance '" + r.instance() + "' at " + r.location() + apart(r.oldStarted(), r.newStarted()));
         FileCounts f = r.files();
         log.info("files: " + Sizes.count(f.added()) + " added" + bytes(f.added(), f.bytesAdded()) + ", "
