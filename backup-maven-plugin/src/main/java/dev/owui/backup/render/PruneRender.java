@@ -32,7 +32,7 @@ public final class PruneRender {
         boolean dryRun = p.dryRun();
         List<Decision> decisions = outcome.decisions();
         entry.put("location", p.location());
-        entry.putAll(pruned(decisions, p.policy().toString(), dryRun));
+        entry.putAll(Sections.pruned(decisions, p.policy().toString(), dryRun));
         outcome.bytesFreed().ifPresent(b -> entry.put("bytesFreed", b));
         Table table = new Table("backup", "format", dryRun ? "would" : "result", "kept by").right();
         for (Decision d : decisions) {
@@ -48,22 +48,5 @@ public final class PruneRender {
                 : removed > 0 ? (dryRun && decisions.stream().anyMatch(d -> !d.keep() && outcome.format3().contains(d.backupId()))
                         ? " (a dry run cannot tell the space a format 3 backup frees: only the mark of a real prune can)"
                         : " (this target cannot tell the space freed: SFTP reports no link counts)") : ""));
-    }
-
-    /** Retention's verdict on each backup: kept (and by which rules) or removed. */
-    public static Map<String, Object> pruned(List<Decision> decisions, String policy, boolean dryRun) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("policy", policy);
-        p.put("dryRun", dryRun);
-        p.put("kept", decisions.stream().filter(Decision::keep).count());
-        p.put("removed", decisions.stream().filter(d -> !d.keep()).count());
-        p.put("backups", decisions.stream().map(d -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("backupId", d.backupId());
-            e.put("action", d.keep() ? "keep" : "remove");
-            e.put("reasons", d.reasons());
-            return e;
-        }).toList());
-        return p;
     }
 }
