@@ -12,8 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,7 +30,6 @@ import java.util.Objects;
  * naming each session.
  */
 public final class PgRestore {
-    private static final DateTimeFormatter ASIDE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * How to restore.
@@ -288,7 +285,7 @@ public final class PgRestore {
 
     /** {@code <db>_before_<UTC time>}, cut to PostgreSQL's 63-byte identifier limit. */
     static String asideName(String db, Clock clock) {
-        String suffix = "_before_" + ASIDE.format(clock.instant());
+        String suffix = "_before_" + dev.owui.backup.format.BackupId.of(clock.instant()); // the backup-id time format: sorts and reads the same
         String base = db;
         while (base.getBytes(StandardCharsets.UTF_8).length + suffix.length() > 63) {
             base = base.substring(0, base.offsetByCodePoints(base.length(), -1));
