@@ -21,7 +21,6 @@ import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.repo.store.LocalObjectStore;
-import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.testkit.PgOpenWebUi;
 import dev.owui.backup.testkit.PostgresServer;
@@ -36,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,18 +54,7 @@ class PgReadTest {
     Path data;
     LocalObjectStore store;
     Repository repo;
-    final List<String> infos = new CopyOnWriteArrayList<>();
-    final EngineLog log = new EngineLog() {
-        @Override
-        public void info(String line) {
-            infos.add(line);
-        }
-
-        @Override
-        public void warn(String line) {
-            infos.add(line);
-        }
-    };
+    final TestSupport.RecordingLog log = new TestSupport.RecordingLog();
 
     @BeforeAll
     static void start() {
@@ -168,7 +155,7 @@ class PgReadTest {
             assertTrue(chat.get("meta").isObject(), chat.toString());
         }
         assertEquals(List.of(), databases("owui_scratch_"), "the scratch database is dropped");
-        assertTrue(infos.stream().anyMatch(l -> l.contains("scratch database owui_scratch_")), infos.toString());
+        assertTrue(log.saidAnywhere("scratch database owui_scratch_"), log.infos.toString());
 
         // "user" is a table, not CURRENT_USER: the chats of one user by e-mail
         Path mine = tmp.resolve("mine.json");

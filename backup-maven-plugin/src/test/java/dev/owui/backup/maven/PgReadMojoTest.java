@@ -36,12 +36,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * owui:export-chats as Maven runs it on a format 3 backup of an instance on PostgreSQL: the
- * server named by owui.databaseUrl with owui.databaseServerId's password, or by owui.envFile,
- * and the error naming them when neither is given.
+ * owui:export-chats and owui:diff as Maven runs them on format 3 backups of an instance on
+ * PostgreSQL: export-chats with the server named by owui.databaseUrl with owui.databaseServerId's
+ * password, or by owui.envFile, and the error naming them when neither is given; diff from the
+ * heads alone, without a server.
  */
 @MojoTest
-class PgExportChatsMojoTest {
+class PgReadMojoTest {
     private static final String DB_SERVER = "owui-test-postgres";
     static PostgresServer server;
 
@@ -74,12 +75,16 @@ class PgExportChatsMojoTest {
             Files.createDirectories(data.resolve(upload).getParent());
             Files.writeString(data.resolve(upload), upload);
         }
+        backup(db, nas);
+        return sum.chatIds();
+    }
+
+    private String backup(String db, Path nas) {
         try (ObjectStore store = new LocalObjectStore(nas)) {
             Repository repo = Repository.open(store, "test", tmp.resolve("scratch"), EngineLog.SILENT);
-            new RepoBackupRunner(EngineLog.SILENT).run(repo, new RepoBackupRunner.Options(data, "test", CodecSettings.zstd(3), false,
-                    tmp.resolve("staging")).withPostgres(PgSource.of(server.appUrl(db))));
+            return new RepoBackupRunner(EngineLog.SILENT).run(repo, new RepoBackupRunner.Options(tmp.resolve("data"), "test",
+                    CodecSettings.zstd(3), false, tmp.resolve("staging")).withPostgres(PgSource.of(server.appUrl(db)))).backupId();
         }
-        return sum.chatIds();
     }
 
     private Path prepare(ExportChatsMojo mojo, Path nas, String chat, Path out) throws Exception {
@@ -161,5 +166,32 @@ class PgExportChatsMojoTest {
         setVariableValueToObject(mojo, "envFile", new File(tmp.resolve("missing.env").toString()));
         text = assertThrows(MojoFailureException.class, mojo::execute).getMessage();
         assertTrue(text.contains("missing.env"), text);
+    }
+
+    @Test
+    @InjectMojo(goal = "diff")
+    void diffOfTwoPostgresBackupsNeedsNoServer(DiffMojo mojo) throws Exception {
+        Path nas = tmp.resolve("nas");
+        backedUp("mojo_diff", nas);
+        Thread.sleep(1100); // backup ids are seconds
+        try (Connection c = server.connect("mojo_diff"); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM chat WHERE id = (SELECT min(id) FROM chat)");
+        }
+        backup("mojo_diff", nas);
+        setVariableValueToObject(mojo, "target", nas.toString());
+        setVariableValueToObject(mojo, "instance", "test");
+        Path report = tmp.resolve("diff.json");
+        setVariableValueToObject(mojo, "report", report.toString());
+        mojo.execute();
+
+        JsonNode d = ReportSchema.validate(report).get("diff").get("targets").get(0).get("diff");
+        assertEquals("_outside-data-dir/postgres/openwebui.dump", d.get("changed").get(0).get("path").asText(), d.toString());
+        JsonNode chats = null;
+        for (JsonNode t : d.get("tables")) {
+            chats = t.get("name").asText().equals("chats") ? t : chats;
+        }
+        assertEquals(4, chats.get("before").asLong(), d.get("tables").toString());
+        assertEquals(3, chats.get("after").asLong());
+        assertEquals(List.of(), scratchDatabases());
     }
 }
