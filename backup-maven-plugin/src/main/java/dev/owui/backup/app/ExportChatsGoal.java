@@ -11,7 +11,7 @@ import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
 import java.io.OutputStream;
 
-/** owui:export-chats: chosen chats of a backup's webui.db as the JSON Open WebUI's Import Chats reads; the backup is only read. */
+/** owui:export-chats: chosen chats of a backup's webui.db (or PostgreSQL dump, through a scratch database) as the JSON Open WebUI's Import Chats reads; the backup is only read. */
 public final class ExportChatsGoal {
     private final RunContext c;
 
@@ -24,8 +24,9 @@ public final class ExportChatsGoal {
         TargetSpec spec = c.targetSpec().apply(config.target());
         try (Target t = PerTarget.existing("export-chats", Targets.open(spec, c.targets()));
              TargetRepo repo = TargetRepo.open(spec, c.targets(), c.instance(), c.log())) {
-            return new ChatExporter(c.log()).run(new ChatExportOptions(t, c.instance(), config.backupId(), config.selection(), config.file(),
-                    config.force(), c.keys().get()), repo.repository().orElse(null), stdout);
+            ChatExportOptions o = new ChatExportOptions(t, c.instance(), config.backupId(), config.selection(), config.file(),
+                    config.force(), c.keys().get(), config.postgres() == null ? null : config.postgres().scratchServer());
+            return new ChatExporter(c.log()).run(o, repo.repository().orElse(null), stdout);
         }
     }
 }

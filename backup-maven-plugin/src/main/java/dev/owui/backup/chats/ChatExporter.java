@@ -20,6 +20,7 @@ import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.BackupHead;
 import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.repo.backup.EntryIterator;
+import dev.owui.backup.repo.restore.PgDumpRead;
 import dev.owui.backup.repo.restore.RepoRestore;
 import dev.owui.backup.repo.restore.TargetRepo;
 import dev.owui.backup.report.EngineLog;
@@ -145,19 +146,31 @@ public final class ChatExporter {
         }
     }
 
-    /** Reads the chosen chats from the database at {@code local} (checked already) and writes them. */
+    /** Reads the chosen chats from the webui.db at {@code local} (checked already) and writes them. */
     private ChatExportResult export(String id, Path local, ChatSelection sel, Path out, OutputStream stream) throws SQLException, IOException {
-        List<ObjectNode> chats;
-        int total;
+        Chosen chosen;
         try (Connection c = Sqlite.openFrozen(local)) {
-            total = count(c);
-            List<String> chosen = choose(c, sel, id, total);
-            chats = rows(c, chosen);
+            chosen = read(ChatTables.sqlite(c), id, sel);
         }
+        return write(id, chosen, out, stream);
+    }
+
+    /** The chats chosen, as Open WebUI's export writes them, and how many the backup has. */
+    private record Chosen(List<ObjectNode> chats, int total) {
+    }
+
+    /** The chosen chats, from either engine's tables: the queries are the same. */
+    private static Chosen read(ChatTables db, String id, ChatSelection sel) throws SQLException {
+        int total = count(db);
+        return new Chosen(rows(db, choose(db, sel, id, total)), total);
+    }
+
+    private static ChatExportResult write(String id, Chosen chosen, Path out, OutputStream stream) throws IOException {
+        List<ObjectNode> chats = chosen.chats();
         write(chats, out, stream);
         List<String> ids = chats.stream().map(n -> n.get("id").asText()).toList();
         List<String> titles = chats.stream().map(n -> n.get("title").asText("")).toList();
-        return new ChatExportResult(id, ids, titles, total, out);
+        return new ChatExportResult(id, ids, titles, chosen.total(), out);
     }
 
     /**
@@ -175,6 +188,9 @@ public final class ChatExporter {
                     db = e;
                 }
             }
+        }
+        if (db == null && PgDumpRead.mainDump(head) != null) {
+            return fromPostgres(o, repo, head, sel, out, stream);
         }
         if (db == null) {
             throw new OwuiException("backup " + id + " holds no " + DataDirectory.MAIN_DB,
@@ -199,6 +215,35 @@ public final class ChatExporter {
                 deleteQuietly(dir.resolve(DataDirectory.MAIN_DB));
                 deleteQuietly(dir);
             }
+        }
+    }
+
+    /**
+     * A format 3 backup of an instance on PostgreSQL: its Open WebUI dump is restored into a
+     * scratch database on the server the operator names, read with the same queries as webui.db,
+     * and the scratch database dropped (PgDumpRead).
+     */
+    private ChatExportResult fromPostgres(ChatExportOptions o, Repository repo, BackupHead head, ChatSelection sel, Path out,
+                                          OutputStream stream) {
+        String id = head.backupId();
+        BackupHead.PgDump dump = PgDumpRead.mainDump(head);
+        if (o.postgres() == null || o.postgres().database() == null) {
+            throw new OwuiException("backup " + id + " holds a PostgreSQL dump (" + dump.path() + ", PostgreSQL " + dump.serverVersion()
+                    + "); export-chats reads it through a scratch database, and no server was given",
+                    "give owui.databaseUrl=postgresql://USER@HOST:PORT/postgres (a role that may CREATE DATABASE; its password from"
+                            + " owui.databaseServerId, a settings.xml server) or owui.envFile (the compose .env with DATABASE_URL),"
+                            + " and owui.pgBin when pg_restore " + dump.pgDumpMajor() + " or newer is not on the PATH;"
+                            + " a database " + PgDumpRead.SCRATCH_PREFIX + "<random> is created there and dropped afterwards");
+        }
+        String schema = o.postgres().schema();
+        Chosen chosen = PgDumpRead.read(repo, head, o.keys(), o.postgres(), (c, scratch) -> {
+            log.info("reading the chats of backup " + id + " from the scratch database " + scratch + " (dropped afterwards)");
+            return read(ChatTables.postgres(c, schema), id, sel);
+        });
+        try {
+            return write(id, chosen, out, stream);
+        } catch (IOException e) {
+            throw failed(id, e);
         }
     }
 
@@ -229,27 +274,26 @@ public final class ChatExporter {
         }
     }
 
-    private static int count(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM chat")) {
+    private static int count(ChatTables db) throws SQLException {
+        if (db.columns("chat").isEmpty()) {
+            throw new OwuiException("the database of this backup has no chat table", "it is not an Open WebUI database, or a very old one");
+        }
+        try (Statement s = db.connection().createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + db.table("chat"))) {
             r.next();
             return r.getInt(1);
-        } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
-                throw new OwuiException("the webui.db of this backup has no chat table", "it is not an Open WebUI database, or a very old one");
-            }
-            throw e;
         }
     }
 
     /** The ids of the chosen chats, newest update first, from a light pass over id, title, owner and time. */
-    private static List<String> choose(Connection c, ChatSelection sel, String backupId, int total) throws SQLException {
-        Set<String> owners = sel.user() == null ? null : owners(c, sel.user(), backupId);
+    private static List<String> choose(ChatTables db, ChatSelection sel, String backupId, int total) throws SQLException {
+        Set<String> owners = sel.user() == null ? null : owners(db, sel.user(), backupId);
         Set<String> wanted = new LinkedHashSet<>(sel.ids());
         Set<String> seen = new java.util.HashSet<>();
         record Hit(String id, long updatedAt) {
         }
         List<Hit> hits = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id, title, user_id, updated_at FROM chat")) {
+        try (Statement s = db.connection().createStatement();
+             ResultSet r = s.executeQuery("SELECT id, title, user_id, updated_at FROM " + db.table("chat"))) {
             while (r.next()) {
                 String id = r.getString(1);
                 long updated = r.getLong(4);
@@ -281,9 +325,10 @@ public final class ChatExporter {
     }
 
     /** The user ids the operator's word names: an id, an e-mail (any case) or a name (any case); a name shared by several users fails. */
-    private static Set<String> owners(Connection c, String who, String backupId) throws SQLException {
+    private static Set<String> owners(ChatTables db, String who, String backupId) throws SQLException {
         List<String[]> users = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id, email, name FROM user")) {
+        // "user" quoted: in PostgreSQL a bare user is CURRENT_USER
+        try (Statement s = db.connection().createStatement(); ResultSet r = s.executeQuery("SELECT id, email, name FROM " + db.table("user"))) {
             while (r.next()) {
                 users.add(new String[] {r.getString(1), r.getString(2), r.getString(3)});
             }
@@ -308,20 +353,15 @@ public final class ChatExporter {
     }
 
     /** The chosen rows as Open WebUI's export writes them, in the order of {@code ids}. */
-    private static List<ObjectNode> rows(Connection c, List<String> ids) throws SQLException {
-        Set<String> columns = new java.util.HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(chat)")) {
-            while (r.next()) {
-                columns.add(r.getString("name"));
-            }
-        }
+    private static List<ObjectNode> rows(ChatTables db, List<String> ids) throws SQLException {
+        Set<String> columns = db.columns("chat");
         List<String> fields = new ArrayList<>(FIELDS);
         NEWER_FIELDS.stream().filter(columns::contains).forEach(fields::add);
         Map<String, ObjectNode> byId = new HashMap<>();
         for (int from = 0; from < ids.size(); from += 500) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + 500));
-            String sql = "SELECT * FROM chat WHERE id IN (" + String.join(",", java.util.Collections.nCopies(batch.size(), "?")) + ")";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            String sql = "SELECT * FROM " + db.table("chat") + " WHERE id IN (" + String.join(",", java.util.Collections.nCopies(batch.size(), "?")) + ")";
+            try (PreparedStatement ps = db.connection().prepareStatement(sql)) {
                 for (int i = 0; i < batch.size(); i++) {
                     ps.setString(i + 1, batch.get(i));
                 }
@@ -340,7 +380,8 @@ public final class ChatExporter {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         String id = r.getString("id");
         for (String f : fields) {
-            Object v = columns.contains(f) ? r.getObject(f) : null;
+            // JSON columns read as text: PostgreSQL's json/jsonb would come as a driver object
+            Object v = !columns.contains(f) ? null : JSON_COLUMNS.contains(f) ? r.getString(f) : r.getObject(f);
             if (JSON_COLUMNS.contains(f)) {
                 n.set(f, json(id, f, v));
             } else if (BOOLEAN_COLUMNS.contains(f)) {

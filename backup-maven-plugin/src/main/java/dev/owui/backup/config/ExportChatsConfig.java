@@ -12,8 +12,13 @@ import java.nio.file.Path;
  * @param selection the chats chosen
  * @param file      the JSON file written, or null for standard output ({@code owui.output=-})
  * @param force     replace an existing file
+ * @param postgres  a server to read a PostgreSQL backup's dump through a scratch database, or null
  */
-public record ExportChatsConfig(String target, String backupId, ChatSelection selection, Path file, boolean force) {
+public record ExportChatsConfig(String target, String backupId, ChatSelection selection, Path file, boolean force, PostgresConfig postgres) {
+
+    public ExportChatsConfig withPostgres(PostgresConfig p) {
+        return new ExportChatsConfig(target, backupId, selection, file, force, p);
+    }
 
     /** True when the chats go to standard output. */
     public boolean toStdout() {
@@ -40,6 +45,6 @@ public record ExportChatsConfig(String target, String backupId, ChatSelection se
             throw new OwuiException("owui.output and owui.report both write to standard output",
                     "write one of them to a file, e.g. -Dowui.report=export-report.json");
         }
-        return new ExportChatsConfig(target, backupId, sel, toStdout ? null : resolve.apply(output.trim()), force);
+        return new ExportChatsConfig(target, backupId, sel, toStdout ? null : resolve.apply(output.trim()), force, null);
     }
 }

@@ -9,7 +9,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * What changed between two backups of an instance: files added, removed and changed with their
- * sizes, folders, and the row counts of webui.db before and after. Reads the two manifests only
+ * sizes, folders, and the row counts of the Open WebUI database (webui.db, or a PostgreSQL
+ * instance's, recorded at the dump) before and after. Reads the two manifests only, no database
  * (a format 3 backup's head and entry chunks), either backup in format 1, 2 or 3.
  * With owui.plan, at each of the plan's targets.
  */

@@ -126,22 +126,52 @@ public final class PgRestore {
      * facts, compares them with {@code recorded} (null: the caller compares), and drops the scratch database (it is ours).
      */
     public Verification verify(DatabaseUrl server, Path dump, DatabaseFacts recorded, Options options) {
-        String scratch = "owui_verify_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        return inScratch(server, dump, options, "owui_verify_", (c, scratch) -> {
+            DatabaseFacts facts = PgFacts.read(c, options.schema());
+            return new Verification(scratch, facts, recorded == null ? List.of() : differences(recorded, facts));
+        });
+    }
+
+    /** What a caller reads from a scratch restore, on a connection to it. */
+    @FunctionalInterface
+    public interface ScratchRead<T> {
+        T read(Connection scratch, String name) throws SQLException;
+    }
+
+    /**
+     * Restores {@code dump} into a new database {@code <prefix><random>} on {@code server}'s
+     * server, gives {@code read} a connection to it, and drops it afterwards, also when the restore
+     * or the read fails. Only that database is ever dropped: its name is new (CREATE DATABASE
+     * fails rather than reuse one) and made here. The connection is closed before the drop (a
+     * database with a session cannot be dropped).
+     */
+    public <T> T inScratch(DatabaseUrl server, Path dump, Options options, String prefix, ScratchRead<T> read) {
+        String scratch = prefix + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         DatabaseUrl target = server.withDatabase(scratch);
         try (Connection admin = maintenance(server, options)) {
             int serverMajor = PgCapture.serverMajor(admin);
             Path pgRestore = tools.checkedTool("pg_restore", serverMajor, PgCapture.setting(admin, "server_version"));
             exec(admin, "CREATE DATABASE " + ident(scratch) + " TEMPLATE template0");
+            T result;
             try {
                 runRestore(pgRestore, target, dump, options, null);
-                DatabaseFacts facts;
                 try (Connection c = PgCapture.connect(target)) {
-                    facts = PgFacts.read(c, options.schema());
+                    result = read.read(c, scratch);
+                } catch (SQLException e) {
+                    throw new OwuiException("cannot read " + dump.getFileName() + " restored into the scratch database " + scratch + " on "
+                            + server.host() + ":" + server.port() + ": " + target.redact(e.getMessage()),
+                            "check the message from PostgreSQL; the scratch database was dropped", e);
                 }
-                return new Verification(scratch, facts, recorded == null ? List.of() : differences(recorded, facts));
-            } finally {
-                exec(admin, "DROP DATABASE IF EXISTS " + ident(scratch));
+            } catch (RuntimeException | Error e) {
+                try {
+                    exec(admin, "DROP DATABASE IF EXISTS " + ident(scratch));
+                } catch (SQLException dropFailed) {
+                    e.addSuppressed(dropFailed); // the first failure is the one to report
+                }
+                throw e;
             }
+            exec(admin, "DROP DATABASE IF EXISTS " + ident(scratch));
+            return result;
         } catch (SQLException e) {
             throw sqlError(server, e, null);
         }

@@ -158,11 +158,7 @@ final class PgRestoreStep {
         Files.createDirectories(repo.scratch());
         Path tmp = Files.createTempDirectory(repo.scratch(), "owui-verify-pg-");
         try {
-            for (Entry e : dumpEntries) {
-                Path out = stagedPath(tmp, e.path());
-                Files.createDirectories(out.getParent());
-                decode(repo, e, keys, out);
-            }
+            decodeAll(repo, dumpEntries, keys, tmp);
             for (BackupHead.PgDump d : head.postgres()) {
                 Path dump = stagedPath(tmp, d.path());
                 if (!Files.exists(dump)) {
@@ -180,6 +176,15 @@ final class PgRestoreStep {
             LocalCopies.deleteTree(tmp);
         }
         return problems;
+    }
+
+    /** Dump entries decoded (and checked) to where a staging folder {@code tmp} keeps them ({@link #stagedPath}). */
+    static void decodeAll(Repository repo, List<Entry> dumpEntries, DecryptionKeys keys, Path tmp) throws IOException {
+        for (Entry e : dumpEntries) {
+            Path out = stagedPath(tmp, e.path());
+            Files.createDirectories(out.getParent());
+            decode(repo, e, keys, out);
+        }
     }
 
     /** One dump entry's content into {@code out}, checked against its size and SHA-256. */
