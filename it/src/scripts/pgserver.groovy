@@ -15,6 +15,7 @@ import java.security.SecureRandom
 //   start(base, role, password, database) -> port   starts it, the role and its database
 //   stop(base)                                       pg_ctl stop -m immediate, deletes the folder; idempotent
 //   psql(port, user, password, database, sql) -> stdout (unaligned, tuples only; fails on any error)
+//   bin() -> the server's bin folder (its psql for a client of its own)
 def serverBin = {
     def root = Paths.get('/usr/lib/postgresql')
     def bins = Files.isDirectory(root) ? Files.list(root).withCloseable { s ->
@@ -37,15 +38,22 @@ def run = { List<String> command, Path dir, Map<String, String> env = [:], Strin
     pb.environment().put('LC_ALL', 'C')
     pb.environment().putAll(env)
     pb.directory(dir.toFile()) // a folder the server's user may enter (not root's home)
-    def p = pb.start()
-    def out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream()
-    p.consumeProcessOutput(out, err)
-    p.outputStream.withCloseable { if (input != null) { it.write(input.getBytes('UTF-8')) } }
-    assert p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) : "${command[0]} did not finish in 120 s"
-    p.waitForProcessOutput() // the readers have everything
-    def text = out.toString('UTF-8')
-    assert p.exitValue() == 0 : "${command.join(' ')} failed (exit ${p.exitValue()}): ${text}${err.toString('UTF-8')}"
-    text
+    // Output into files, not pipes: no reader threads to race with, and a hung command cannot block on a full pipe.
+    def out = Files.createTempFile('owui-pgit-out-', '.txt'), err = Files.createTempFile('owui-pgit-err-', '.txt')
+    try {
+        def p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start()
+        p.outputStream.withCloseable { if (input != null) { it.write(input.getBytes('UTF-8')) } }
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly()
+            assert false : "${command.join(' ')} did not finish in 120 s"
+        }
+        def text = Files.readString(out)
+        assert p.exitValue() == 0 : "${command.join(' ')} failed (exit ${p.exitValue()}): ${text}${Files.readString(err)}"
+        text
+    } finally {
+        Files.deleteIfExists(out)
+        Files.deleteIfExists(err)
+    }
 }
 def deleteTree = { Path root ->
     if (root != null && Files.exists(root)) {
@@ -89,7 +97,7 @@ def start = { Path base, String role, String password, String database ->
             port = candidate
         } catch (AssertionError e) {
             if (attempt == 2) {
-                throw new AssertionError("PostgreSQL did not start: ${e.message}\n${Files.exists(dir.resolve('server.log')) ? dir.resolve('server.log').text : ''}", e)
+                throw new AssertionError("PostgreSQL did not start: ${e.message}\n${Files.exists(dir.resolve('server.log')) ? Files.readString(dir.resolve('server.log')) : ''}", e)
             }
         }
     }
@@ -119,4 +127,4 @@ def stop = { Path base ->
     }
 }
 
-return [start: start, stop: stop, psql: psql]
+return [start: start, stop: stop, psql: psql, bin: serverBin]
