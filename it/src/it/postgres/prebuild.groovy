@@ -16,6 +16,17 @@ Runtime.runtime.addShutdownHook(new Thread({
     try { stopWriter(base) } finally { pg.stop(base) }
 } as Runnable, 'stop postgres IT'))
 
+// What an earlier run left here (the invoker clones over it without cleaning): a `stop` file would
+// end the new writer at once, old commits would count as new ones.
+['stop', 'committed.txt', 'writer.err', 'writer.log', 'writer.pgpass', 'backup-invoked-at', 'backup-report.json',
+ 'verify-report.json'].each { Files.deleteIfExists(base.resolve(it)) }
+['data', 'backups', 'restored-data', 'restored-data.postgres'].each { name ->
+    def dir = base.resolve(name)
+    if (Files.exists(dir)) {
+        Files.walk(dir).withCloseable { s -> s.sorted(Comparator.reverseOrder()).toList() }.each { Files.delete(it) }
+    }
+}
+
 int port = pg.start(base, role, password, 'openwebui')
 Files.writeString(base.resolve('pg.port'), port.toString())
 // The port is known only now: the pom builds owui.databaseUrl from it (as plan1's pom does the S3 endpoint).
