@@ -10,10 +10,12 @@ import dev.owui.backup.config.Jobs;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
+import dev.owui.backup.external.StorageProvider;
 import dev.owui.backup.notify.Notifications;
 import dev.owui.backup.notify.Report;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.postgres.PgSource;
 import dev.owui.backup.repo.FormatChoice;
 import dev.owui.backup.repo.RepoStores;
 import dev.owui.backup.repo.Repository;
@@ -60,6 +62,9 @@ final class BackupGoal {
         List<TargetSpec> specs = null;
         String runMode = c.mode();
         BackupOutcome.Direct direct = null;
+        List<BackupOutcome.Direct> directs = new java.util.ArrayList<>();
+        PgSource pg = config.postgres() == null ? null : config.postgres().source();
+        StorageProvider storage = config.objectStorage().provider();
         PlanRunner.Result staged = null;
         TreeImport.Result imported = null;
         Duration downtime = null;
@@ -79,13 +84,20 @@ final class BackupGoal {
             for (TargetSpec s : specs) {
                 formats.put(s, repoFormat(c.format(), s, log));
             }
+            if (pg != null || storage != null) {
+                requireDirect(pg, storage, m, specs, formats);
+            }
             if (specs.size() == 1 && m == BackupOptions.Mode.HOT && formats.get(specs.get(0)) == 3) {
                 BackupOutcome.Direct[] got = {null};
                 try {
-                    direct(c, specs.get(0), job.retention(), got);
+                    direct(c, specs.get(0), job.retention(), got, pg, storage);
                 } finally {
                     direct = got[0];
                 }
+            } else if (pg != null || storage != null) {
+                // A dump and a bucket's objects are not part of the staged tree: each target gets a direct
+                // backup of its own (its own consistent dump; an unchanged database stores nothing new there).
+                failure = eachDirect(c, specs, job.retention(), pg, storage, directs);
             } else {
                 QuiescedCapture quiesce = m == BackupOptions.Mode.HOT ? null : new QuiescedCapture(c.quiescing().of(m), log);
                 boolean any3 = specs.stream().anyMatch(s -> formats.get(s) == 3);
@@ -109,8 +121,9 @@ final class BackupGoal {
         if (failure != null) {
             String error = failure instanceof OwuiException ? failure.getMessage() : "unexpected error: " + failure;
             notifications.send(report.failure(Duration.between(startedAt, Instant.now()), error));
-        } else if (direct != null) {
-            RepoBackupRunner.Result r = direct.backup();
+        } else if (direct != null || !directs.isEmpty()) {
+            RepoBackupRunner.Result r = direct != null ? direct.backup() : directs.stream().map(BackupOutcome.Direct::backup)
+                    .filter(Objects::nonNull).findFirst().orElseThrow();
             Manifest.Totals t = r.head().totals();
             notifications.send(report.made(r.backupId(), t.files(), t.bytes(), r.bytesWritten()).warnings(r.warnings().size())
                     .success(Duration.between(startedAt, Instant.now())));
@@ -120,7 +133,7 @@ final class BackupGoal {
                             imported == null ? t.bytesWritten() : imported.bytesWritten())
                     .downtime(downtime).warnings(staged.backup().warnings().size()).success(Duration.between(startedAt, Instant.now())));
         }
-        return new BackupOutcome(ctx.instance(), config.plan(), specs, runMode, direct, staged, imported, downtime, failure);
+        return new BackupOutcome(ctx.instance(), config.plan(), specs, runMode, direct, directs, staged, imported, downtime, failure);
     }
 
     /**
@@ -129,20 +142,76 @@ final class BackupGoal {
      * got, also when it fails: null while nothing was tried at the target (the data directory is
      * checked first), then where the repository is, then the backup made and what retention removed.
      */
-    private void direct(CaptureConfig c, TargetSpec spec, Policy retention, BackupOutcome.Direct[] got) {
-        RepoBackupRunner.Options options = Format3Parts.options(c, ctx, true);
+    private void direct(CaptureConfig c, TargetSpec spec, Policy retention, BackupOutcome.Direct[] got, PgSource pg, StorageProvider storage) {
+        RepoBackupRunner.Options options = Format3Parts.options(c, ctx, true).withPostgres(pg);
         // Before any repository.json is created: a missing data directory is no reason to touch a target.
-        DataDirectory.open(options.dataDir());
+        DataDirectory.open(options.dataDir(), pg != null);
         got[0] = new BackupOutcome.Direct(null, null, null);
         Path scratch = ctx.format3Cache().resolve("scratch");
         try (ObjectStore store = RepoStores.open(spec, ctx.targets()); Target trees = Targets.open(spec, ctx.targets())) {
             got[0] = new BackupOutcome.Direct(store.location(), null, null);
             Repository repo = RepoStores.repository(store, ctx.instance(), scratch, ctx.log());
-            RepoBackupRunner.Result r = new RepoBackupRunner(ctx.log()).run(repo, options, trees);
+            RepoBackupRunner.Result r = new RepoBackupRunner(ctx.log()).objectStorage(storage).run(repo, options, trees);
             got[0] = new BackupOutcome.Direct(store.location(), r, List.of());
             if (retention != null) {
                 got[0] = new BackupOutcome.Direct(store.location(), r, retain(trees, store, retention, r.backupId(), scratch));
             }
+        }
+    }
+
+    /**
+     * A direct backup at each target in turn, each with its own dump, then the plan's retention
+     * there; one target failing does not stop the others. Returns the failure naming every target
+     * that failed, or null.
+     */
+    private RuntimeException eachDirect(CaptureConfig c, List<TargetSpec> specs, Policy retention, PgSource pg, StorageProvider storage,
+                                        List<BackupOutcome.Direct> out) {
+        List<String> failed = new java.util.ArrayList<>();
+        List<String> stored = new java.util.ArrayList<>();
+        for (TargetSpec spec : specs) {
+            String name = spec.id() != null ? spec.id() : spec.url();
+            ctx.log().info("target " + name + ": a backup of its own" + (pg != null ? " (its own dump of " + pg.database() + ")" : ""));
+            BackupOutcome.Direct[] got = {null};
+            String error;
+            try {
+                direct(c, spec, retention, got, pg, storage);
+                out.add(got[0]);
+                stored.add(name);
+                continue;
+            } catch (OwuiException e) {
+                error = e.getMessage();
+                ctx.log().warn("target " + name + ": " + error);
+            } catch (RuntimeException e) {
+                error = "unexpected error: " + e;
+                ctx.log().warn("target " + name + " failed unexpectedly: " + e);
+            }
+            failed.add(name + ": " + error);
+            BackupOutcome.Direct d = got[0];
+            if (d != null && d.backup() != null) {
+                stored.add(name); // stored, retention failed
+            }
+            out.add(new BackupOutcome.Direct(d == null ? null : d.location(), d == null ? null : d.backup(), d == null ? null : d.pruned(), error));
+        }
+        if (failed.isEmpty()) {
+            return null;
+        }
+        return new OwuiException("the backup failed at " + failed.size() + " of " + specs.size() + " target(s) (" + String.join("; ", failed) + ")"
+                + (stored.isEmpty() ? "" : "; stored at " + String.join(", ", stored)),
+                "fix what each failed target names and run again: each target's backup is its own");
+    }
+
+    /**
+     * A PostgreSQL dump and the objects of a bucket are taken by a direct format 3 backup only
+     * (a staged capture is a data directory's tree): anything else is refused before any work.
+     */
+    private static void requireDirect(PgSource pg, StorageProvider storage, BackupOptions.Mode m, List<TargetSpec> specs, Map<TargetSpec, Integer> formats) {
+        TargetSpec tree = specs.stream().filter(s -> formats.get(s) != 3).findFirst().orElse(null);
+        PgSource.requireDirect(pg, m, tree == null ? 3 : formats.get(tree));
+        if (storage != null && (m != BackupOptions.Mode.HOT || tree != null)) {
+            throw new OwuiException("uploads in object storage (owui.storage.provider=s3) are backed up in format 3 in hot mode; this backup "
+                    + (tree != null ? "would write format " + formats.get(tree) + " to " + (tree.id() != null ? tree.id() : tree.url()) : "is " + m.manifestName()),
+                    "run owui:backup with owui.format=3 (or auto at a target that holds no format 2 trees) and owui.mode=hot,"
+                            + " or unset owui.storage.provider; nothing was written");
         }
     }
 

@@ -54,15 +54,20 @@ public final class RestoreGoal {
 
     /** A format 3 backup (FORMAT.md, "Format 3"): the same rules, the repository's restore filling the directory. */
     private Restored format3(Repository repo, String id, RestoreConfig o) {
-        RepoRestoreRunner runner = new RepoRestoreRunner(c.log());
+        // Uploads kept in object storage go back to their buckets when a provider is given (owui.storage.*), else beside the data directory.
+        RepoRestoreRunner runner = new RepoRestoreRunner(c.log()).objectStorage(o.objectStorage().destination(o.force()));
         if (o.partial()) {
             return new Restored(runner.runPaths(repo, c.instance(), id, o.paths(), o.output(), o.force(), c.keys().get()), 3, o.output(), o);
         }
-        RestoreResult r = runner.run(new RepoRestoreRunner.Options(repo, c.instance(), id, o.dataDir(), o.force(), o.secretKeyFile(), c.keys().get()));
+        RestoreResult r = runner.run(new RepoRestoreRunner.Options(repo, c.instance(), id, o.dataDir(), o.force(), o.secretKeyFile(), c.keys().get(),
+                o.postgres() == null ? null : o.postgres().restoreInto(o.force())));
         return new Restored(r, 3, o.dataDir(), o);
     }
 
     private Restored format2(Target t, String id, RestoreConfig o) {
+        if (o.postgres() != null) {
+            c.log().warn("backup " + id + " is a format 1/2 tree, which holds no PostgreSQL dump: the database given (owui.databaseUrl or owui.envFile) is left as it is");
+        }
         if (o.partial()) {
             RestoreResult r = new PathRestore(c.log()).run(new PathRestoreOptions(t, c.instance(), id, o.paths(), o.output(), o.force(), c.keys().get()));
             return new Restored(r, 2, o.output(), o);

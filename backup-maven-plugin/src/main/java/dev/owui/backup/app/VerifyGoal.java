@@ -128,7 +128,8 @@ public final class VerifyGoal {
             }
             c.log().info("verifying " + (only == null ? "all " + format3.size() + " format 3 backups" : "format 3 backup " + only)
                     + " at " + t.location() + " (owui.readData=" + read + ")");
-            RepoVerify.Result r3 = new RepoVerify(repository).run(new RepoVerify.Options(only, read, c.keys().get(), true));
+            RepoVerify.Result r3 = new RepoVerify(repository).run(new RepoVerify.Options(only, read, c.keys().get(), true,
+                    config.postgres() == null ? null : config.postgres().scratchServer()));
             return new Verified(t.location(), read, results, checked(repository, r3), r3,
                     r3.record() == null ? null : repository.where("damage/" + r3.record().id() + ".json"));
         }

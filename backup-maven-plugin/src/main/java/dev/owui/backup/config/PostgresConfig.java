@@ -3,59 +3,117 @@ package dev.owui.backup.config;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.postgres.DatabaseUrl;
 import dev.owui.backup.postgres.OpenWebUiDatabases;
+import dev.owui.backup.postgres.PgSource;
 import dev.owui.backup.postgres.PgTarget;
 import dev.owui.backup.postgres.PgTools;
+import dev.owui.backup.store.Credentials;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Issue 14's PostgreSQL parameters, resolved: the server (owui.databaseUrl, or DATABASE_URL from
- * owui.envFile), its password (owui.databaseServerId's settings.xml password; else the env
- * file's), Open WebUI's DATABASE_SCHEMA from the env file, and where pg_dump/pg_restore are
- * (owui.pgBin, else the PATH). {@code toString} never shows the password (DatabaseUrl's).
+ * Where an instance's databases are in PostgreSQL (issue 14), built once from owui.databaseUrl or
+ * owui.envFile, owui.databaseServerId and owui.pgBin, and validated before any work. The password
+ * comes only from the settings.xml server or the env file, never from the pom or the command
+ * line, and is never shown ({@link DatabaseUrl#toString()} prints {@code ***}).
  *
- * @param database the server and database, password resolved
- * @param tools    the PostgreSQL client tools
- * @param schema   DATABASE_SCHEMA, or null
+ * @param databases the Open WebUI database, the pgvector one when separate, DATABASE_SCHEMA
+ * @param tools     where pg_dump and pg_restore are (owui.pgBin, or the PATH)
  */
-public record PostgresConfig(DatabaseUrl database, PgTools tools, String schema) {
+public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
 
     /**
-     * The parameters as given, or null when neither owui.databaseUrl nor owui.envFile is.
+     * The configuration the parameters give, or null when neither owui.databaseUrl nor
+     * owui.envFile is set (an instance on SQLite).
      *
-     * @param serverPassword a settings.xml server's password by id (called only when {@code serverId} is given)
-     * @param environment    for {@code ${VAR}} in the env file
+     * @param databaseUrl owui.databaseUrl: postgresql://[user@]host:port/database, no password in it
+     * @param serverId    owui.databaseServerId: the settings.xml server with the user and password, or null
+     * @param envFile     owui.envFile: the compose .env with DATABASE_URL (PGVECTOR_DB_URL, DATABASE_SCHEMA), or null
+     * @param pgBin       owui.pgBin: the folder with pg_dump and pg_restore, or null for the PATH
+     * @param credentials looks a settings.xml server up (fails naming a missing one)
+     * @param environment what ${VAR} in the env file may refer to
      */
-    public static PostgresConfig of(String databaseUrl, String serverId, Function<String, String> serverPassword, Path envFile,
-                                    Path pgBin, Map<String, String> environment) {
-        boolean hasUrl = databaseUrl != null && !databaseUrl.isBlank();
-        if (!hasUrl && envFile == null) {
-            if (serverId != null && !serverId.isBlank()) {
-                throw new OwuiException("owui.databaseServerId is given without a database",
-                        "give owui.databaseUrl=postgresql://USER@HOST:PORT/DATABASE (or owui.envFile) with it");
+    public static PostgresConfig of(String databaseUrl, String serverId, Path envFile, Path pgBin,
+                                    Function<String, Credentials> credentials, Map<String, String> environment) {
+        boolean url = databaseUrl != null && !databaseUrl.isBlank();
+        boolean server = serverId != null && !serverId.isBlank();
+        if (url && envFile != null) {
+            throw new OwuiException("owui.databaseUrl and owui.envFile are both given",
+                    "give one: owui.envFile reads DATABASE_URL (and PGVECTOR_DB_URL, DATABASE_SCHEMA) from the compose .env,"
+                            + " owui.databaseUrl names the database alone with its password in the settings.xml server owui.databaseServerId");
+        }
+        if (!url && envFile == null) {
+            if (server || pgBin != null) {
+                throw new OwuiException((server ? "owui.databaseServerId" : "owui.pgBin") + " is given without a database",
+                        "set owui.databaseUrl=postgresql://HOST:PORT/DATABASE or owui.envFile (the compose .env that sets DATABASE_URL)");
             }
             return null;
         }
-        OpenWebUiDatabases env = envFile == null ? null : OpenWebUiDatabases.fromEnvFile(envFile, environment);
-        DatabaseUrl db = hasUrl ? DatabaseUrl.parse(databaseUrl, "owui.databaseUrl") : env.database();
-        if (db == null) {
-            throw new OwuiException("owui.envFile " + envFile + " names no PostgreSQL database (DATABASE_URL is unset or SQLite)",
-                    "give owui.databaseUrl=postgresql://USER@HOST:PORT/DATABASE, or the env file of the instance on PostgreSQL");
-        }
-        if (serverId != null && !serverId.isBlank()) {
-            String password = serverPassword.apply(serverId.strip());
-            if (password == null) {
-                throw new OwuiException("the settings.xml server '" + serverId.strip() + "' has no password",
-                        "add <password> to it (mvn --encrypt-password encrypts it), or unset owui.databaseServerId");
+        Credentials login = server ? login(serverId, credentials) : null;
+        OpenWebUiDatabases dbs;
+        if (url) {
+            DatabaseUrl main = DatabaseUrl.parse(databaseUrl, "owui.databaseUrl", login == null ? null : login.username());
+            if (main.hasPassword()) {
+                // Not shown: it is the password. A pom or a shell history is no place for it.
+                throw new OwuiException("owui.databaseUrl holds a password",
+                        "remove it from the URL (postgresql://USER@HOST:PORT/DATABASE) and put it in a settings.xml <server>"
+                                + " named by owui.databaseServerId (or use owui.envFile, the compose .env Open WebUI reads)");
             }
-            db = db.withPassword(password);
+            dbs = new OpenWebUiDatabases(login != null && login.password() != null ? main.withPassword(login.password()) : main,
+                    "chroma", null, null);
+        } else {
+            if (!Files.isRegularFile(envFile)) {
+                throw new OwuiException("owui.envFile " + envFile + " is not a file",
+                        "name the env file Open WebUI's container reads DATABASE_URL from (e.g. the compose project's .env)");
+            }
+            dbs = OpenWebUiDatabases.fromEnvFile(envFile, environment);
+            if (dbs.database() == null) {
+                throw new OwuiException("owui.envFile " + envFile + " names no PostgreSQL database (DATABASE_URL is unset or not postgresql://)",
+                        "for an instance on SQLite leave owui.envFile unset; else name the .env that sets DATABASE_URL=postgresql://…");
+            }
+            if (login != null && login.password() != null) {
+                dbs = new OpenWebUiDatabases(dbs.database().withPassword(login.password()), dbs.vectorDb(), dbs.pgvectorDatabase(), dbs.schema());
+            }
         }
-        return new PostgresConfig(db, pgBin == null ? PgTools.onPath() : PgTools.in(pgBin), env == null ? null : env.schema());
+        PgTools tools = PgTools.onPath();
+        if (pgBin != null) {
+            if (!Files.isDirectory(pgBin)) {
+                throw new OwuiException("owui.pgBin " + pgBin + " is not a directory",
+                        "point it at the bin folder of PostgreSQL's client tools, e.g. /usr/lib/postgresql/16/bin, or unset it to use the PATH");
+            }
+            tools = PgTools.in(pgBin);
+        }
+        return new PostgresConfig(dbs, tools);
     }
 
-    /** The server as a place for scratch databases (a read or a verify); nothing is restored into {@code database} itself. */
+    private static Credentials login(String serverId, Function<String, Credentials> credentials) {
+        try {
+            return credentials.apply(serverId);
+        } catch (OwuiException e) {
+            throw new OwuiException(e.getMessage() + " (owui.databaseServerId)",
+                    "add <servers><server><id>" + serverId + "</id><username>…</username><password>…</password></server></servers>"
+                            + " to ~/.m2/settings.xml, or unset owui.databaseServerId", e);
+        }
+    }
+
+    /** What a backup dumps. */
+    public PgSource source() {
+        return PgSource.of(databases, tools);
+    }
+
+    /** Where a restore puts the dumps: into the database, an existing one with tables renamed aside with {@code force}. */
+    public PgTarget restoreInto(boolean force) {
+        return new PgTarget(databases.database(), databases.pgvectorDatabase(), tools, force, 1, databases.schema(), null);
+    }
+
+    /** The server whose scratch database a verify restores each dump into. */
     public PgTarget scratchServer() {
-        return new PgTarget(database, null, tools, false, 1, schema, null);
+        return new PgTarget(databases.database(), null, tools, false, 1, databases.schema(), null);
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresConfig[database=" + databases.database() + ", pgvector=" + databases.pgvectorDatabase() + "]";
     }
 }

@@ -2,6 +2,8 @@ package dev.owui.backup.maven;
 
 import dev.owui.backup.app.BackupOutcome;
 import dev.owui.backup.config.BackupConfig;
+import dev.owui.backup.config.ObjectStorageConfig;
+import dev.owui.backup.config.PostgresConfig;
 import dev.owui.backup.render.BackupRender;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -46,6 +48,53 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Parameter(property = "owui.format", defaultValue = "auto")
     private String format;
 
+
+    /**
+     * For an instance whose database is in PostgreSQL (Open WebUI's DATABASE_URL=postgresql://…):
+     * {@code postgresql://HOST:PORT/DATABASE} (a user may be named, a password may not: it belongs in
+     * owui.databaseServerId). Or use owui.envFile. Unset: webui.db in the data directory.
+     */
+    @Parameter(property = "owui.databaseUrl")
+    private String databaseUrl;
+
+    /** A settings.xml server with the database's username and password (used instead of the env file's). */
+    @Parameter(property = "owui.databaseServerId")
+    private String databaseServerId;
+
+    /**
+     * The env file Open WebUI's container reads (the compose {@code .env}): its DATABASE_URL (with its
+     * password, unless owui.databaseServerId is given), PGVECTOR_DB_URL and DATABASE_SCHEMA. Not with owui.databaseUrl.
+     */
+    @Parameter(property = "owui.envFile")
+    private File envFile;
+
+    /** The folder with PostgreSQL's pg_dump and pg_restore (e.g. /usr/lib/postgresql/16/bin); default: the PATH. */
+    @Parameter(property = "owui.pgBin")
+    private File pgBin;
+
+    /**
+     * Where Open WebUI keeps uploads (its STORAGE_PROVIDER): {@code none} (default: the data
+     * directory's uploads/) or {@code s3}, whose objects the file rows name are copied into the backup.
+     */
+    @Parameter(property = "owui.storage.provider", defaultValue = "none")
+    private String storageProvider;
+
+    /** The S3-compatible endpoint of Open WebUI's bucket (its S3_ENDPOINT_URL); default AWS. */
+    @Parameter(property = "owui.storage.endpoint")
+    private String storageEndpoint;
+
+    /** The region of Open WebUI's bucket (its S3_REGION_NAME). */
+    @Parameter(property = "owui.storage.region")
+    private String storageRegion;
+
+    /** Path-style addressing for Open WebUI's bucket (its S3_ADDRESSING_STYLE=path); default: on with an endpoint. */
+    @Parameter(property = "owui.storage.pathStyle")
+    private Boolean storagePathStyle;
+
+    /** A settings.xml server with the bucket's access key id (username) and secret key (password); default: the AWS credentials chain. */
+    @Parameter(property = "owui.storage.serverId")
+    private String storageServerId;
+
     @Override
     protected String goal() {
         return "backup";
@@ -54,7 +103,10 @@ public class BackupMojo extends AbstractCaptureMojo {
     @Override
     protected void run() {
         var owui = owui();
-        BackupConfig config = new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target);
+        BackupConfig config = new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target,
+                PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()),
+                ObjectStorageConfig.of(storageProvider, storageEndpoint, storageRegion, storagePathStyle, storageServerId, false,
+                        this::credentials, environment()));
         BackupOutcome outcome = owui.backup(config);
         BackupRender.render(outcome, owui.context().log(), report().section());
         outcome.throwIfFailed();

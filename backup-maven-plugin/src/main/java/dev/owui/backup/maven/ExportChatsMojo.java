@@ -80,8 +80,7 @@ public class ExportChatsMojo extends AbstractTargetMojo {
     protected void run() {
         ExportChatsConfig config = ExportChatsConfig.of(target, backupId, output, () -> ChatSelection.of(chats, chatTitle, chatUser, since, until, zone()),
                 report != null && report.strip().equals("-"), o -> resolve(new File(o)), force)
-                .withPostgres(PostgresConfig.of(databaseUrl, databaseServerId, id -> ServerCredentials.from(settings, settingsDecrypter, id).password(),
-                        resolve(envFile), resolve(pgBin), environment()));
+                .withPostgres(PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()));
         ExportChatsRender.render(owui().exportChats(config, System.out), instance, engineLog(), report());
     }
 }

@@ -1,5 +1,7 @@
 package dev.owui.backup.maven;
 
+import dev.owui.backup.config.ObjectStorageConfig;
+import dev.owui.backup.config.PostgresConfig;
 import dev.owui.backup.config.RestoreConfig;
 import dev.owui.backup.render.RestoreRender;
 import java.io.File;
@@ -48,6 +50,57 @@ public class RestoreMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.secretKeyFile")
     private File secretKeyFile;
 
+
+    /**
+     * The database a backup's PostgreSQL dump is restored into (created when missing; one holding tables only with owui.force, renamed aside, never dropped):
+     * {@code postgresql://HOST:PORT/DATABASE} (a user may be named, a password may not: it belongs in
+     * owui.databaseServerId). Or use owui.envFile. Unset: webui.db in the data directory.
+     */
+    @Parameter(property = "owui.databaseUrl")
+    private String databaseUrl;
+
+    /** A settings.xml server with the database's username and password (used instead of the env file's). */
+    @Parameter(property = "owui.databaseServerId")
+    private String databaseServerId;
+
+    /**
+     * The env file Open WebUI's container reads (the compose {@code .env}): its DATABASE_URL (with its
+     * password, unless owui.databaseServerId is given), PGVECTOR_DB_URL and DATABASE_SCHEMA. Not with owui.databaseUrl.
+     */
+    @Parameter(property = "owui.envFile")
+    private File envFile;
+
+    /** The folder with PostgreSQL's pg_dump and pg_restore (e.g. /usr/lib/postgresql/16/bin); default: the PATH. */
+    @Parameter(property = "owui.pgBin")
+    private File pgBin;
+
+    /**
+     * Where Open WebUI keeps uploads (its STORAGE_PROVIDER): {@code none} (default: the data
+     * directory's uploads/) or {@code s3}, whose objects the file rows name are put back into their buckets.
+     */
+    @Parameter(property = "owui.storage.provider", defaultValue = "none")
+    private String storageProvider;
+
+    /** The S3-compatible endpoint of Open WebUI's bucket (its S3_ENDPOINT_URL); default AWS. */
+    @Parameter(property = "owui.storage.endpoint")
+    private String storageEndpoint;
+
+    /** The region of Open WebUI's bucket (its S3_REGION_NAME). */
+    @Parameter(property = "owui.storage.region")
+    private String storageRegion;
+
+    /** Path-style addressing for Open WebUI's bucket (its S3_ADDRESSING_STYLE=path); default: on with an endpoint. */
+    @Parameter(property = "owui.storage.pathStyle")
+    private Boolean storagePathStyle;
+
+    /** A settings.xml server with the bucket's access key id (username) and secret key (password); default: the AWS credentials chain. */
+    @Parameter(property = "owui.storage.serverId")
+    private String storageServerId;
+
+    /** With owui.storage.provider=s3: write the objects as files beside the data directory instead of into the bucket. */
+    @Parameter(property = "owui.storage.restoreToFolder", defaultValue = "false")
+    private boolean storageRestoreToFolder;
+
     @Override
     protected String goal() {
         return "restore";
@@ -55,7 +108,10 @@ public class RestoreMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
-        RestoreConfig config = new RestoreConfig(target, backupId, resolve(dataDir), force, paths, resolve(output), resolve(secretKeyFile));
+        RestoreConfig config = new RestoreConfig(target, backupId, resolve(dataDir), force, paths, resolve(output), resolve(secretKeyFile),
+                PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()),
+                ObjectStorageConfig.of(storageProvider, storageEndpoint, storageRegion, storagePathStyle, storageServerId, storageRestoreToFolder,
+                        this::credentials, environment()));
         RestoreRender.render(owui().restore(config), instance, engineLog(), report());
     }
 }

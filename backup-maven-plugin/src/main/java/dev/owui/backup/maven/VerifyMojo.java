@@ -1,8 +1,10 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.app.PerTarget;
+import dev.owui.backup.config.PostgresConfig;
 import dev.owui.backup.config.VerifyConfig;
 import dev.owui.backup.render.VerifyRender;
+import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -31,6 +33,30 @@ public class VerifyMojo extends AbstractTargetMojo {
     @Parameter(property = "owui.readData", defaultValue = "all")
     private String readData;
 
+
+    /**
+     * The PostgreSQL server a backup's dumps are restored on for a check (into a scratch database owui_verify_<random>, dropped after; with owui.readData=all), named by one of its databases:
+     * {@code postgresql://HOST:PORT/DATABASE} (a user may be named, a password may not: it belongs in
+     * owui.databaseServerId). Or use owui.envFile. Unset: webui.db in the data directory.
+     */
+    @Parameter(property = "owui.databaseUrl")
+    private String databaseUrl;
+
+    /** A settings.xml server with the database's username and password (used instead of the env file's). */
+    @Parameter(property = "owui.databaseServerId")
+    private String databaseServerId;
+
+    /**
+     * The env file Open WebUI's container reads (the compose {@code .env}): its DATABASE_URL (with its
+     * password, unless owui.databaseServerId is given), PGVECTOR_DB_URL and DATABASE_SCHEMA. Not with owui.databaseUrl.
+     */
+    @Parameter(property = "owui.envFile")
+    private File envFile;
+
+    /** The folder with PostgreSQL's pg_dump and pg_restore (e.g. /usr/lib/postgresql/16/bin); default: the PATH. */
+    @Parameter(property = "owui.pgBin")
+    private File pgBin;
+
     @Override
     protected String goal() {
         return "verify";
@@ -38,7 +64,8 @@ public class VerifyMojo extends AbstractTargetMojo {
 
     @Override
     protected void run() {
-        VerifyConfig config = VerifyConfig.of(targets(), backupId, readData); // a readData typo fails before any target is read
+        VerifyConfig config = VerifyConfig.of(targets(), backupId, readData, // a readData typo fails before any target is read
+                PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()));
         PerTarget.Outcomes<?> r = owui().verify(config, new VerifyRender(engineLog(), report())::target);
         r.throwIfFailed();
     }

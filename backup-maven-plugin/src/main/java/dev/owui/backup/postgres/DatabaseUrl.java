@@ -55,6 +55,14 @@ public final class DatabaseUrl {
      * /srv/owui/.env", "owui.databaseUrl").
      */
     public static DatabaseUrl parse(String url, String where) {
+        return parse(url, where, null);
+    }
+
+    /**
+     * The same, with {@code userIfNone} as the user when the URL names none (owui.databaseUrl
+     * without a user, the user from a settings.xml server); null: the URL must name one.
+     */
+    public static DatabaseUrl parse(String url, String where, String userIfNone) {
         if (url == null || url.isBlank()) {
             throw new OwuiException(where + " is empty", "set it to postgresql://USER:PASSWORD@HOST:PORT/DATABASE");
         }
@@ -151,6 +159,9 @@ public final class DatabaseUrl {
         }
         if (host == null) {
             host = "localhost";
+        }
+        if ((user == null || user.isEmpty()) && userIfNone != null && !userIfNone.isEmpty()) {
+            user = userIfNone;
         }
         if (user == null || user.isEmpty()) {
             throw new OwuiException(where + " names no user", "write postgresql://USER:PASSWORD@" + host + ":" + port + "/DATABASE");

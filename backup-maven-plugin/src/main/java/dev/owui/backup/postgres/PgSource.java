@@ -78,12 +78,12 @@ public record PgSource(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
 
     /**
      * Refuses, before any work, a backup of a PostgreSQL instance that is not a direct format 3
-     * hot backup to one target: cold and paused captures copy files of a stopped or frozen
-     * instance (a dump needs the running server, and pausing Open WebUI does not pause it), format
-     * 2 trees and the staged multi-target path hold a data directory only. Does nothing when
-     * {@code source} is null (an instance on SQLite).
+     * hot backup (one per target): cold and paused captures copy files of a stopped or frozen
+     * instance (a dump needs the running server, and pausing Open WebUI does not pause it), and a
+     * format 2 tree holds a data directory only. Does nothing when {@code source} is null (an
+     * instance on SQLite).
      */
-    public static void requireDirect(PgSource source, int targets, BackupOptions.Mode mode, int format) {
+    public static void requireDirect(PgSource source, BackupOptions.Mode mode, int format) {
         if (source == null) {
             return;
         }
@@ -92,14 +92,12 @@ public record PgSource(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
             why = "this backup would write format " + format;
         } else if (mode != BackupOptions.Mode.HOT) {
             why = "this backup is " + mode.manifestName();
-        } else if (targets != 1) {
-            why = "this backup has " + targets + " targets";
         }
         if (why != null) {
-            throw new OwuiException("PostgreSQL instances are backed up in format 3 to one target in hot mode; " + why
+            throw new OwuiException("PostgreSQL instances are backed up in format 3 in hot mode; " + why
                     + " (database " + source.database() + ")",
-                    "run owui:backup with owui.format=3 (or auto at a new target), owui.mode=hot, and one target per run"
-                            + " (a plan: one run per target, or owui:copy from the first target to the others); nothing was written");
+                    "run owui:backup with owui.format=3 (or auto at a target that holds no format 2 trees) and owui.mode=hot"
+                            + " (a plan's targets each get a backup with its own dump); nothing was written");
         }
     }
 }

@@ -36,6 +36,8 @@ public final class BackupRender {
         section.put("targets", o.targets().stream().map(s -> target(s, null)).toList());
         if (o.direct() != null) {
             direct(o, log, section);
+        } else if (!o.directs().isEmpty()) {
+            directs(o, log, section);
         } else if (o.staged() != null) {
             staged(o.staged(), o.imported(), o.targets(), log, section);
             if (o.downtime() != null) {
@@ -71,6 +73,52 @@ public final class BackupRender {
             e.put("result", "failure");
             e.put("error", Map.of("message", x.getMessage()));
         }
+    }
+
+    /**
+     * A direct format 3 backup at each of several targets (a PostgreSQL instance, uploads in
+     * object storage): the backup section of the first one made, each target's entry, the first
+     * one's closing tables, and what each target got, as a plan's.
+     */
+    private static void directs(BackupOutcome o, EngineLog log, Map<String, Object> section) {
+        section.put("format", 3);
+        RepoBackupRunner.Result first = o.firstOfDirects();
+        if (first != null) {
+            section.putAll(BackupSections.backup(first));
+        }
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        Table table = new Table("target", "result", "sent", "shared", "removed by retention").right(2, 3);
+        for (int i = 0; i < o.directs().size(); i++) {
+            BackupOutcome.Direct d = o.directs().get(i);
+            TargetSpec spec = o.targets().get(i);
+            Map<String, Object> e = target(spec, null);
+            if (d.location() != null) {
+                e.put("location", d.location());
+            }
+            RepoBackupRunner.Result r = d.backup();
+            e.put("result", d.error() == null ? "success" : "failure");
+            e.put("stored", r != null);
+            e.put("bytesSent", r == null ? 0L : r.bytesWritten());
+            e.put("bytesShared", r == null ? 0L : r.bytesReused());
+            e.put("pruned", d.pruned() == null ? List.of() : d.pruned());
+            e.put("format", 3);
+            if (r != null) {
+                e.put("backupId", r.backupId());
+            }
+            if (d.error() != null) {
+                e.put("error", Map.of("message", d.error()));
+            }
+            entries.add(e);
+            table.row(spec.id() != null ? spec.id() : spec.url(), d.error() == null ? "stored" : (r != null ? "stored, retention failed" : "FAILED"),
+                    Sizes.bytes(r == null ? 0 : r.bytesWritten()), Sizes.bytes(r == null ? 0 : r.bytesReused()),
+                    d.pruned() == null || d.pruned().isEmpty() ? "-" : String.join(" ", d.pruned()));
+        }
+        section.put("targets", entries);
+        if (first != null) {
+            summarize(log, first, "backup");
+        }
+        log.info("");
+        table.printTo(log);
     }
 
     /**

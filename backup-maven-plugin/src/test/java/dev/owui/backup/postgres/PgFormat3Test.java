@@ -303,15 +303,15 @@ class PgFormat3Test {
 
     @Test
     void theStagedPathsAreRefusedBeforeAnyWork() {
+        // A plan's several targets are no longer refused: each target gets a direct backup of its own (BackupGoal).
         PgSource source = PgSource.of(server.appUrl("any"));
-        assertDoesNotThrow(() -> PgSource.requireDirect(source, 1, BackupOptions.Mode.HOT, 3));
-        assertDoesNotThrow(() -> PgSource.requireDirect(null, 3, BackupOptions.Mode.COLD, 2));
-        for (Runnable r : List.<Runnable>of(() -> PgSource.requireDirect(source, 2, BackupOptions.Mode.HOT, 3),
-                () -> PgSource.requireDirect(source, 1, BackupOptions.Mode.COLD, 3),
-                () -> PgSource.requireDirect(source, 1, BackupOptions.Mode.PAUSED, 3),
-                () -> PgSource.requireDirect(source, 1, BackupOptions.Mode.HOT, 2))) {
+        assertDoesNotThrow(() -> PgSource.requireDirect(source, BackupOptions.Mode.HOT, 3));
+        assertDoesNotThrow(() -> PgSource.requireDirect(null, BackupOptions.Mode.COLD, 2));
+        for (Runnable r : List.<Runnable>of(() -> PgSource.requireDirect(source, BackupOptions.Mode.COLD, 3),
+                () -> PgSource.requireDirect(source, BackupOptions.Mode.PAUSED, 3),
+                () -> PgSource.requireDirect(source, BackupOptions.Mode.HOT, 2))) {
             OwuiException e = assertThrows(OwuiException.class, r::run);
-            assertTrue(e.getMessage().startsWith("PostgreSQL instances are backed up in format 3 to one target in hot mode; "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("PostgreSQL instances are backed up in format 3 in hot mode; "), e.getMessage());
             assertFalse(e.getMessage().contains(server.appPassword()));
         }
     }
