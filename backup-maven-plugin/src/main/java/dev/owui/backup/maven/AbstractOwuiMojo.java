@@ -116,48 +116,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.secretKeyRing")
     protected File secretKeyRing;
 
-    /** Which runs are reported to the webhook and by mail: failure (default), success or always. */
-    @Parameter(property = "owui.notify.when", defaultValue = "failure")
-    protected String notifyWhen;
-
-    /**
-     * A webhook that receives each reported run as JSON (HTTP POST). A URL that carries a token
-     * belongs in settings.xml instead (owui.notify.webhookServerId): mvn -X prints parameters.
-     */
-    @Parameter(property = "owui.notify.webhook")
-    protected String notifyWebhook;
-
-    /**
-     * A settings.xml server for the webhook: its {@code <configuration><url>} is the webhook's URL
-     * (kept out of the pom and the command line), its password, if any, is sent as the bearer token.
-     */
-    @Parameter(property = "owui.notify.webhookServerId")
-    protected String notifyWebhookServerId;
-
-    /** Mail recipients of each reported run. */
-    @Parameter(property = "owui.notify.mailTo")
-    protected List<String> notifyMailTo;
-
-    /** The sender address of report mails. */
-    @Parameter(property = "owui.notify.mailFrom")
-    protected String notifyMailFrom;
-
-    /** The SMTP server report mails go through. */
-    @Parameter(property = "owui.notify.smtpHost")
-    protected String notifySmtpHost;
-
-    /** Its port: 587 (submission with STARTTLS) by default. */
-    @Parameter(property = "owui.notify.smtpPort", defaultValue = "587")
-    protected int notifySmtpPort;
-
-    /** A settings.xml server with the SMTP login (username, password). */
-    @Parameter(property = "owui.notify.smtpServerId")
-    protected String notifySmtpServerId;
-
-    /** required (default: never send a report unencrypted) or optional (STARTTLS when offered). */
-    @Parameter(property = "owui.notify.starttls", defaultValue = "required")
-    protected String notifyStarttls;
-
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
@@ -357,13 +315,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         return CodecParameters.readKeys(passphrase(), resolve(secretKeyRing));
     }
 
-    /** The configured notifiers (none by default); bad settings fail here, before any work. */
-    protected dev.owui.backup.notify.Notifications notifications(EngineLog log) {
-        return NotifyParameters.build(new NotifyParameters.Values(notifyWhen, notifyWebhook, notifyWebhookServerId, notifyMailTo,
-                notifyMailFrom, notifySmtpHost, notifySmtpPort, notifySmtpServerId, notifyStarttls), this::credentials,
-                id -> NotifyParameters.serverUrl(settings, settingsDecrypter, id), log);
-    }
-
     /** The pom's targets and plans, checked together. */
     protected PlanBook planBook() {
         List<TargetSpec> specs = targets == null ? List.of() : targets.stream().map(TargetConfig::toSpec).toList();
@@ -378,10 +329,10 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
                 home().resolve(".cache/owui-backup"), log);
     }
 
-    /** The facade over the engine, with this goal's context and notifiers. */
+    /** The facade over the engine, with this goal's context; a goal that does not notify builds no notifiers. */
     protected dev.owui.backup.app.Owui owui() {
         dev.owui.backup.config.RunContext c = runContext();
-        return new dev.owui.backup.app.Owui(c, notifications(c.log()));
+        return new dev.owui.backup.app.Owui(c, new dev.owui.backup.notify.Notifications(List.of(), c.log()));
     }
 
     protected Path basePath() {

@@ -53,10 +53,11 @@ public class BackupMojo extends AbstractCaptureMojo {
 
     @Override
     protected void run() {
-        var owui = owui();
-        BackupConfig config = new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target);
-        BackupOutcome outcome = owui.backup(config);
-        BackupRender.render(outcome, owui.context().log(), report().section());
+        // Until the plan is read, the mode asked for names the run (the plan's, if any, is not known yet).
+        String asked = mode == null || mode.isBlank() ? "hot" : mode.trim();
+        var run = owui(asked, plan, () -> new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target));
+        BackupOutcome outcome = run.owui().backup(run.config());
+        BackupRender.render(outcome, run.owui().context().log(), report().section());
         outcome.throwIfFailed();
     }
 }
