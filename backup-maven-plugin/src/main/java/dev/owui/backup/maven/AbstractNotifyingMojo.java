@@ -14,7 +14,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * notified: the goal's context and configuration are built inside the notification scope
  * ({@link Owui#setUp}), the run itself inside the facade's.
  */
-abstract class AbstractNotifyingMojo extends AbstractOwuiMojo {
+abstract class AbstractNotifyingMojo extends AbstractStoreMojo {
 
     /** Which runs are reported to the webhook and by mail: failure (default), success or always. */
     @Parameter(property = "owui.notify.when", defaultValue = "failure")

@@ -50,26 +50,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.sync", defaultValue = "true")
     protected boolean sync;
 
-    /**
-     * The id of a {@code <server>} in settings.xml holding the SSH credentials for an sftp://
-     * target: username, password, or privateKey (+ passphrase). Without it the ssh-agent, the
-     * ssh config's IdentityFile and ~/.ssh's default keys are tried.
-     */
-    @Parameter(property = "owui.serverId")
-    protected String serverId;
-
-    /** The S3 region of an s3:// owui.target (default us-east-1 with an endpoint, else the AWS provider chain's). */
-    @Parameter(property = "owui.s3.region")
-    protected String s3Region;
-
-    /** The S3-compatible endpoint of an s3:// owui.target: B2, R2, MinIO, Wasabi… (default AWS). */
-    @Parameter(property = "owui.s3.endpoint")
-    protected String s3Endpoint;
-
-    /** Path-style addressing for an s3:// owui.target (default: on with an endpoint, off for AWS). */
-    @Parameter(property = "owui.s3.pathStyle")
-    protected Boolean s3PathStyle;
-
     /** The known_hosts file that sftp:// host keys are checked against (default ~/.ssh/known_hosts). */
     @Parameter(property = "owui.knownHosts")
     protected File knownHosts;
@@ -99,22 +79,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     /** The plan to run (its targets, mode and retention replace owui.target and owui.keep*). */
     @Parameter(property = "owui.plan")
     protected String plan;
-
-    /**
-     * A settings.xml server whose password is the passphrase backups are encrypted to (OpenPGP,
-     * AES-256): set when writing, it turns encryption on; set when reading, it opens encrypted
-     * files and manifests (and unlocks owui.secretKeyRing).
-     */
-    @Parameter(property = "owui.encryption.serverId")
-    protected String encryptionServerId;
-
-    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
-    @Parameter(property = "owui.passphraseEnv")
-    protected String passphraseEnv;
-
-    /** A secret key file ({@code gpg --export-secret-keys}) that opens backups encrypted to public keys. */
-    @Parameter(property = "owui.secretKeyRing")
-    protected File secretKeyRing;
 
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
@@ -235,7 +199,7 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
 
     /**
      * The spec of a target named on its own (owui.target, owui.snapshotDir): a target id of the
-     * pom's {@code <targets>}, or a URL with the goal's server id and owui.s3.* options.
+     * pom's {@code <targets>}, or else a URL, with the options {@link #urlSpec} gives it.
      */
     protected TargetSpec targetSpec(String spec) {
         if (spec != null && targets != null) {
@@ -245,8 +209,12 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
                 }
             }
         }
-        TargetSpec plain = TargetSpec.of(spec, serverId);
-        return new TargetSpec(null, plain.url(), serverId, s3Region, s3Endpoint, s3PathStyle);
+        return urlSpec(spec);
+    }
+
+    /** A target URL given alone: no server id or S3 options here (the goals that open targets add theirs). */
+    protected TargetSpec urlSpec(String url) {
+        return TargetSpec.of(url, null);
     }
 
     /** What opening any target needs: SSH options and credentials by server id, Maven's environment. */
@@ -278,11 +246,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         return Path.of(sys.getProperty("user.home", "/root"));
     }
 
-    /** SSH settings with the goal's own owui.serverId. */
-    protected SshOptions sshOptions() {
-        return sshOptions(serverId);
-    }
-
     /**
      * SSH settings for an sftp:// target: the user's home and SSH_AUTH_SOCK from Maven's view of
      * the environment (never System.getProperty), then the files and the credentials of
@@ -305,14 +268,9 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         }
     }
 
-    /** The configured passphrase, or null; a configured source that yields nothing fails. Never printed. */
-    protected char[] passphrase() {
-        return CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment());
-    }
-
-    /** What opens encrypted backups: the passphrase and/or the secret key file. */
+    /** What opens encrypted backups: none here (the goals that read or write backups take owui.passphraseEnv and the rest). */
     protected dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
-        return CodecParameters.readKeys(passphrase(), resolve(secretKeyRing));
+        return dev.owui.backup.codec.DecryptionKeys.none();
     }
 
     /** The pom's targets and plans, checked together. */
