@@ -2,10 +2,9 @@ package dev.owui.backup.app;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.config.CopyConfig;
+import dev.owui.backup.config.Jobs;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.plan.EachTarget;
-import dev.owui.backup.plan.Plan;
-import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.repo.RepoAtTarget;
 import dev.owui.backup.repo.RepoStores;
 import dev.owui.backup.repo.Repository;
@@ -36,41 +35,16 @@ final class CopyGoal {
         this.ctx = ctx;
     }
 
-    /** Where a copy goes: the source, the destinations in order, and what to keep at each (null: everything). */
-    record Route(TargetSpec source, List<TargetSpec> destinations, Policy retention) {
-    }
-
-    /**
-     * A copy plan's copyFrom, targets and retention, or owui.from and owui.to; a backup plan is
-     * refused naming the goal that runs it. (The one place a copy resolves its plan.)
-     */
-    static Route route(CopyConfig c, RunContext ctx) {
-        if (c.hasPlan()) {
-            PlanBook book = ctx.plans();
-            Plan p = book.plan(c.plan());
-            if (p.copyFrom() == null) {
-                throw new OwuiException("plan '" + p.id() + "' is a backup plan, not a copy plan", "run it with mvn owui:backup -Dowui.plan=" + p.id()
-                        + ", or give the copy plan a <copyFrom>");
-            }
-            return new Route(book.targets().get(p.copyFrom()), book.targetsOf(p), p.retention());
-        }
-        if (c.from() == null || c.from().isBlank() || c.to() == null || c.to().isBlank()) {
-            throw new OwuiException("owui:copy needs a source and a destination",
-                    "give -Dowui.from=<target> -Dowui.to=<target> (directories, sftp:// or s3:// URLs), or -Dowui.plan=<copy plan>");
-        }
-        return new Route(ctx.targetSpec().apply(c.from()), List.of(ctx.targetSpec().apply(c.to())), null);
-    }
-
     CopyResult run(CopyConfig c) {
-        Route route = null;
+        Jobs.CopyJob route = null;
         List<String> chosen = null;
         List<CopyResult.Destination> done = new ArrayList<>();
         try {
-            route = route(c, ctx);
+            route = Jobs.copy(ctx.plans(), c.plan(), c.from(), c.to(), ctx.targetSpec());
             Path scratch = ctx.format3Cache().resolve("scratch");
             MixedCopy copier = new MixedCopy(ctx.log(), new MixedCopy.Options(ctx.instance(), c.toFormat(), c.imports(), c.storageGiven(), ctx.keys(),
                     c.threads(), scratch, ctx.format3Cache().resolve("capture"), ctx.cache().resolve("pagemaps")));
-            Route r = route;
+            Jobs.CopyJob r = route;
             try (Target src = Targets.open(r.source(), ctx.targets()); ObjectStore srcStore = RepoStores.open(r.source(), ctx.targets())) {
                 Optional<Repository> srcRepo = RepoAtTarget.existing(srcStore, ctx.instance(), scratch, ctx.log());
                 MixedCopy.Selection sel = copier.select(src, RepoAtTarget.ids(srcRepo), c.backupId());
@@ -88,7 +62,7 @@ final class CopyGoal {
         return result(c, route, chosen, done, null);
     }
 
-    private CopyResult result(CopyConfig c, Route route, List<String> chosen, List<CopyResult.Destination> done, RuntimeException stopped) {
+    private CopyResult result(CopyConfig c, Jobs.CopyJob route, List<String> chosen, List<CopyResult.Destination> done, RuntimeException stopped) {
         return new CopyResult(ctx.instance(), c.plan(), route == null ? null : route.source(), route == null ? List.of() : route.destinations(),
                 chosen, done, stopped);
     }

@@ -18,7 +18,10 @@ import dev.owui.backup.store.LockInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The product's one entry point: one method per goal. Each takes the goal's configuration (built
@@ -51,9 +54,59 @@ public final class Owui {
         return new BackupGoal(context, notifications).run(c);
     }
 
-    /** owui:snapshot: a snapshot in the snapshot directory, then its rotation. */
+    /**
+     * owui:snapshot: a snapshot in the snapshot directory, then its rotation; the notification sent
+     * (mode "snapshot"): a scheduled rotation runs unattended as a backup does.
+     */
     public SnapshotOutcome snapshot(dev.owui.backup.config.SnapshotConfig c) {
-        return new SnapshotGoal(context).run(c);
+        Instant startedAt = Instant.now();
+        List<String> where = new ArrayList<>();
+        try {
+            where.add(context.targetSpec().apply(c.snapshotDir()).url());
+        } catch (RuntimeException e) {
+            // the goal fails on the same spec right away, and says why; the report names no place
+        }
+        Report.Builder report = Report.run(context.instance(), null, where, LockInfo.hostName(), "snapshot", startedAt);
+        SnapshotOutcome o;
+        try {
+            o = new SnapshotGoal(context).run(c);
+        } catch (RuntimeException e) {
+            notifications.send(report.failure(Duration.between(startedAt, Instant.now()), errorLine(e)));
+            throw e;
+        }
+        Duration took = Duration.between(startedAt, Instant.now());
+        if (o.failed()) {
+            notifications.send(report.failure(took, errorLine(o.failure())));
+        } else {
+            SnapshotOutcome.Made m = o.made();
+            notifications.send(report.made(m.backupId(), m.files(), m.bytes(), m.written()).downtime(o.downtime()).warnings(m.warnings()).success(took));
+        }
+        return o;
+    }
+
+    // --- set-up of a notifying goal (backup, snapshot, copy) ---
+
+    /**
+     * Runs the set-up of a notifying goal, building its context and configuration, inside the
+     * goal's notification scope: a passphrase variable cron's environment lacks, or a mistyped
+     * owui.toFormat or owui.mode, fails an unattended run as surely as a full disk, so it is sent
+     * as the run's failure ({@code instance}, {@code plan} and {@code mode} as asked; no targets:
+     * none were resolved), then thrown as it is.
+     */
+    public static <T> T setUp(Notifications notifications, String instance, String plan, String mode, Supplier<T> step) {
+        Instant startedAt = Instant.now();
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            notifications.send(Report.run(instance, plan, List.of(), LockInfo.hostName(), mode, startedAt)
+                    .failure(Duration.between(startedAt, Instant.now()), errorLine(e)));
+            throw e;
+        }
+    }
+
+    /** A failure as a notification's one line: an expected failure's message, anything else as an unexpected error. */
+    static String errorLine(RuntimeException e) {
+        return e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e;
     }
 
     // --- install-cron ---
@@ -73,7 +126,7 @@ public final class Owui {
         RuntimeException e = r.failure();
         Report.Builder report = Report.run(r.instance(), r.plan(), r.where(), LockInfo.hostName(), "copy", startedAt);
         notifications.send(e == null ? report.made(r.newest(), r.files(), r.bytesTotal(), r.bytesSent()).success(took)
-                : report.failure(took, e instanceof OwuiException ? e.getMessage() : "unexpected error: " + e));
+                : report.failure(took, errorLine(e)));
         return r;
     }
 

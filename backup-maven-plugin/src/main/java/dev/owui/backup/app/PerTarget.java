@@ -6,7 +6,9 @@ import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
+import dev.owui.backup.plan.EachTarget;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -80,7 +82,14 @@ public final class PerTarget {
     }
 
     /**
-     * Runs {@code work} at each target in turn. {@code verdict} judges a returned value (null: it
+     * A reading goal's failures: an unexpected one ends the run (a bug is not a target's problem);
+     * one target's failure is not warned of (the goal fails with it), and with several each is
+     * warned of after its target's summary.
+     */
+    private static final EachTarget.Failures READING = new EachTarget.Failures(EachTarget.Unexpected.STOP, false, true);
+
+    /**
+     * Runs {@code work} at each target in turn ({@link EachTarget}). {@code verdict} judges a returned value (null: it
      * passed); an {@link OwuiException} fails that target only, anything else stops the run (a bug
      * is not a target's problem). With several targets each is announced and each failure warned
      * of as it happens.
@@ -88,31 +97,30 @@ public final class PerTarget {
     public static <R> Outcomes<R> run(RunContext c, String goal, List<TargetSpec> specs, Work<R> work,
                                       java.util.function.Function<R, OwuiException> verdict, Consumer<Outcome<R>> each) {
         boolean several = specs.size() > 1;
+        // Kept per target beside EachTarget's outcome: where it is, and what a failing verdict judged.
+        String[] locations = new String[specs.size()];
+        List<R> values = new ArrayList<>(Collections.nCopies(specs.size(), null));
         List<Outcome<R>> outcomes = new ArrayList<>();
-        for (TargetSpec spec : specs) {
-            String location = null;
-            R value = null;
-            RuntimeException error = null;
+        EachTarget.run("target", specs, (spec, i) -> {
             try (Target t = existing(goal, Targets.open(spec, c.targets()))) {
-                location = t.location();
+                locations[i] = t.location();
                 if (several) {
-                    c.log().info("target " + spec.id() + " (" + location + "):");
+                    c.log().info("target " + spec.id() + " (" + locations[i] + "):");
                 }
-                value = work.run(spec, t);
-                error = verdict == null ? null : verdict.apply(value);
-            } catch (RuntimeException e) {
-                error = e;
+                R value = work.run(spec, t);
+                values.set(i, value);
+                OwuiException failed = verdict == null ? null : verdict.apply(value);
+                if (failed != null) {
+                    throw failed;
+                }
+                return value;
             }
-            Outcome<R> o = new Outcome<>(spec, location, value, error);
-            outcomes.add(o);
-            each.accept(o);
-            if (error != null && !(error instanceof OwuiException)) {
-                break;
-            }
-            if (error != null && several) {
-                c.log().warn("target " + spec.id() + ": " + error.getMessage());
-            }
-        }
+        }, READING, c.log(), o -> {
+            int i = outcomes.size();
+            Outcome<R> done = new Outcome<>(o.target(), locations[i], values.get(i), o.failure());
+            outcomes.add(done);
+            each.accept(done);
+        });
         return new Outcomes<>(goal, specs.size(), outcomes);
     }
 

@@ -1,6 +1,7 @@
 package dev.owui.backup.app;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.config.Jobs;
 import dev.owui.backup.config.PruneConfig;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.repo.RepoStores;
@@ -38,7 +39,7 @@ public final class PruneGoal {
     }
 
     PerTarget.Outcomes<Pruned> run(PruneConfig config, Consumer<PerTarget.Outcome<Pruned>> each) {
-        ReadTargets.Resolved r = ReadTargets.resolve(c, config.targets(), true);
+        Jobs.Job r = ReadTargets.resolve(c, config.targets(), true);
         Policy policy = config.rules() != null ? config.rules() : r.plan().retention();
         if (policy == null) {
             throw new OwuiException("plan '" + r.plan().id() + "' has no retention (it keeps every backup)",

@@ -1,5 +1,6 @@
 package dev.owui.backup.app;
 
+import dev.owui.backup.format.Manifest;
 import dev.owui.backup.plan.PlanRunner;
 import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.repo.engine.TreeImport;
@@ -32,6 +33,31 @@ public record SnapshotOutcome(TargetSpec spec, int keep, String mode, SnapshotRu
 
     public boolean failed() {
         return failure != null;
+    }
+
+    /**
+     * What the snapshot made, for its notification: the backup's id, files and bytes, what this run
+     * wrote and the warnings it logged; null before a snapshot was taken.
+     */
+    public Made made() {
+        if (trees != null) {
+            Manifest m = trees.snapshot().manifest();
+            return new Made(m.backupId(), m.totals().files(), m.totals().bytes(), m.totals().bytesWritten(), trees.snapshot().warnings().size());
+        }
+        if (direct != null) {
+            Manifest.Totals t = direct.head().totals();
+            return new Made(direct.backupId(), t.files(), t.bytes(), direct.bytesWritten(), direct.warnings().size());
+        }
+        if (staged != null) {
+            Manifest m = staged.backup().manifest();
+            return new Made(m.backupId(), m.totals().files(), m.totals().bytes(), imported == null ? m.totals().bytesWritten() : imported.bytesWritten(),
+                    staged.backup().warnings().size());
+        }
+        return null;
+    }
+
+    /** A snapshot as its notification reports it. */
+    public record Made(String backupId, long files, long bytes, long written, int warnings) {
     }
 
     /** Fails the goal with what failed the snapshot, after it was rendered. */

@@ -5,13 +5,16 @@ import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanBook;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.store.TargetSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * The one place that decides what a run does from owui.plan and owui.target: which targets, what
- * retention, which mode. A plan replaces owui.target and the owui.keep* retention; a plan made for
- * another goal (a copy plan) is refused with the goal that runs it.
+ * The one place that decides what a run does from owui.plan and owui.target (owui.from and owui.to
+ * for a copy): which targets, what retention, which mode, for every goal that takes a plan
+ * (backup, copy, and the reading goals verify, list, diff and prune; install-cron reads the plans'
+ * schedules itself). A plan made for another goal (a copy plan for a backup, a backup plan for a
+ * copy) is refused with the goal that runs it.
  */
 public final class Jobs {
     private Jobs() {
@@ -57,5 +60,66 @@ public final class Jobs {
                             : "set owui.plan to one of the pom's plans (" + String.join(", ", plans.stream().map(Plan::id).toList()) + ") or owui.target");
         }
         return new Job(null, List.of(spec.apply(target)), null, null);
+    }
+
+    /**
+     * The job of a reading goal (verify, list, diff): owui.target when given, or else every target
+     * of owui.plan, a copy plan's source first, then its destinations.
+     */
+    public static Job read(PlanBook book, TargetChoice choice, Function<String, TargetSpec> spec) {
+        if (!choice.hasPlan() || choice.hasTarget()) {
+            return new Job(null, List.of(spec.apply(choice.target())), null, null);
+        }
+        Plan p = book.plan(choice.plan());
+        List<TargetSpec> specs = new ArrayList<>();
+        if (p.copyFrom() != null) {
+            specs.add(book.targets().get(p.copyFrom()));
+        }
+        specs.addAll(book.targetsOf(p));
+        return new Job(p, specs, p.retention(), p.mode());
+    }
+
+    /**
+     * The job of owui:prune: owui.plan wins over owui.target, and only the plan's own targets are
+     * pruned (a copy plan's source keeps its own retention).
+     */
+    public static Job prune(PlanBook book, TargetChoice choice, Function<String, TargetSpec> spec) {
+        if (!choice.hasPlan()) {
+            return new Job(null, List.of(spec.apply(choice.target())), null, null);
+        }
+        Plan p = book.plan(choice.plan());
+        return new Job(p, book.targetsOf(p), p.retention(), p.mode());
+    }
+
+    /**
+     * Where a copy goes: its source, the destinations in order, and what to keep at each (null:
+     * everything).
+     *
+     * @param plan the copy plan that runs, or null for owui.from and owui.to
+     */
+    public record CopyJob(Plan plan, TargetSpec source, List<TargetSpec> destinations, Policy retention) {
+        public CopyJob {
+            destinations = List.copyOf(destinations);
+        }
+    }
+
+    /**
+     * The job of owui:copy: a copy plan's copyFrom, targets and retention, or else owui.from and
+     * owui.to; a backup plan is refused naming the goal that runs it.
+     */
+    public static CopyJob copy(PlanBook book, String planId, String from, String to, Function<String, TargetSpec> spec) {
+        if (planId != null && !planId.isBlank()) {
+            Plan p = book.plan(planId);
+            if (p.copyFrom() == null) {
+                throw new OwuiException("plan '" + p.id() + "' is a backup plan, not a copy plan", "run it with mvn owui:backup -Dowui.plan=" + p.id()
+                        + ", or give the copy plan a <copyFrom>");
+            }
+            return new CopyJob(p, book.targets().get(p.copyFrom()), book.targetsOf(p), p.retention());
+        }
+        if (from == null || from.isBlank() || to == null || to.isBlank()) {
+            throw new OwuiException("owui:copy needs a source and a destination",
+                    "give -Dowui.from=<target> -Dowui.to=<target> (directories, sftp:// or s3:// URLs), or -Dowui.plan=<copy plan>");
+        }
+        return new CopyJob(null, spec.apply(from), List.of(spec.apply(to)), null);
     }
 }

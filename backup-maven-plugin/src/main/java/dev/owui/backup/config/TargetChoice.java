@@ -3,7 +3,7 @@ package dev.owui.backup.config;
 /**
  * Which targets a reading goal (verify, prune, list, diff) works on, as the operator named them:
  * owui.target (a pom target's id or a URL), or owui.plan (every target of the plan). Which of the
- * two wins is the goal's plan resolution ({@code app.ReadTargets}).
+ * two wins is the goal's plan resolution ({@link Jobs#read}, {@link Jobs#prune}).
  *
  * @param target owui.target, or null
  * @param plan   owui.plan, or null

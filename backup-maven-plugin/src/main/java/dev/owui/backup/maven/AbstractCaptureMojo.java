@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** Goals that capture a data directory: backup and snapshot. */
-abstract class AbstractCaptureMojo extends AbstractOwuiMojo {
+abstract class AbstractCaptureMojo extends AbstractNotifyingMojo {
 
     /** Open WebUI's DATA_DIR: the directory holding webui.db, uploads/ and vector_db/. */
     @Parameter(property = "owui.dataDir")

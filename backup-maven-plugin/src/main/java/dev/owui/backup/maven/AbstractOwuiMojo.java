@@ -50,26 +50,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     @Parameter(property = "owui.sync", defaultValue = "true")
     protected boolean sync;
 
-    /**
-     * The id of a {@code <server>} in settings.xml holding the SSH credentials for an sftp://
-     * target: username, password, or privateKey (+ passphrase). Without it the ssh-agent, the
-     * ssh config's IdentityFile and ~/.ssh's default keys are tried.
-     */
-    @Parameter(property = "owui.serverId")
-    protected String serverId;
-
-    /** The S3 region of an s3:// owui.target (default us-east-1 with an endpoint, else the AWS provider chain's). */
-    @Parameter(property = "owui.s3.region")
-    protected String s3Region;
-
-    /** The S3-compatible endpoint of an s3:// owui.target: B2, R2, MinIO, Wasabi… (default AWS). */
-    @Parameter(property = "owui.s3.endpoint")
-    protected String s3Endpoint;
-
-    /** Path-style addressing for an s3:// owui.target (default: on with an endpoint, off for AWS). */
-    @Parameter(property = "owui.s3.pathStyle")
-    protected Boolean s3PathStyle;
-
     /** The known_hosts file that sftp:// host keys are checked against (default ~/.ssh/known_hosts). */
     @Parameter(property = "owui.knownHosts")
     protected File knownHosts;
@@ -99,64 +79,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     /** The plan to run (its targets, mode and retention replace owui.target and owui.keep*). */
     @Parameter(property = "owui.plan")
     protected String plan;
-
-    /**
-     * A settings.xml server whose password is the passphrase backups are encrypted to (OpenPGP,
-     * AES-256): set when writing, it turns encryption on; set when reading, it opens encrypted
-     * files and manifests (and unlocks owui.secretKeyRing).
-     */
-    @Parameter(property = "owui.encryption.serverId")
-    protected String encryptionServerId;
-
-    /** The name of an environment variable holding the passphrase (instead of a settings.xml server). */
-    @Parameter(property = "owui.passphraseEnv")
-    protected String passphraseEnv;
-
-    /** A secret key file ({@code gpg --export-secret-keys}) that opens backups encrypted to public keys. */
-    @Parameter(property = "owui.secretKeyRing")
-    protected File secretKeyRing;
-
-    /** Which runs are reported to the webhook and by mail: failure (default), success or always. */
-    @Parameter(property = "owui.notify.when", defaultValue = "failure")
-    protected String notifyWhen;
-
-    /**
-     * A webhook that receives each reported run as JSON (HTTP POST). A URL that carries a token
-     * belongs in settings.xml instead (owui.notify.webhookServerId): mvn -X prints parameters.
-     */
-    @Parameter(property = "owui.notify.webhook")
-    protected String notifyWebhook;
-
-    /**
-     * A settings.xml server for the webhook: its {@code <configuration><url>} is the webhook's URL
-     * (kept out of the pom and the command line), its password, if any, is sent as the bearer token.
-     */
-    @Parameter(property = "owui.notify.webhookServerId")
-    protected String notifyWebhookServerId;
-
-    /** Mail recipients of each reported run. */
-    @Parameter(property = "owui.notify.mailTo")
-    protected List<String> notifyMailTo;
-
-    /** The sender address of report mails. */
-    @Parameter(property = "owui.notify.mailFrom")
-    protected String notifyMailFrom;
-
-    /** The SMTP server report mails go through. */
-    @Parameter(property = "owui.notify.smtpHost")
-    protected String notifySmtpHost;
-
-    /** Its port: 587 (submission with STARTTLS) by default. */
-    @Parameter(property = "owui.notify.smtpPort", defaultValue = "587")
-    protected int notifySmtpPort;
-
-    /** A settings.xml server with the SMTP login (username, password). */
-    @Parameter(property = "owui.notify.smtpServerId")
-    protected String notifySmtpServerId;
-
-    /** required (default: never send a report unencrypted) or optional (STARTTLS when offered). */
-    @Parameter(property = "owui.notify.starttls", defaultValue = "required")
-    protected String notifyStarttls;
 
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
@@ -277,7 +199,7 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
 
     /**
      * The spec of a target named on its own (owui.target, owui.snapshotDir): a target id of the
-     * pom's {@code <targets>}, or a URL with the goal's server id and owui.s3.* options.
+     * pom's {@code <targets>}, or else a URL, with the options {@link #urlSpec} gives it.
      */
     protected TargetSpec targetSpec(String spec) {
         if (spec != null && targets != null) {
@@ -287,8 +209,12 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
                 }
             }
         }
-        TargetSpec plain = TargetSpec.of(spec, serverId);
-        return new TargetSpec(null, plain.url(), serverId, s3Region, s3Endpoint, s3PathStyle);
+        return urlSpec(spec);
+    }
+
+    /** A target URL given alone: no server id or S3 options here (the goals that open targets add theirs). */
+    protected TargetSpec urlSpec(String url) {
+        return TargetSpec.of(url, null);
     }
 
     /** What opening any target needs: SSH options and credentials by server id, Maven's environment. */
@@ -320,11 +246,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         return Path.of(sys.getProperty("user.home", "/root"));
     }
 
-    /** SSH settings with the goal's own owui.serverId. */
-    protected SshOptions sshOptions() {
-        return sshOptions(serverId);
-    }
-
     /**
      * SSH settings for an sftp:// target: the user's home and SSH_AUTH_SOCK from Maven's view of
      * the environment (never System.getProperty), then the files and the credentials of
@@ -347,21 +268,9 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
         }
     }
 
-    /** The configured passphrase, or null; a configured source that yields nothing fails. Never printed. */
-    protected char[] passphrase() {
-        return CodecParameters.passphrase(encryptionServerId, passphraseEnv, this::credentials, environment());
-    }
-
-    /** What opens encrypted backups: the passphrase and/or the secret key file. */
+    /** What opens encrypted backups: none here (the goals that read or write backups take owui.passphraseEnv and the rest). */
     protected dev.owui.backup.codec.DecryptionKeys decryptionKeys() {
-        return CodecParameters.readKeys(passphrase(), resolve(secretKeyRing));
-    }
-
-    /** The configured notifiers (none by default); bad settings fail here, before any work. */
-    protected dev.owui.backup.notify.Notifications notifications(EngineLog log) {
-        return NotifyParameters.build(new NotifyParameters.Values(notifyWhen, notifyWebhook, notifyWebhookServerId, notifyMailTo,
-                notifyMailFrom, notifySmtpHost, notifySmtpPort, notifySmtpServerId, notifyStarttls), this::credentials,
-                id -> NotifyParameters.serverUrl(settings, settingsDecrypter, id), log);
+        return dev.owui.backup.codec.DecryptionKeys.none();
     }
 
     /** The pom's targets and plans, checked together. */
@@ -378,10 +287,10 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
                 home().resolve(".cache/owui-backup"), log);
     }
 
-    /** The facade over the engine, with this goal's context and notifiers. */
+    /** The facade over the engine, with this goal's context; a goal that does not notify builds no notifiers. */
     protected dev.owui.backup.app.Owui owui() {
         dev.owui.backup.config.RunContext c = runContext();
-        return new dev.owui.backup.app.Owui(c, notifications(c.log()));
+        return new dev.owui.backup.app.Owui(c, new dev.owui.backup.notify.Notifications(List.of(), c.log()));
     }
 
     protected Path basePath() {

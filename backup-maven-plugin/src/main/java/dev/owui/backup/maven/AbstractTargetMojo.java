@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** Goals that read backups at a target named by {@code owui.target} (verify, list, diff, prune: or at each target of {@code owui.plan}). */
-abstract class AbstractTargetMojo extends AbstractOwuiMojo {
+abstract class AbstractTargetMojo extends AbstractStoreMojo {
 
     /**
      * Where backups are kept: a directory (local disk or a mounted NAS) or a {@code file:} URL; a

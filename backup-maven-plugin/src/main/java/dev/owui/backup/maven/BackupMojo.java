@@ -102,13 +102,14 @@ public class BackupMojo extends AbstractCaptureMojo {
 
     @Override
     protected void run() {
-        var owui = owui();
-        BackupConfig config = new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target,
+        // Until the plan is read, the mode asked for names the run (the plan's, if any, is not known yet).
+        String asked = mode == null || mode.isBlank() ? "hot" : mode.trim();
+        var run = owui(asked, plan, () -> new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target,
                 PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()),
                 ObjectStorageConfig.of(storageProvider, storageEndpoint, storageRegion, storagePathStyle, storageServerId, false,
-                        this::credentials, environment()));
-        BackupOutcome outcome = owui.backup(config);
-        BackupRender.render(outcome, owui.context().log(), report().section());
+                        this::credentials, environment())));
+        BackupOutcome outcome = run.owui().backup(run.config());
+        BackupRender.render(outcome, run.owui().context().log(), report().section());
         outcome.throwIfFailed();
     }
 }

@@ -18,7 +18,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * holding both formats copies both kinds.
  */
 @Mojo(name = "copy", requiresProject = false, threadSafe = true)
-public class CopyMojo extends AbstractOwuiMojo {
+public class CopyMojo extends AbstractNotifyingMojo {
 
     /** The target to copy from: a directory, sftp:// or s3:// URL, or a pom target's id. */
     @Parameter(property = "owui.from")
@@ -75,9 +75,9 @@ public class CopyMojo extends AbstractOwuiMojo {
     @Override
     protected void run() {
         List<java.nio.file.Path> keys = recipients == null ? List.of() : recipients.stream().map(this::resolve).toList();
-        CopyConfig config = CopyConfig.of(from, to, plan, backupId, toFormat, threads,
-                () -> CodecParameters.writeSettings(compression, zstdLevel, passphrase(), keys, encryptManifest), !keys.isEmpty());
-        CopyResult r = owui().copy(config);
+        var run = owui("copy", plan, () -> CopyConfig.of(from, to, plan, backupId, toFormat, threads,
+                () -> CodecParameters.writeSettings(compression, zstdLevel, passphrase(), keys, encryptManifest), !keys.isEmpty()));
+        CopyResult r = run.owui().copy(run.config());
         CopyRender.render(r, engineLog(), report());
         r.throwIfFailed();
     }

@@ -3,7 +3,6 @@ package dev.owui.backup.maven;
 import dev.owui.backup.app.InstallCronResult;
 import dev.owui.backup.app.Owui;
 import dev.owui.backup.config.InstallCronConfig;
-import dev.owui.backup.notify.Notifications;
 import dev.owui.backup.provision.ProvisionOptions;
 import dev.owui.backup.render.InstallCronRender;
 import java.io.File;
@@ -104,8 +103,8 @@ public class InstallCronMojo extends AbstractOwuiMojo {
         InstallCronConfig config = InstallCronConfig.of(state, plan, hosts == null ? null : hosts.stream().map(HostConfig::toHost).toList(),
                 resolve(inventory), limit, scheduler, system, check, diff, forks, remoteDir, command, javaHome, path, randomizedDelay,
                 resolve(templatesDir), resolve(opsPom), resolve(settingsFile));
-        // No notifiers: install-cron sends none, so their settings are neither needed nor checked here.
-        Owui owui = new Owui(runContext(), new Notifications(List.of(), engineLog()));
+        // No notifiers: install-cron sends none (it is set-up, not a backup run) and takes no owui.notify.*.
+        Owui owui = owui();
         InstallCronResult result = owui.installCron(config);
         new InstallCronRender(owui.context().log()).recap(result.run());
         InstallCronRender.json(result, report().section());

@@ -41,10 +41,9 @@ public class SnapshotMojo extends AbstractCaptureMojo {
 
     @Override
     protected void run() {
-        SnapshotConfig config = new SnapshotConfig(captureConfig(format, null), snapshotDir, keep);
-        var owui = owui();
-        SnapshotOutcome outcome = owui.snapshot(config);
-        SnapshotRender.render(outcome, owui.context().log(), report().section());
+        var run = owui("snapshot", null, () -> new SnapshotConfig(captureConfig(format, null), snapshotDir, keep));
+        SnapshotOutcome outcome = run.owui().snapshot(run.config());
+        SnapshotRender.render(outcome, run.owui().context().log(), report().section());
         outcome.throwIfFailed();
     }
 }

@@ -183,29 +183,23 @@ public final class PlanRunner {
         String instance = made.manifest().instance();
         String id = made.manifest().backupId();
         List<TargetOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < r.targets().size(); i++) {
-            TargetSpec spec = r.targets().get(i);
-            int format = formats.get(i);
+        // One target failing (even unexpectedly) costs the others nothing: its outcome says why.
+        EachTarget.run("target", r.targets(), (spec, i) -> {
             try (Target target = r.opener().apply(spec)) {
-                if (format == 3) {
-                    outcomes.add(importInto(spec, target, r, staging, instance, id));
-                    continue;
+                if (formats.get(i) == 3) {
+                    return importInto(spec, target, r, staging, instance, id);
                 }
                 if (target.format3Ids(instance).contains(id)) {
                     throw new OwuiException("backup " + id + " is already at " + target.location() + " as a format 3 backup (another run started in the same second)",
                             "run the backup again: it gets a new id");
                 }
-                BackupCopier copier = new BackupCopier(log, stagingOptions.threads(), r.copied(), readKeys(stagingOptions));
-                BackupCopier.Copied c = (stagingOptions.full() ? copier.sharingNothing() : copier).copy(staging, target, instance, made.manifest());
-                outcomes.add(retain(spec, target, null, r, instance, id, c.bytesSent(), c.bytesShared(), 2, null));
-            } catch (OwuiException e) {
-                log.warn("target " + spec.id() + ": " + e.getMessage());
-                outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), e.getMessage(), format, null, null));
-            } catch (RuntimeException e) {
-                log.warn("target " + spec.id() + " failed unexpectedly: " + e);
-                outcomes.add(new TargetOutcome(spec.id(), spec.url(), false, 0, 0, List.of(), "unexpected error: " + e, format, null, null));
+                // The staged tree is what the capture wrote: its options say how it is stored.
+                BackupCopier copier = new BackupCopier(log, captureOptions.threads(), r.copied(), readKeys(captureOptions));
+                BackupCopier.Copied c = (captureOptions.full() ? copier.sharingNothing() : copier).copy(staging, target, instance, made.manifest());
+                return retain(spec, target, null, r, instance, id, c.bytesSent(), c.bytesShared(), 2, null);
             }
-        }
+        }, true, log, o -> outcomes.add(o.ok() ? o.value()
+                : new TargetOutcome(o.target().id(), o.target().url(), false, 0, 0, List.of(), o.error(), formats.get(outcomes.size()), null, null)));
         try {
             // Only the newest staged backup is worth keeping: the next capture shares its files.
             Pruner.apply(staging, instance, Policy.keepLast(1), java.time.ZoneOffset.UTC, id, false, EngineLog.SILENT);
