@@ -11,7 +11,6 @@ import dev.owui.backup.provision.ProvisionResult;
 import dev.owui.backup.provision.Provisioner;
 import dev.owui.backup.provision.ScheduledPlan;
 import dev.owui.backup.provision.Templates;
-import dev.owui.backup.render.InstallCronRender;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.ssh.SftpUrl;
 import dev.owui.backup.ssh.SshConnector;
@@ -20,22 +19,21 @@ import java.util.List;
 
 /**
  * install-cron: which plans (this goal resolves them itself: a plan to remove may be gone from the
- * pom already), then every selected host over SSH. Each host's lines are rendered as it finishes
- * (progress, so parallel hosts show as they complete); the recap and the report render from the result.
+ * pom already), then every selected host over SSH. Each host is handed to the caller's
+ * {@link InstallCronProgress} as it finishes; the recap and the report render from the result.
  */
 final class InstallCronGoal {
     private InstallCronGoal() {
     }
 
-    static InstallCronResult run(RunContext c, InstallCronConfig config) {
+    static InstallCronResult run(RunContext c, InstallCronConfig config, InstallCronProgress progress) {
         EngineLog log = c.log();
         List<ScheduledPlan> plans = plans(c.plans(), config.plan(), config.absent(), log).stream().map(ScheduledPlan::of).toList();
         List<String> ids = plans.stream().map(ScheduledPlan::id).toList();
         ProvisionOptions o = config.options();
-        InstallCronRender render = new InstallCronRender(log);
-        render.start(config.absent(), ids, o, config.hosts());
+        progress.start(config.absent(), ids, o, config.hosts());
         Provisioner p = new Provisioner(o, new Templates(config.templatesDir()), h -> connect(c, h));
-        ProvisionResult run = p.run(config.hosts(), plans, render::host);
+        ProvisionResult run = p.run(config.hosts(), plans, progress::host);
         return new InstallCronResult(config.absent(), o.scheduler(), o.system(), ids, run);
     }
 

@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * The product's one entry point: one method per goal. Each takes the goal's configuration (built
  * and validated once by its adapter), resolves plans, runs the targets, sends the notifications and
  * returns what happened as data (a result record). It formats no console text: the goal's renderer
- * turns the result into log lines, the JSON report and the notification, so all three say the same.
+ * (render/) turns the result into log lines and the JSON report; the notification is built here from
+ * the same result, so all three say the same. Goals that notify (backup, snapshot, copy) build their
+ * configuration through {@link #setUp}, so a bad setting found before any work is notified too.
  * Maven-free: the Mojos are thin adapters over it, and tests drive it directly.
  */
 public final class Owui {
@@ -111,9 +113,12 @@ public final class Owui {
 
     // --- install-cron ---
 
-    /** Puts the plans' schedules on the selected hosts (or removes them); sends no notification: it is set-up, not a backup run. */
-    public InstallCronResult installCron(InstallCronConfig config) {
-        return InstallCronGoal.run(context, config);
+    /**
+     * Puts the plans' schedules on the selected hosts (or removes them), telling {@code progress}
+     * of each host as it finishes; sends no notification: it is set-up, not a backup run.
+     */
+    public InstallCronResult installCron(InstallCronConfig config, InstallCronProgress progress) {
+        return InstallCronGoal.run(context, config, progress);
     }
 
     // --- copy ---

@@ -2,7 +2,6 @@ package dev.owui.backup.app;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.config.RunContext;
-import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
@@ -139,8 +138,9 @@ public final class PerTarget {
         }
         if (!there) {
             String where = t.location();
-            if (t instanceof LocalTarget local && !local.root().toString().equals(where)) {
-                where += " (" + local.root() + ")";
+            String root = t.localRoot().map(Object::toString).orElse(where);
+            if (!root.equals(where)) {
+                where += " (" + root + ")"; // a relative path as given, and where it resolved to
             }
             t.close();
             throw new OwuiException("target " + where + " does not exist",

@@ -3,11 +3,9 @@ package dev.owui.backup.maven;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.ssh.SshOptions;
-import dev.owui.backup.store.Target;
 import dev.owui.backup.store.Credentials;
 import dev.owui.backup.store.TargetContext;
 import dev.owui.backup.store.TargetSpec;
-import dev.owui.backup.store.Targets;
 import java.io.File;
 import java.nio.file.Path;
 import dev.owui.backup.plan.Plan;
@@ -190,11 +188,6 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
 
     protected EngineLog engineLog() {
         return new MavenEngineLog(getLog());
-    }
-
-    /** The target an operator named (owui.target, owui.snapshotDir), resolved against the base directory. */
-    protected Target target(String spec) {
-        return Targets.open(targetSpec(spec), targetContext());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.config.TargetChoice;
-import java.util.Map;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** Goals that read backups at a target named by {@code owui.target} (verify, list, diff, prune: or at each target of {@code owui.plan}). */
@@ -18,10 +17,5 @@ abstract class AbstractTargetMojo extends AbstractStoreMojo {
     /** owui.target and owui.plan, as the goal's configuration names the targets. */
     protected TargetChoice targets() {
         return new TargetChoice(target, plan);
-    }
-
-    /** Marks a target's report entry failed, with the error as the envelope has it (see {@link dev.owui.backup.render.TargetEntries}). */
-    protected static void failed(Map<String, Object> entry, RuntimeException e) {
-        dev.owui.backup.render.TargetEntries.failed(entry, e);
     }
 }

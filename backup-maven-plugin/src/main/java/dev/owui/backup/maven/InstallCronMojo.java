@@ -105,8 +105,9 @@ public class InstallCronMojo extends AbstractOwuiMojo {
                 resolve(templatesDir), resolve(opsPom), resolve(settingsFile));
         // No notifiers: install-cron sends none (it is set-up, not a backup run) and takes no owui.notify.*.
         Owui owui = owui();
-        InstallCronResult result = owui.installCron(config);
-        new InstallCronRender(owui.context().log()).recap(result.run());
+        InstallCronRender render = new InstallCronRender(owui.context().log());
+        InstallCronResult result = owui.installCron(config, render);
+        render.recap(result.run());
         InstallCronRender.json(result, report().section());
         result.throwIfFailed();
     }

@@ -19,7 +19,7 @@ import java.util.Map;
  * its diff), the recap, and the same data as the report's installCron section. The only place
  * provisioning results become text.
  */
-public final class InstallCronRender {
+public final class InstallCronRender implements dev.owui.backup.app.InstallCronProgress {
     private final EngineLog log;
 
     public InstallCronRender(EngineLog log) {
@@ -27,6 +27,7 @@ public final class InstallCronRender {
     }
 
     /** What is about to happen, before the first host. */
+    @Override
     public void start(boolean absent, List<String> plans, ProvisionOptions o, List<Host> hosts) {
         log.info("install-cron: " + (absent ? "removing" : "installing") + " " + plans + " with " + o.scheduler().id()
                 + (o.system() ? " (system-wide)" : "") + " on " + hosts.size() + " host(s)" + (o.check() ? ", check mode" : "") + ": "
@@ -34,6 +35,7 @@ public final class InstallCronRender {
     }
 
     /** One host's lines, each tagged with its name, then why it was unreachable or failed. */
+    @Override
     public void host(HostResult r) {
         String tag = "[" + r.host() + "] ";
         lines(r).forEach(l -> log.info(tag + l));
