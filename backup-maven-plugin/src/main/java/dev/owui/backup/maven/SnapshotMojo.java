@@ -41,7 +41,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
 
     @Override
     protected void run() {
-        var run = owui("snapshot", null, () -> new SnapshotConfig(captureConfig(format, null), snapshotDir, keep));
+        var run = owui("snapshot", null, () -> new SnapshotConfig(captureConfig(format, null), snapshotDir, keep, postgresConfig()));
         SnapshotOutcome outcome = run.owui().snapshot(run.config());
         SnapshotRender.render(outcome, run.owui().context().log(), report().section());
         outcome.throwIfFailed();
