@@ -8,6 +8,7 @@ import dev.owui.backup.config.RunContext;
 import dev.owui.backup.config.SnapshotConfig;
 import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.plan.PlanRunner;
+import dev.owui.backup.postgres.PgSource;
 import dev.owui.backup.repo.FormatChoice;
 import dev.owui.backup.repo.RepoStores;
 import dev.owui.backup.repo.Repository;
@@ -29,7 +30,8 @@ import java.util.Objects;
  * a local or SFTP directory: hot, straight into the repository ({@link SnapshotRunner#runFormat3});
  * cold or paused, captured into the staging directory while the instance is stopped or frozen
  * and imported into the repository as a format 3 backup is ({@link PlanRunner}), then the same
- * tree and rotation ({@link SnapshotRunner#finishFormat3}). A failure after the capture (a
+ * tree and rotation ({@link SnapshotRunner#finishFormat3}). A PostgreSQL instance's snapshot is
+ * a hot format 3 one holding its dump(s); anything else is refused before any work. A failure after the capture (a
  * start command that failed) is part of the result, so the report still shows the snapshot.
  */
 final class SnapshotGoal {
@@ -44,8 +46,12 @@ final class SnapshotGoal {
         EngineLog log = ctx.log();
         BackupOptions.Mode m = BackupOptions.Mode.parse(c.mode() == null || c.mode().isBlank() ? "hot" : c.mode());
         TargetSpec spec = ctx.targetSpec().apply(config.snapshotDir());
-        if (format(c, spec, log) == 3) {
-            return format3(config, spec, m);
+        PgSource pg = config.postgres() == null ? null : config.postgres().source();
+        int format = format(c, spec, log);
+        // Before any work: a dump needs the running server, and a tree holds a data directory only.
+        PgSource.requireDirectSnapshot(pg, m, format);
+        if (format == 3) {
+            return format3(config, spec, m, pg);
         }
         QuiescedCapture quiesce = m == BackupOptions.Mode.HOT ? null : new QuiescedCapture(c.quiescing().of(m), log);
         SnapshotRunner.Result r;
@@ -77,16 +83,16 @@ final class SnapshotGoal {
         return f;
     }
 
-    /** A format 3 snapshot at the snapshot directory, local or SFTP. */
-    private SnapshotOutcome format3(SnapshotConfig config, TargetSpec spec, BackupOptions.Mode m) {
+    /** A format 3 snapshot at the snapshot directory, local or SFTP; {@code pg}: the dumps it holds (hot only), or null. */
+    private SnapshotOutcome format3(SnapshotConfig config, TargetSpec spec, BackupOptions.Mode m, PgSource pg) {
         if ("s3".equals(spec.scheme())) {
             throw new OwuiException("owui.snapshotDir=" + spec.url() + ": a format 3 snapshot builds a browsable tree of hard links,"
                     + " which S3 has not", "snapshot to a local directory or sftp://, or back up to S3 with owui:backup -Dowui.format=3");
         }
         CaptureConfig c = config.capture();
         EngineLog log = ctx.log();
-        RepoBackupRunner.Options options = Format3Parts.options(c, ctx, false);
-        DataDirectory.open(options.dataDir()); // before repository.json is created: nothing to snapshot, nothing touched
+        RepoBackupRunner.Options options = Format3Parts.options(c, ctx, false).withPostgres(pg);
+        DataDirectory.open(options.dataDir(), pg != null); // before repository.json is created: nothing to snapshot, nothing touched
         Path scratch = ctx.format3Cache().resolve("scratch");
         try (Target t = Targets.open(spec, ctx.targets()); ObjectStore store = RepoStores.open(spec, ctx.targets())) {
             SnapshotRunner runner = new SnapshotRunner(log);

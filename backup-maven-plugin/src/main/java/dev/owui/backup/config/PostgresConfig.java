@@ -20,8 +20,17 @@ import java.util.function.Function;
  *
  * @param databases the Open WebUI database, the pgvector one when separate, DATABASE_SCHEMA
  * @param tools     where pg_dump and pg_restore are (owui.pgBin, or the PATH)
+ * @param jobs      owui.pgJobs: 1, pg_dump's custom format (one file); more, its directory format dumped with that many jobs
  */
-public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
+public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools, int jobs) {
+    /** The most owui.pgJobs takes: more jobs than this is more connections than a server's default 100 spares. */
+    public static final int MAX_JOBS = 64;
+
+    /** A configuration that dumps in the custom format (restore, verify and export-chats dump nothing). */
+    public static PostgresConfig of(String databaseUrl, String serverId, Path envFile, Path pgBin,
+                                    Function<String, Credentials> credentials, Map<String, String> environment) {
+        return of(databaseUrl, serverId, envFile, pgBin, 1, credentials, environment);
+    }
 
     /**
      * The configuration the parameters give, or null when neither owui.databaseUrl nor
@@ -31,11 +40,17 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
      * @param serverId    owui.databaseServerId: the settings.xml server with the user and password, or null
      * @param envFile     owui.envFile: the compose .env with DATABASE_URL (PGVECTOR_DB_URL, DATABASE_SCHEMA), or null
      * @param pgBin       owui.pgBin: the folder with pg_dump and pg_restore, or null for the PATH
+     * @param jobs        owui.pgJobs: 1 (custom format) to {@value #MAX_JOBS} (directory format, that many pg_dump jobs)
      * @param credentials looks a settings.xml server up (fails naming a missing one)
      * @param environment what ${VAR} in the env file may refer to
      */
-    public static PostgresConfig of(String databaseUrl, String serverId, Path envFile, Path pgBin,
+    public static PostgresConfig of(String databaseUrl, String serverId, Path envFile, Path pgBin, int jobs,
                                     Function<String, Credentials> credentials, Map<String, String> environment) {
+        if (jobs < 1 || jobs > MAX_JOBS) {
+            throw new OwuiException("owui.pgJobs=" + jobs + " is out of range (1 to " + MAX_JOBS + ")",
+                    "give 1 for pg_dump's custom format (one file, the default) or 2 to " + MAX_JOBS
+                            + " for its directory format dumped by that many jobs (each one a connection to the server)");
+        }
         boolean url = databaseUrl != null && !databaseUrl.isBlank();
         boolean server = serverId != null && !serverId.isBlank();
         if (url && envFile != null) {
@@ -44,8 +59,8 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
                             + " owui.databaseUrl names the database alone with its password in the settings.xml server owui.databaseServerId");
         }
         if (!url && envFile == null) {
-            if (server || pgBin != null) {
-                throw new OwuiException((server ? "owui.databaseServerId" : "owui.pgBin") + " is given without a database",
+            if (server || pgBin != null || jobs != 1) {
+                throw new OwuiException((server ? "owui.databaseServerId" : pgBin != null ? "owui.pgBin" : "owui.pgJobs") + " is given without a database",
                         "set owui.databaseUrl=postgresql://HOST:PORT/DATABASE or owui.envFile (the compose .env that sets DATABASE_URL)");
             }
             return null;
@@ -84,7 +99,7 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
             }
             tools = PgTools.in(pgBin);
         }
-        return new PostgresConfig(dbs, tools);
+        return new PostgresConfig(dbs, tools, jobs);
     }
 
     private static Credentials login(String serverId, Function<String, Credentials> credentials) {
@@ -97,9 +112,10 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
         }
     }
 
-    /** What a backup dumps. */
+    /** What a backup or snapshot dumps, and in which of pg_dump's formats. */
     public PgSource source() {
-        return PgSource.of(databases, tools);
+        PgSource s = PgSource.of(databases, tools);
+        return jobs > 1 ? s.directory(jobs) : s;
     }
 
     /** Where a restore puts the dumps: into the database, an existing one with tables renamed aside with {@code force}. */
@@ -114,6 +130,6 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools) {
 
     @Override
     public String toString() {
-        return "PostgresConfig[database=" + databases.database() + ", pgvector=" + databases.pgvectorDatabase() + "]";
+        return "PostgresConfig[database=" + databases.database() + ", pgvector=" + databases.pgvectorDatabase() + ", jobs=" + jobs + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.owui.backup.maven;
 
 import dev.owui.backup.config.CaptureConfig;
+import dev.owui.backup.config.PostgresConfig;
 import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.repo.FormatChoice;
 import java.io.File;
@@ -100,6 +101,37 @@ abstract class AbstractCaptureMojo extends AbstractNotifyingMojo {
     @Parameter(property = "owui.full", defaultValue = "false")
     protected boolean full;
 
+    /**
+     * For an instance whose database is in PostgreSQL (Open WebUI's DATABASE_URL=postgresql://…), dumped into a hot format 3
+     * backup or snapshot:
+     * {@code postgresql://HOST:PORT/DATABASE} (a user may be named, a password may not: it belongs in
+     * owui.databaseServerId). Or use owui.envFile. Unset: webui.db in the data directory.
+     */
+    @Parameter(property = "owui.databaseUrl")
+    protected String databaseUrl;
+
+    /** A settings.xml server with the database's username and password (used instead of the env file's). */
+    @Parameter(property = "owui.databaseServerId")
+    protected String databaseServerId;
+
+    /**
+     * The env file Open WebUI's container reads (the compose {@code .env}): its DATABASE_URL (with its
+     * password, unless owui.databaseServerId is given), PGVECTOR_DB_URL and DATABASE_SCHEMA. Not with owui.databaseUrl.
+     */
+    @Parameter(property = "owui.envFile")
+    protected File envFile;
+
+    /** The folder with PostgreSQL's pg_dump and pg_restore (e.g. /usr/lib/postgresql/16/bin); default: the PATH. */
+    @Parameter(property = "owui.pgBin")
+    protected File pgBin;
+
+    /**
+     * How pg_dump writes a PostgreSQL instance's database: {@code 1} (default) its custom format, one file;
+     * 2 to 64 its directory format (one file per table) dumped by that many parallel jobs, for large databases.
+     */
+    @Parameter(property = "owui.pgJobs", defaultValue = "1")
+    protected int pgJobs;
+
     /** The capture's configuration, built once from the parameters and validated before any work. */
     protected CaptureConfig captureConfig(String format, java.nio.file.Path stagingDir) {
         FileSelector selector = new FileSelector(includes, excludes == null || excludes.isEmpty() ? null : excludes);
@@ -107,6 +139,11 @@ abstract class AbstractCaptureMojo extends AbstractNotifyingMojo {
         return new CaptureConfig(resolve(dataDir), selector, resolve(secretKeyFile), threads, codecSettings(false), codecSettings(true), full, mode,
                 new CaptureConfig.Quiescing(resolve(composeFile), service, container, stopCommand, startCommand, Duration.ofSeconds(commandTimeout),
                         basePath()), choice, stagingDir, null);
+    }
+
+    /** The instance's databases in PostgreSQL (validated before any work), or null for an instance on SQLite. */
+    protected PostgresConfig postgresConfig() {
+        return PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), pgJobs, this::credentials, environment());
     }
 
     /** As configured (owui.compression=auto: zstd with {@code zstdByDefault}, else none); the passphrase from settings.xml or the environment. */

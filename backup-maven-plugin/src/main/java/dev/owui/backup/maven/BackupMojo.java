@@ -3,7 +3,6 @@ package dev.owui.backup.maven;
 import dev.owui.backup.app.BackupOutcome;
 import dev.owui.backup.config.BackupConfig;
 import dev.owui.backup.config.ObjectStorageConfig;
-import dev.owui.backup.config.PostgresConfig;
 import dev.owui.backup.render.BackupRender;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -50,29 +49,6 @@ public class BackupMojo extends AbstractCaptureMojo {
 
 
     /**
-     * For an instance whose database is in PostgreSQL (Open WebUI's DATABASE_URL=postgresql://…):
-     * {@code postgresql://HOST:PORT/DATABASE} (a user may be named, a password may not: it belongs in
-     * owui.databaseServerId). Or use owui.envFile. Unset: webui.db in the data directory.
-     */
-    @Parameter(property = "owui.databaseUrl")
-    private String databaseUrl;
-
-    /** A settings.xml server with the database's username and password (used instead of the env file's). */
-    @Parameter(property = "owui.databaseServerId")
-    private String databaseServerId;
-
-    /**
-     * The env file Open WebUI's container reads (the compose {@code .env}): its DATABASE_URL (with its
-     * password, unless owui.databaseServerId is given), PGVECTOR_DB_URL and DATABASE_SCHEMA. Not with owui.databaseUrl.
-     */
-    @Parameter(property = "owui.envFile")
-    private File envFile;
-
-    /** The folder with PostgreSQL's pg_dump and pg_restore (e.g. /usr/lib/postgresql/16/bin); default: the PATH. */
-    @Parameter(property = "owui.pgBin")
-    private File pgBin;
-
-    /**
      * Where Open WebUI keeps uploads (its STORAGE_PROVIDER): {@code none} (default: the data
      * directory's uploads/) or {@code s3}, whose objects the file rows name are copied into the backup.
      */
@@ -105,7 +81,7 @@ public class BackupMojo extends AbstractCaptureMojo {
         // Until the plan is read, the mode asked for names the run (the plan's, if any, is not known yet).
         String asked = mode == null || mode.isBlank() ? "hot" : mode.trim();
         var run = owui(asked, plan, () -> new BackupConfig(captureConfig(format, stagingDir == null ? null : resolve(stagingDir)), plan, target,
-                PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()),
+                postgresConfig(),
                 ObjectStorageConfig.of(storageProvider, storageEndpoint, storageRegion, storagePathStyle, storageServerId, false,
                         this::credentials, environment())));
         BackupOutcome outcome = run.owui().backup(run.config());

@@ -11,7 +11,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * since the previous snapshot is a hard link to it, then keeps the newest {@code owui.keep}. The
  * roll-back point before an Open WebUI upgrade. owui:list, owui:restore and owui:verify take the
  * snapshot directory as their owui.target. With owui.format=3, a format 3 backup into the
- * instance's repository there, plus its browsable tree {@code trees/<id>/}.
+ * instance's repository there, plus its browsable tree {@code trees/<id>/}. An instance whose
+ * database is in PostgreSQL (owui.databaseUrl or owui.envFile) gets a hot format 3 snapshot holding
+ * its dump beside the tree; cold, paused and format 2 ones are refused before any work.
  */
 @Mojo(name = "snapshot", requiresProject = false, threadSafe = true)
 public class SnapshotMojo extends AbstractCaptureMojo {
@@ -41,7 +43,7 @@ public class SnapshotMojo extends AbstractCaptureMojo {
 
     @Override
     protected void run() {
-        var run = owui("snapshot", null, () -> new SnapshotConfig(captureConfig(format, null), snapshotDir, keep));
+        var run = owui("snapshot", null, () -> new SnapshotConfig(captureConfig(format, null), snapshotDir, keep, postgresConfig()));
         SnapshotOutcome outcome = run.owui().snapshot(run.config());
         SnapshotRender.render(outcome, run.owui().context().log(), report().section());
         outcome.throwIfFailed();

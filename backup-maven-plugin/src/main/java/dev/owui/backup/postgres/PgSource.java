@@ -87,17 +87,41 @@ public record PgSource(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
         if (source == null) {
             return;
         }
-        String why = null;
-        if (format != 3) {
-            why = "this backup would write format " + format;
-        } else if (mode != BackupOptions.Mode.HOT) {
-            why = "this backup is " + mode.manifestName();
-        }
+        String why = why("backup", mode, format);
         if (why != null) {
             throw new OwuiException("PostgreSQL instances are backed up in format 3 in hot mode; " + why
                     + " (database " + source.database() + ")",
                     "run owui:backup with owui.format=3 (or auto at a target that holds no format 2 trees) and owui.mode=hot"
                             + " (a plan's targets each get a backup with its own dump); nothing was written");
         }
+    }
+
+    /**
+     * The same for owui:snapshot: a snapshot of a PostgreSQL instance is a hot format 3 one (its
+     * dump in the repository beside the browsable tree); a cold, paused or format 2 one is refused
+     * before any work, so Open WebUI is not stopped for a snapshot that could not hold its database.
+     */
+    public static void requireDirectSnapshot(PgSource source, BackupOptions.Mode mode, int format) {
+        if (source == null) {
+            return;
+        }
+        String why = why("snapshot", mode, format);
+        if (why != null) {
+            throw new OwuiException("PostgreSQL instances are snapshotted in format 3 in hot mode; " + why
+                    + " (database " + source.database() + ")",
+                    "run owui:snapshot with owui.mode=hot and owui.format=3 (or auto at a local or sftp:// snapshot directory that holds"
+                            + " no format 2 snapshots; an encrypting one also needs the key); the dump is one consistent snapshot of the"
+                            + " running server. Nothing was written");
+        }
+    }
+
+    private static String why(String what, BackupOptions.Mode mode, int format) {
+        if (format != 3) {
+            return "this " + what + " would write format " + format;
+        }
+        if (mode != BackupOptions.Mode.HOT) {
+            return "this " + what + " is " + mode.manifestName();
+        }
+        return null;
     }
 }

@@ -2,11 +2,16 @@ package dev.owui.backup.render;
 
 import dev.owui.backup.app.SnapshotOutcome;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.repo.backup.BackupHead;
+import dev.owui.backup.repo.backup.Entry;
+import dev.owui.backup.store.TargetSpec;
+import java.nio.file.Path;
 import dev.owui.backup.report.Sizes;
 import dev.owui.backup.repo.tree.BrowsableTrees;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** owui:snapshot's result as console lines and as the report's snapshot section. */
 public final class SnapshotRender {
@@ -38,6 +43,32 @@ public final class SnapshotRender {
         if (o.tree() != null) {
             tree(log, o.tree(), o.removed(), section);
             kept(log, o.keep(), o.removed());
+        }
+        if (o.direct() != null) {
+            rollBack(log, o.spec(), o.direct().head());
+        }
+    }
+
+    /**
+     * For a PostgreSQL instance: the browsable tree holds the data directory only, and an upgrade
+     * migrates the database, so the roll-back point is only whole with the database's: how to
+     * restore it (owui:restore, or pg_restore by hand). Names the server, never a password.
+     */
+    private static void rollBack(EngineLog log, TargetSpec spec, BackupHead head) {
+        List<BackupHead.PgDump> dumps = head.postgres();
+        if (dumps == null || dumps.isEmpty()) {
+            return;
+        }
+        BackupHead.PgDump main = dumps.stream().filter(d -> BackupHead.PgDump.MAIN.equals(d.role())).findFirst().orElse(dumps.get(0));
+        log.info("the database is not in the browsable tree: the snapshot holds " + dumps.size() + " dump(s) ("
+                + dumps.stream().map(d -> d.role() + " of " + d.server()).collect(Collectors.joining(", "))
+                + "). To roll back, stop Open WebUI, then restore files and database together (the database there is renamed aside, never dropped):");
+        log.info("  mvn owui:restore -Dowui.target=" + spec.url() + " -Dowui.instance=" + head.instance() + " -Dowui.backupId=" + head.backupId()
+                + " -Dowui.dataDir=" + head.dataDir() + " -Dowui.databaseUrl=postgresql://" + main.server()
+                + " -Dowui.databaseServerId=<server> -Dowui.force=true   (or -Dowui.envFile=<the compose .env> for the login, as for this snapshot)");
+        for (BackupHead.PgDump d : dumps) {
+            log.info("  or by hand, the " + d.role() + " dump decoded from the repository (FORMAT.md, \"By hand\"): "
+                    + d.byHand(Path.of(d.path().substring(Entry.PG_DUMPS.length()))));
         }
     }
 

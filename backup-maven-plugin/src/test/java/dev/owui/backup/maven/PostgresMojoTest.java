@@ -88,8 +88,12 @@ class PostgresMojoTest {
         }
     }
 
-    /** An Open WebUI database {@code name} filled by the generator, and a data directory (no webui.db) with its uploads. */
     private Path instance(String name) throws Exception {
+        return instance(server, tmp, name);
+    }
+
+    /** An Open WebUI database {@code name} on {@code server} filled by the generator, and a data directory (no webui.db) with its uploads under {@code tmp}. */
+    static Path instance(PostgresServer server, Path tmp, String name) throws Exception {
         try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
         }
@@ -107,6 +111,10 @@ class PostgresMojoTest {
     }
 
     private static Map<String, Long> counts(String db) throws Exception {
+        return counts(server, db);
+    }
+
+    static Map<String, Long> counts(PostgresServer server, String db) throws Exception {
         try (Connection c = server.connect(db)) {
             return PgFacts.read(c).counts();
         }
@@ -114,6 +122,10 @@ class PostgresMojoTest {
 
     /** The settings.xml with the database's login (the password is only there). */
     private static Settings settings() {
+        return settings(server);
+    }
+
+    static Settings settings(PostgresServer server) {
         Server s = new Server();
         s.setId(SERVER_ID);
         s.setUsername(PostgresServer.APP_ROLE);
@@ -125,6 +137,10 @@ class PostgresMojoTest {
 
     /** postgresql://127.0.0.1:port/db: no user, no password (both from the settings.xml server). */
     private static String url(String db) {
+        return url(server, db);
+    }
+
+    static String url(PostgresServer server, String db) {
         return "postgresql://127.0.0.1:" + server.port() + "/" + db;
     }
 
@@ -280,5 +296,49 @@ class PostgresMojoTest {
         assertTrue(noServer.getMessage().contains("'nope'") && noServer.getMessage().contains("owui.databaseServerId"), noServer.getMessage());
         assertFalse(Files.exists(target), "nothing was written at the target");
         assertNoPassword();
+    }
+
+    /** The backup head {@code id} at the instance folder {@code instanceDir}, as JSON. */
+    static JsonNode head(Path instanceDir, String id) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(instanceDir.resolve("backups/" + id + ".json").toFile());
+    }
+
+    @Test
+    void pgJobsDumpsInTheDirectoryFormatAndRestores(@InjectMojo(goal = "backup") BackupMojo backup, @InjectMojo(goal = "restore") RestoreMojo restore)
+            throws Exception {
+        Path data = instance("mojo_jobs");
+        String target = tmp.resolve("jobs").toString();
+        Path report = backup(backup, data, target, "mojo_jobs");
+        setVariableValueToObject(backup, "pgJobs", 2);
+        backup.execute();
+        String id = ReportSchema.validate(report).get("backup").get("backupId").asText();
+        JsonNode dump = head(tmp.resolve("jobs/test"), id).get("postgres").get(0);
+        assertEquals("directory", dump.get("format").asText(), "owui.pgJobs=2 dumps in pg_dump's directory format: " + dump);
+
+        common(restore, target);
+        setVariableValueToObject(restore, "dataDir", tmp.resolve("restored-jobs").toFile());
+        setVariableValueToObject(restore, "databaseUrl", url("mojo_jobs_restored"));
+        setVariableValueToObject(restore, "databaseServerId", SERVER_ID);
+        restore.execute();
+        assertEquals(counts("mojo_jobs"), counts("mojo_jobs_restored"), "the directory-format dump restores with every row");
+        assertNoPassword(report);
+    }
+
+    @Test
+    void pgJobsOutOfRangeOrWithoutADatabaseIsRefusedBeforeAnyWork(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
+        Path data = instance("mojo_jobs_bad");
+        Path target = tmp.resolve("jobs-bad");
+        backup(mojo, data, target.toString(), "mojo_jobs_bad");
+        for (int jobs : new int[] {0, 65}) {
+            setVariableValueToObject(mojo, "pgJobs", jobs);
+            MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+            assertTrue(e.getMessage().startsWith("owui.pgJobs=" + jobs + " is out of range (1 to 64)"), e.getMessage());
+        }
+        setVariableValueToObject(mojo, "pgJobs", 2);
+        setVariableValueToObject(mojo, "databaseUrl", null);
+        setVariableValueToObject(mojo, "databaseServerId", null);
+        MojoFailureException alone = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(alone.getMessage().startsWith("owui.pgJobs is given without a database"), alone.getMessage());
+        assertFalse(Files.exists(target), "nothing was written at the target");
     }
 }

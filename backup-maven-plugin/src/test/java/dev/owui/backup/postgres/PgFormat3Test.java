@@ -337,7 +337,11 @@ class PgFormat3Test {
 
     /**
      * A writer commits numbered rows while the backup runs; after a restore every row committed
-     * before the dump's snapshot is there, and the rows are a prefix of the commits.
+     * before the dump's snapshot is there, and the rows are a prefix of the commits. The writer
+     * records each row twice: {@code begun} before its INSERT is sent (it may be committed from
+     * then on) and {@code committed} once the commit returned; so a row the snapshot holds has
+     * always begun by the time the snapshot is exported, while its {@code committed} may still be
+     * on its way (a bound read from it would be racy).
      */
     @Test
     void aBackupUnderConcurrentWritesHoldsEveryRowCommittedBeforeItsSnapshot() throws Exception {
@@ -347,6 +351,7 @@ class PgFormat3Test {
             r.next();
             chatId = r.getString(1);
         }
+        AtomicInteger begun = new AtomicInteger();
         AtomicInteger committed = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> writerError = new AtomicReference<>();
@@ -358,6 +363,7 @@ class PgFormat3Test {
                     ins.setString(1, String.format("w-%07d", n));
                     ins.setString(2, chatId);
                     ins.setLong(3, n);
+                    begun.set(n); // before it is sent: from here on row n may be in a snapshot
                     ins.executeUpdate(); // autocommit: returns once committed
                     committed.set(n);
                 }
@@ -371,13 +377,17 @@ class PgFormat3Test {
                 Thread.sleep(5);
             }
             int beforeBackup = committed.get();
-            AtomicInteger atSnapshot = new AtomicInteger();
+            AtomicInteger begunAtSnapshot = new AtomicInteger();
             AtomicInteger inSnapshot = new AtomicInteger(-1);
             RepoBackupRunner.Result b = backup(PgSource.of(server.appUrl("writes")).onSnapshot(id -> {
-                atSnapshot.set(committed.get()); // a moment after the snapshot: an upper bound
+                begunAtSnapshot.set(begun.get()); // after the export: no row begun later is in the snapshot
                 inSnapshot.set(committedIn(id)); // exactly what the snapshot holds, seen through it
             }));
-            Thread.sleep(50);
+            // Rows committed after the snapshot exist, so "none of them restored" is tested, not assumed.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (committed.get() <= begunAtSnapshot.get() && writerError.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             stop.set(true);
             writer.join(10_000);
             assertNull(writerError.get());
@@ -395,7 +405,7 @@ class PgFormat3Test {
             }
             assertEquals(inSnapshot.get(), ids.size(), "exactly the rows committed before the capture's snapshot");
             assertTrue(ids.size() >= beforeBackup, "every row committed before the backup started is present: " + ids.size() + " < " + beforeBackup);
-            assertTrue(ids.size() <= atSnapshot.get(), "none committed after the snapshot");
+            assertTrue(ids.size() <= begunAtSnapshot.get(), "none begun after the snapshot: " + ids.size() + " > " + begunAtSnapshot.get());
             assertTrue(committed.get() > ids.size(), "the writer kept committing after the snapshot");
             assertEquals(b.head().openWebUi().counts().get("messages"), counts("writes_restored").get("messages"),
                     "the head's facts describe the dump");

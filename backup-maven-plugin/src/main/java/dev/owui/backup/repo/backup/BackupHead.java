@@ -54,6 +54,15 @@ public record BackupHead(String format, int formatVersion, String toolVersion, S
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PgDump(String role, String path, String format, String server, String serverVersion, int pgDumpMajor,
                          String schemaRevision, java.util.Map<String, Long> counts, boolean normalized) {
+        /** The role of the Open WebUI database's dump (the other is {@code pgvector}). */
+        public static final String MAIN = "openwebui";
+
+        /** The commands that restore this dump, a local copy at {@code dump}, by hand (FORMAT.md, "By hand"). */
+        public String byHand(java.nio.file.Path dump) {
+            String db = MAIN.equals(role) ? "openwebui" : "pgvector";
+            return "createdb -T template0 " + db + " && pg_restore --no-owner --exit-on-error "
+                    + ("directory".equals(format) ? "-j 4" : "--single-transaction") + " -d " + db + " '" + dump + "'";
+        }
     }
 
     /** The same head with its dumps recorded. */

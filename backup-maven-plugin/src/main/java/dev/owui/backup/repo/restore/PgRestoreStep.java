@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 final class PgRestoreStep {
     /** The dumps' folder inside a restore's staging folder. */
     static final String STAGE = ".owui-postgres";
-    static final String MAIN = "openwebui";
+    static final String MAIN = BackupHead.PgDump.MAIN;
 
     /**
      * What the PostgreSQL part of a restore did.
@@ -121,16 +121,9 @@ final class PgRestoreStep {
             Path dump = folder.resolve(d.path().substring(Entry.PG_DUMPS.length()));
             repo.log().warn("the " + d.role() + " database (PostgreSQL " + d.serverVersion() + ", " + d.server()
                     + ") is not restored: its dump is " + dump + ". Restore it by hand into a new, empty database with pg_restore "
-                    + d.pgDumpMajor() + " or newer: " + byHand(d, dump));
+                    + d.pgDumpMajor() + " or newer: " + d.byHand(dump));
         }
         return new Outcome(List.copyOf(restored), folder);
-    }
-
-    /** The commands that restore {@code dump} by hand. */
-    static String byHand(BackupHead.PgDump d, Path dump) {
-        String db = MAIN.equals(d.role()) ? "openwebui" : "pgvector";
-        return "createdb -T template0 " + db + " && pg_restore --no-owner --exit-on-error "
-                + ("directory".equals(d.format()) ? "-j 4" : "--single-transaction") + " -d " + db + " '" + dump + "'";
     }
 
     /** Revision and row counts recorded at the capture against those read from a restore. */
