@@ -4,6 +4,14 @@
 # repository. FORMAT.md, "Recovery with stock tools", describes the layout; a test runs this script
 # against real backups on a folder and on S3.
 #
+# What lies outside the data directory is written BESIDE it, never into it: a PostgreSQL
+# instance's dumps (`pg-dump` entries) into OUT_DIR.postgres/<name>, followed by the createdb and
+# pg_restore line for each dump, and the uploads Open WebUI keeps in object storage (`external`
+# entries) into OUT_DIR.object-storage/s3/<bucket>/<key>, followed by the line that puts each
+# bucket's objects back. Both folders must be absent or empty. Nothing else is written (but
+# SECRET_KEY_OUT). A content is one `object`, or (pg-dump entries) `chunks`, decoded each and
+# concatenated in order; either way the whole is checked against the entry's sha256 and size.
+#
 # usage: restore-format3.sh REPOSITORY BACKUP_ID|latest OUT_DIR [SECRET_KEY_OUT]
 #   REPOSITORY      the instance's folder at the target: a local folder <target>/<instance>, or an
 #                   rclone remote path such as s3remote:bucket/prefix/<instance> (rclone takes the
@@ -12,7 +20,8 @@
 #                   RCLONE_CONFIG_S3REMOTE_ENDPOINT=… RCLONE_CONFIG_S3REMOTE_ACCESS_KEY_ID=…
 #                   RCLONE_CONFIG_S3REMOTE_SECRET_ACCESS_KEY=… RCLONE_CONFIG_S3REMOTE_FORCE_PATH_STYLE=true)
 #   BACKUP_ID       a backup id (backups/<id>.json), or latest
-#   OUT_DIR         an empty or absent folder: the data directory is restored into it
+#   OUT_DIR         an empty or absent folder: the data directory is restored into it (and,
+#                   when the backup holds them, OUT_DIR.postgres and OUT_DIR.object-storage)
 #   SECRET_KEY_OUT  where to write the instance's secret key when the backup holds one (optional;
 #                   without it the key is not written)
 # environment:
@@ -23,6 +32,9 @@ set -euo pipefail
 repo=${1%/} id=$2 out=$3 secret_out=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "restore-format3: $*" >&2; exit 1; }
+# Absolute, without resolving symlinks and without a trailing slash, so that the siblings
+# <out>.postgres and <out>.object-storage are beside OUT_DIR ("out/" must not give "out/.postgres").
+out=$(realpath -ms -- "$out")
 
 # A local folder is read in place; anything else of the form remote:path goes through rclone.
 if [ -d "$repo" ]; then
@@ -75,6 +87,7 @@ decode() {
 
 # check_name NAME FILE: an object's name is the SHA-256 of its stored bytes.
 check_name() {
+  [[ $1 =~ ^[0-9a-f]{64}$ ]] || fail "an entry names the object '$1', which is not an object name (64 hex digits)"
   echo "$1  $2" | sha256sum -c --quiet - >/dev/null 2>&1 || fail "object $1 is damaged or missing"
 }
 
@@ -90,11 +103,21 @@ while read -r obj sha; do
 done < <(jq -r '.chunks[] | "\(.object) \(.sha256)"' "$work/head.json")
 echo "backup $id: $(wc -l < "$work/entries.jsonl") entries"
 
+# A PostgreSQL instance's dumps and the uploads in object storage go beside the data directory;
+# those folders are checked before anything is written, as OUT_DIR was.
+pg_out=$out.postgres ext_out=$out.object-storage
+sibling_free() {
+  [ ! -L "$1" ] && { [ ! -e "$1" ] || { [ -d "$1" ] && [ -z "$(ls -A "$1")" ]; }; } \
+    || fail "$1 is not an empty folder and the backup's $2 go there, beside $out; move it away or choose another OUT_DIR; nothing was written"
+}
+[ -z "$(jq -r 'select(.type=="pg-dump") | .path' "$work/entries.jsonl")" ] || sibling_free "$pg_out" "PostgreSQL dumps"
+[ -z "$(jq -r 'select(.type=="external") | .path' "$work/entries.jsonl")" ] || sibling_free "$ext_out" "uploads from object storage"
+
 # The objects: read in place from a folder; from a remote, the ones this backup names are
 # downloaded first into the same objects/ab/<name> layout (one rclone run, not one per object).
 if [ -n "$remote" ]; then
   objects=$work/objects
-  jq -r '(.object // empty), (.layers[]?.object)' "$work/entries.jsonl" | sort -u \
+  jq -r '(.object // empty), (.chunks[]?.object), (.layers[]?.object)' "$work/entries.jsonl" | sort -u \
     | sed 's|^\(..\)|\1/\1|' > "$work/needed"
   mkdir -p "$objects"
   rclone copy --files-from-raw "$work/needed" --no-traverse "$repo/objects" "$objects"
@@ -112,20 +135,30 @@ set_meta() {
   [ "$3" = null ] || touch -d "$3" "$1"
 }
 
-# restore_file OBJECT STORAGE SHA256 DEST: checked by the object's name, then by the content's sha256.
+# restore_file OBJECTS STORAGE SHA256 DEST [SIZE]: OBJECTS is one object name, or several (an
+# entry's `chunks`, space-separated, in order) whose decoded contents are concatenated. Each is
+# checked by its name, then the whole by the entry's sha256 (and size when the entry has one).
 restore_file() {
-  local f="$objects/${1:0:2}/$1"
-  check_name "$1" "$f"
-  decode "$2" "$f" > "$4"
+  local o f objs
+  read -r -a objs <<<"$1" # no glob expansion of the names
+  : >"$4"
+  for o in "${objs[@]}"; do
+    f="$objects/${o:0:2}/$o"
+    check_name "$o" "$f"
+    decode "$2" "$f" >>"$4"
+  done
   [ "$(sha256sum < "$4" | cut -d' ' -f1)" = "$3" ] || fail "$4 does not have the backup's SHA-256 $3"
+  [ -z "${5:-}" ] || [ "$5" = null ] || [ "$(stat -c %s "$4")" = "$5" ] || fail "$4 is not $5 bytes long as the backup says"
 }
 
 # One pass over the entries, fields separated by NUL so any path survives.
-files=0 dbs=0 links=0
+files=0 dbs=0 links=0 dumps=0 externals=0
 dirs=()
+pg_names=() buckets=()
 i=0
 while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' mode && IFS= read -r -d '' mtime \
-  && IFS= read -r -d '' storage && IFS= read -r -d '' obj && IFS= read -r -d '' sha && IFS= read -r -d '' target; do
+  && IFS= read -r -d '' storage && IFS= read -r -d '' obj && IFS= read -r -d '' sha && IFS= read -r -d '' target \
+  && IFS= read -r -d '' size; do
   i=$((i + 1))
   case $path in /* | ../* | */../* | .. | */..) fail "entry $i has an unsafe path: $path" ;; esac
   p="$out/$path"
@@ -136,9 +169,36 @@ while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' m
       ;;
     file)
       mkdir -p "$(dirname "$p")"
-      restore_file "$obj" "$storage" "$sha" "$p"
+      restore_file "$obj" "$storage" "$sha" "$p" "$size"
       set_meta "$p" "$mode" "$mtime"
       files=$((files + 1))
+      ;;
+    pg-dump)
+      # _outside-data-dir/postgres/<name>: openwebui.dump (custom format: one file), or
+      # openwebui.dump/toc.dat, openwebui.dump/<n>.dat.gz (directory format: one entry per file)
+      name=${path#_outside-data-dir/postgres/}
+      [ "$name" != "$path" ] && [ -n "$name" ] || fail "entry $i is a pg-dump outside _outside-data-dir/postgres/: $path"
+      # a dump holds the whole database (password hashes too): only the owner reads the folder
+      [ -d "$pg_out" ] || { mkdir -p "$pg_out" && chmod 700 "$pg_out"; }
+      q="$pg_out/$name"
+      mkdir -p "$(dirname "$q")"
+      restore_file "$obj" "$storage" "$sha" "$q" "$size"
+      set_meta "$q" "$mode" "$mtime"
+      dumps=$((dumps + 1))
+      [[ " ${pg_names[*]} " == *" ${name%%/*} "* ]] || pg_names+=("${name%%/*}")
+      ;;
+    external)
+      # _outside-data-dir/object-storage/s3/<bucket>/<key>
+      rest=${path#_outside-data-dir/object-storage/}
+      [ "$rest" != "$path" ] && [[ $rest == ?*/?*/?* ]] \
+        || fail "entry $i is an external object outside _outside-data-dir/object-storage/<provider>/<bucket>/: $path"
+      q="$ext_out/$rest"
+      mkdir -p "$(dirname "$q")"
+      restore_file "$obj" "$storage" "$sha" "$q" "$size"
+      set_meta "$q" "$mode" "$mtime"
+      externals=$((externals + 1))
+      b=$(cut -d/ -f1-2 <<<"$rest")
+      [[ " ${buckets[*]} " == *" $b "* ]] || buckets+=("$b")
       ;;
     sqlite)
       mkdir -p "$(dirname "$p")"
@@ -165,8 +225,8 @@ while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' m
       ;;
     *) fail "entry $path has type $type, which this script does not know" ;;
   esac
-done < <(jq -j '[.type, .path, (.mode // "rw-r--r--"), (.mtime // "null"), (.storage // "plain"), (.object // ""),
-  (.sha256 // ""), (.linkTarget // "")] | map(tostring + "\u0000") | add' "$work/entries.jsonl")
+done < <(jq -j '[.type, .path, (.mode // "rw-r--r--"), (.mtime // "null"), (.storage // "plain"), (if .chunks then [.chunks[].object] else [.object // empty] end | join(" ")),
+  (.sha256 // ""), (.linkTarget // ""), (.size // "null")] | map(tostring + "\u0000") | add' "$work/entries.jsonl")
 
 # Directories last, in reverse path order (children before parents): writing into a folder
 # changes its mtime.
@@ -174,3 +234,27 @@ for ((d = ${#dirs[@]} - 3; d >= 0; d -= 3)); do
   set_meta "$out/${dirs[d]}" "${dirs[d + 1]}" "${dirs[d + 2]}"
 done
 echo "restored backup $id into $out: $files files, $dbs databases, $links symlinks"
+if [ "$dumps" -gt 0 ]; then
+  major=$(jq -r '[.postgres[]?.pgDumpMajor | numbers] | max // empty' "$work/head.json")
+  echo "the PostgreSQL dumps ($dumps files) are in $pg_out; restore each into an empty database" \
+    "(name yours) with pg_restore${major:+ $major or newer}:"
+  for name in "${pg_names[@]}"; do
+    db=${name%.dump}
+    if [ -d "$pg_out/$name" ]; then # directory format: restored in parallel, not in one transaction
+      printf '  createdb -T template0 %q && pg_restore --no-owner --exit-on-error -j 4 -d %q %q\n' "$db" "$db" "$pg_out/$name"
+    else
+      printf '  createdb -T template0 %q && pg_restore --no-owner --exit-on-error --single-transaction -d %q %q\n' "$db" "$db" "$pg_out/$name"
+    fi
+  done
+fi
+if [ "$externals" -gt 0 ]; then
+  echo "the uploads from object storage ($externals objects) are in $ext_out; put them back with" \
+    "(add --endpoint-url for a service other than AWS; or rclone copy FOLDER REMOTE:BUCKET):"
+  for b in "${buckets[@]}"; do
+    if [ "${b%%/*}" = s3 ]; then
+      printf '  aws s3 cp --recursive %q %q\n' "$ext_out/$b" "s3://${b#*/}/"
+    else
+      printf '  %q (provider %s: copy it into the bucket %s)\n' "$ext_out/$b" "${b%%/*}" "${b#*/}"
+    fi
+  done
+fi

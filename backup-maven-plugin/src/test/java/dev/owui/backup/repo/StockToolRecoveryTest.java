@@ -2,10 +2,15 @@ package dev.owui.backup.repo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdInputStream;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.codec.EncryptionKeys;
@@ -18,12 +23,29 @@ import dev.owui.backup.repo.restore.RepoRestore;
 import dev.owui.backup.repo.store.LocalObjectStore;
 import dev.owui.backup.repo.store.ObjectStore;
 import dev.owui.backup.repo.store.S3ObjectStore;
+import dev.owui.backup.external.ExternalObject;
+import dev.owui.backup.external.StorageProvider;
+import dev.owui.backup.postgres.PgFacts;
+import dev.owui.backup.postgres.PgSource;
 import dev.owui.backup.report.EngineLog;
+import dev.owui.backup.store.Credentials;
+import dev.owui.backup.store.s3.S3Access;
 import dev.owui.backup.store.s3.S3Server;
 import dev.owui.backup.testkit.Mutator;
 import dev.owui.backup.testkit.OpenWebUiFixture;
+import dev.owui.backup.testkit.PgOpenWebUi;
+import dev.owui.backup.testkit.PostgresServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -35,6 +57,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * FORMAT.md promises that a format 3 backup can be restored without this tool. This test makes
@@ -42,7 +65,10 @@ import org.junit.jupiter.api.io.TempDir;
  * databases are an image plus page sets), runs {@code recovery/restore-format3.sh} with plain
  * bash, and compares what it restores, byte for byte with modes and times, with what
  * {@link RepoRestore} restores: from a folder (plain storage, and zstd+pgp with a passphrase and
- * encrypted chunks) and from S3 through rclone (S3Proxy).
+ * encrypted chunks) and from S3 through rclone (S3Proxy). What lies outside the data directory is
+ * written beside it: a PostgreSQL instance's dumps (a real server; pg_restore of what the script
+ * wrote gives the same rows), also an entry whose content is in several {@code chunks}, and
+ * uploads kept in object storage (S3Proxy as Open WebUI's provider).
  */
 class StockToolRecoveryTest {
     private static final Path SCRIPT = Path.of("..", "recovery", "restore-format3.sh").toAbsolutePath().normalize();
@@ -135,6 +161,268 @@ class StockToolRecoveryTest {
             assertSameTree(restoreWithTheTool(repo, DecryptionKeys.none()), tmp.resolve("script"));
             assertArrayEquals(Files.readAllBytes(tmp.resolve("ref-secret")), Files.readAllBytes(tmp.resolve("script-secret")));
         }
+    }
+
+    /**
+     * A PostgreSQL instance, custom and directory format: the script writes the dumps beside the
+     * data directory, prints the pg_restore line, and pg_restore of what it wrote into an empty
+     * database gives the source's row counts.
+     */
+    @Test
+    void aPostgresInstancesDumpsAreWrittenBesideTheDataDirectoryAndRestoreWithPgRestore() throws Exception {
+        assumeTools("jq", "zstd", "pg_restore");
+        try (PostgresServer server = PostgresServer.start()) {
+            Map<String, Long> counts = pgInstance(server, "src");
+            for (String format : List.of("custom", "directory")) {
+                PgSource source = PgSource.of(server.appUrl("src"));
+                Path target = tmp.resolve("pg-target-" + format);
+                try (ObjectStore store = new LocalObjectStore(target)) {
+                    Repository repo = Repository.open(store, INSTANCE, tmp.resolve("scratch"), log);
+                    new RepoBackupRunner(log).run(repo, new RepoBackupRunner.Options(tmp.resolve("data"), INSTANCE, CodecSettings.zstd(3), false,
+                            tmp.resolve("staging")).withPostgres("custom".equals(format) ? source : source.directory(2)));
+                }
+                String out = "pg-" + format;
+                Result r = runScript(Map.of(), target.resolve(INSTANCE).toString(), "latest", out);
+                assertEquals(0, r.code, r.output);
+                Path dump = tmp.resolve(out + ".postgres").resolve("openwebui.dump");
+                assertEquals("custom".equals(format), Files.isRegularFile(dump), format + ": " + r.output);
+                assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dump.getParent())), "only the owner reads a dump");
+                assertFalse(Files.exists(tmp.resolve(out).resolve("_outside-data-dir")), "never inside the data directory");
+                assertTrue(r.output.contains("createdb -T template0 openwebui && pg_restore --no-owner --exit-on-error "
+                        + ("custom".equals(format) ? "--single-transaction" : "-j 4") + " -d openwebui " + dump), r.output);
+                assertTrue(r.output.contains("pg_restore " + server.major() + " or newer"), r.output);
+                assertTrue(Files.isDirectory(tmp.resolve(out).resolve("uploads")), "the data directory is restored too");
+                assertEquals(counts, pgRestore(server, dump, "restored_" + format));
+            }
+        }
+    }
+
+    /**
+     * A pg-dump entry whose content is in {@code chunks} (FORMAT.md: decoded each, concatenated in
+     * order). The engine does not write that shape yet, so the test rewrites a real backup's entry
+     * into three chunks, as another writer would; then a damaged chunk and a wrong order fail.
+     */
+    @Test
+    void aDumpEntryInChunksIsConcatenatedAndCheckedAsAWhole() throws Exception {
+        assumeTools("jq", "zstd", "pg_restore");
+        try (PostgresServer server = PostgresServer.start()) {
+            Map<String, Long> counts = pgInstance(server, "src");
+            Path target = tmp.resolve("pg-target");
+            try (ObjectStore store = new LocalObjectStore(target)) {
+                Repository repo = Repository.open(store, INSTANCE, tmp.resolve("scratch"), log);
+                new RepoBackupRunner(log).run(repo, new RepoBackupRunner.Options(tmp.resolve("data"), INSTANCE, CodecSettings.zstd(3), false,
+                        tmp.resolve("staging")).withPostgres(PgSource.of(server.appUrl("src"))));
+            }
+            Path instance = target.resolve(INSTANCE);
+            List<String> parts = chunkTheDump(instance, false);
+            assertEquals(3, parts.size());
+            Result r = runScript(Map.of(), instance.toString(), "latest", "chunked");
+            assertEquals(0, r.code, r.output);
+            Path dump = tmp.resolve("chunked.postgres/openwebui.dump");
+            assertEquals(counts, pgRestore(server, dump, "restored_chunked"));
+
+            // the same chunks in another order: each object is sound, the whole is not the dump
+            chunkTheDump(instance, true);
+            Result swapped = runScript(Map.of(), instance.toString(), "latest", "swapped");
+            assertNotEquals(0, swapped.code, swapped.output);
+            assertTrue(swapped.output.contains("openwebui.dump does not have the backup's SHA-256"), swapped.output);
+
+            // a damaged chunk object: named, and the script stops
+            Path object = instance.resolve(ObjectNames.relativeKey(parts.get(1)));
+            byte[] b = Files.readAllBytes(object);
+            b[b.length / 2] ^= 1;
+            Files.write(object, b);
+            Result bad = runScript(Map.of(), instance.toString(), "latest", "bad");
+            assertNotEquals(0, bad.code, bad.output);
+            assertTrue(bad.output.contains("object " + parts.get(1) + " is damaged"), bad.output);
+        }
+    }
+
+    /**
+     * Uploads Open WebUI keeps in S3 (S3Proxy as its provider): the script writes them as files
+     * beside the data directory, byte for byte, and prints how to put them back.
+     */
+    @Test
+    void uploadsInObjectStorageAreWrittenBesideTheDataDirectory() throws Exception {
+        assumeTools("jq", "zstd");
+        String bucket = "owui-uploads";
+        try (S3Server server = S3Server.start(tmp.resolve("s3"), 0, bucket)) {
+            StorageProvider provider = StorageProvider.s3(server.endpoint(), null, null, S3Server.SERVER_ID,
+                    new Credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY, null, null));
+            Path data = tmp.resolve("data");
+            OpenWebUiFixture.at(data).seed(3).users(2).chatsPerUser(2).uploads(3).build();
+            Map<String, byte[]> objects = new TreeMap<>();
+            Random random = new Random(5);
+            for (String name : List.of("3f1c_report.pdf", "9a2e_notes (draft).txt", "b7d0_ünïcode name.md")) {
+                byte[] b = new byte[1000 + random.nextInt(50_000)];
+                random.nextBytes(b);
+                objects.put("uploads/" + name, b);
+            }
+            try (S3Access a = S3Access.open(server.spec("s3://" + bucket), S3Server.context())) {
+                objects.forEach((k, b) -> a.client().putObject(q -> q.bucket(bucket).key(k), RequestBody.fromBytes(b)));
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("webui.db"));
+                 PreparedStatement s = c.prepareStatement("INSERT INTO file (id, user_id, filename, path, created_at, updated_at) VALUES (?, 'u', ?, ?, 1, 1)")) {
+                int i = 0;
+                for (String k : objects.keySet()) {
+                    s.setString(1, "ext" + i++);
+                    s.setString(2, k.substring(k.lastIndexOf('/') + 1));
+                    s.setString(3, "s3://" + bucket + "/" + k);
+                    s.executeUpdate();
+                }
+            }
+            Path target = tmp.resolve("target");
+            try (ObjectStore store = new LocalObjectStore(target)) {
+                Repository repo = Repository.open(store, INSTANCE, tmp.resolve("scratch"), log);
+                new RepoBackupRunner(log).objectStorage(provider).run(repo,
+                        new RepoBackupRunner.Options(data, INSTANCE, CodecSettings.zstd(3), false, tmp.resolve("staging")));
+                assertEquals(objects.size(), entries(repo, DecryptionKeys.none()).stream().filter(e -> Entry.EXTERNAL.equals(e.type())).count());
+            }
+            // OUT_DIR with a trailing slash: the objects still go beside it, not into it
+            ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString(), target.resolve(INSTANCE).toString(), "latest",
+                    tmp.resolve("script") + "/").redirectErrorStream(true);
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), output);
+            Path beside = tmp.resolve("script.object-storage/s3").resolve(bucket);
+            for (Map.Entry<String, byte[]> o : objects.entrySet()) {
+                assertArrayEquals(o.getValue(), Files.readAllBytes(beside.resolve(o.getKey())), o.getKey());
+            }
+            try (Stream<Path> w = Files.walk(tmp.resolve("script.object-storage"))) {
+                assertEquals(objects.size(), w.filter(Files::isRegularFile).count(), "only the objects");
+            }
+            assertFalse(Files.exists(tmp.resolve("script/_outside-data-dir")), "never inside the data directory");
+            assertTrue(ExternalObject.ROOT.startsWith("_outside-data-dir/"), ExternalObject.ROOT);
+            assertTrue(Files.isRegularFile(tmp.resolve("script/webui.db")));
+            assertTrue(output.contains("aws s3 cp --recursive " + beside + " s3://" + bucket + "/"), output);
+
+            // a non-empty sibling is refused before anything is written
+            Files.createDirectories(tmp.resolve("again.object-storage/left-over"));
+            Result refused = runScript(Map.of(), target.resolve(INSTANCE).toString(), "latest", "again");
+            assertNotEquals(0, refused.code, refused.output);
+            assertTrue(refused.output.contains("again.object-storage is not an empty folder"), refused.output);
+            assertFalse(Files.exists(tmp.resolve("again")), "nothing was written");
+        }
+    }
+
+    /** A database "name" filled by the generator, and a data directory without webui.db holding its uploads; its counts. */
+    private Map<String, Long> pgInstance(PostgresServer server, String name) throws Exception {
+        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
+        }
+        PgOpenWebUi.Summary sum;
+        try (Connection c = server.connect(name)) {
+            sum = PgOpenWebUi.create(c, 42, 3, 12, 4, 5);
+        }
+        for (String upload : sum.uploadPaths()) {
+            Path f = tmp.resolve("data").resolve(upload);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "the bytes of " + upload);
+        }
+        return pgCounts(server, name);
+    }
+
+    private static Map<String, Long> pgCounts(PostgresServer server, String db) throws Exception {
+        try (Connection c = server.connect(db)) {
+            return PgFacts.read(c).counts();
+        }
+    }
+
+    /** Stock pg_restore of {@code dump} into a new empty database; that database's counts. */
+    private static Map<String, Long> pgRestore(PostgresServer server, Path dump, String db) throws Exception {
+        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + db + " OWNER " + PostgresServer.APP_ROLE + " TEMPLATE template0");
+        }
+        ProcessBuilder pb = new ProcessBuilder("pg_restore", "--no-owner", "--exit-on-error", "-h", "127.0.0.1", "-p",
+                String.valueOf(server.port()), "-U", PostgresServer.APP_ROLE, "-d", db, dump.toString()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().put("PGPASSWORD", server.appPassword());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "pg_restore: " + out);
+        return pgCounts(server, db);
+    }
+
+    /**
+     * Rewrites the newest backup's pg-dump entry so that its content is three chunk objects
+     * ({@code "chunks":[{"object","size","storedSize"},…]}, no {@code object}), stored like the
+     * entry (zstd), then its entry chunk and the head to match. {@code swapped}: the first two
+     * chunks change places (each still a sound object). Returns the chunk objects in order.
+     */
+    private static List<String> chunkTheDump(Path instance, boolean swapped) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path headFile;
+        try (Stream<Path> s = Files.list(instance.resolve("backups"))) {
+            headFile = s.sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        ObjectNode head = (ObjectNode) json.readTree(headFile.toFile());
+        assertEquals("zstd", head.get("chunkStorage").asText());
+        List<String> parts = new ArrayList<>();
+        for (var chunk : head.withArray("chunks")) {
+            String lines = new String(unzstd(Files.readAllBytes(instance.resolve(ObjectNames.relativeKey(chunk.get("object").asText())))),
+                    StandardCharsets.UTF_8);
+            StringBuilder rewritten = new StringBuilder();
+            boolean changed = false;
+            for (String line : lines.split("\n")) {
+                ObjectNode e = (ObjectNode) json.readTree(line);
+                if (Entry.PG_DUMP.equals(e.get("type").asText())) {
+                    assertEquals("zstd", e.get("storage").asText());
+                    byte[] plain;
+                    if (e.has("object")) {
+                        plain = unzstd(Files.readAllBytes(instance.resolve(ObjectNames.relativeKey(e.get("object").asText()))));
+                    } else { // already chunked: put the pieces back together
+                        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                        for (var c : e.withArray("chunks")) {
+                            all.write(unzstd(Files.readAllBytes(instance.resolve(ObjectNames.relativeKey(c.get("object").asText())))));
+                        }
+                        plain = all.toByteArray();
+                    }
+                    int third = plain.length / 3;
+                    List<byte[]> pieces = new ArrayList<>(List.of(Arrays.copyOfRange(plain, 0, third),
+                            Arrays.copyOfRange(plain, third, 2 * third), Arrays.copyOfRange(plain, 2 * third, plain.length)));
+                    if (swapped) {
+                        pieces.add(0, pieces.remove(1));
+                    }
+                    ArrayNode chunks = json.createArrayNode();
+                    for (byte[] piece : pieces) {
+                        byte[] stored = com.github.luben.zstd.Zstd.compress(piece, 3);
+                        String name = putObject(instance, stored);
+                        parts.add(name);
+                        chunks.addObject().put("object", name).put("size", piece.length).put("storedSize", stored.length);
+                    }
+                    e.remove("object");
+                    e.remove("storedSize");
+                    e.set("chunks", chunks);
+                    changed = true;
+                }
+                rewritten.append(json.writeValueAsString(e)).append('\n');
+            }
+            if (changed) {
+                byte[] plain = rewritten.toString().getBytes(StandardCharsets.UTF_8);
+                ((ObjectNode) chunk).put("object", putObject(instance, com.github.luben.zstd.Zstd.compress(plain, 3)))
+                        .put("sha256", sha256(plain));
+            }
+        }
+        json.writeValue(headFile.toFile(), head);
+        return parts;
+    }
+
+    private static byte[] unzstd(byte[] stored) throws IOException {
+        try (ZstdInputStream in = new ZstdInputStream(new ByteArrayInputStream(stored))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String putObject(Path instance, byte[] stored) throws Exception {
+        String name = sha256(stored);
+        Path f = instance.resolve(ObjectNames.relativeKey(name));
+        Files.createDirectories(f.getParent());
+        Files.write(f, stored);
+        return name;
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     /** Two backups: a generated instance, then a day of changes (the databases get page sets). */
