@@ -1,6 +1,7 @@
 package dev.owui.backup.repo.engine;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.repo.chunks.GearChunker;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.ToolVersion;
 import dev.owui.backup.capture.BackupOptions;
@@ -53,7 +54,10 @@ import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -716,21 +720,81 @@ public final class RepoBackupRunner {
         }
 
         /**
-         * A PostgreSQL dump file: the previous backup's entry (and object, encrypted ones too) when
+         * A PostgreSQL dump file: the previous backup's entry (and objects, encrypted ones too) when
          * the dump is byte-identical to the one it names, which is what an unchanged database gives;
-         * else stored. No mtime: a dump is new each run, and its time would make every chunk new.
+         * else cut into content-defined pieces ({@link GearChunker}), each stored as an object, so a
+         * changed database stores the pieces around its changes and reuses the others (a piece with
+         * the plain SHA-256 of one of the previous dump's, stored alike and not recorded damaged,
+         * takes that piece's object without a request: how encrypted pieces are reused). No mtime:
+         * a dump is new each run, and its time would make every entry chunk new.
          */
         private Entry pgDump(String rel, Path file, Entry before) throws IOException {
             String storageNow = codec.storageFor(rel);
-            if (!o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && storedAlike(before, storageNow)
-                    && !damaged.contains(before.object()) && before.size() != null && before.size() == Files.size(file)
+            boolean usable = !o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && storedAlike(before, storageNow)
+                    && before.objects().stream().noneMatch(damaged::contains);
+            if (usable && before.chunks() != null && before.size() != null && before.size() == Files.size(file)
                     && before.sha256().equals(dev.owui.backup.store.Hashing.sha256(file).sha256())) {
                 count(before.size(), true);
                 return before;
             }
-            ObjectRef ref = put(file, storageNow, rel);
-            count(ref.size(), false);
-            return Entry.pgDump(rel, ref.size(), ref.sha256(), null, storageNow, ref.name(), ref.storedSize());
+            Map<String, Entry.Chunk> previous = new HashMap<>();
+            if (usable && before.chunks() != null) {
+                for (Entry.Chunk c : before.chunks()) {
+                    if (c.sha256() != null) {
+                        previous.putIfAbsent(c.sha256(), c);
+                    }
+                }
+            }
+            List<Entry.Chunk> pieces = new ArrayList<>();
+            MessageDigest whole = dev.owui.backup.store.Hashing.newSha256();
+            long size = 0;
+            long reusedBytes = 0;
+            try (InputStream in = Files.newInputStream(file)) {
+                GearChunker chunker = new GearChunker(in);
+                for (byte[] b; (b = chunker.next()) != null; ) {
+                    whole.update(b);
+                    size += b.length;
+                    String sha = HexFormat.of().formatHex(dev.owui.backup.store.Hashing.newSha256().digest(b));
+                    Entry.Chunk old = previous.get(sha);
+                    if (old != null && old.size() == b.length) {
+                        pieces.add(old);
+                        reusedBytes += b.length;
+                        continue;
+                    }
+                    ObjectRef ref = putPiece(b, storageNow, rel + " (piece " + (pieces.size() + 1) + ")");
+                    pieces.add(new Entry.Chunk(ref.name(), ref.size(), ref.sha256(), ref.storedSize()));
+                }
+            }
+            count(size, false);
+            log.info(rel + ": " + pieces.size() + " pieces, " + Sizes.bytes(size - reusedBytes) + " of " + Sizes.bytes(size)
+                    + " not in the previous dump");
+            return Entry.pgDump(rel, size, HexFormat.of().formatHex(whole.digest()), storageNow, pieces);
+        }
+
+        /**
+         * One piece of a dump, as {@link #put(InputStream, Path, String, String)} stores a file: a
+         * piece there already but recorded damaged (or everything anew with owui.full) is replaced
+         * at its name, from a temp copy of the piece.
+         */
+        private ObjectRef putPiece(byte[] piece, String storageNow, String what) throws IOException {
+            ObjectRef ref = objects.put(piece, storageNow, codec, what);
+            if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
+                if (damaged.contains(ref.name())) {
+                    log.info(what + ": object " + ref.name() + " was recorded damaged; stored again under its name");
+                }
+                Files.createDirectories(repo.scratch());
+                Path temp = Files.createTempFile(repo.scratch(), "owui-piece-", ".tmp");
+                try {
+                    Files.write(temp, piece);
+                    repo.damage().repairObject(lock, ref.name(), temp, storageNow, codec);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+                repairedObjects.incrementAndGet();
+                repairedBytes.addAndGet(ref.storedSize());
+                return new ObjectRef(ref.name(), ref.storedSize(), ref.sha256(), ref.size(), ref.storage(), true);
+            }
+            return ref;
         }
 
         /** Same storage and, if encrypted, the same keys as this run would use. */
