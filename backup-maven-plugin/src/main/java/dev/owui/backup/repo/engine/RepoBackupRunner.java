@@ -730,17 +730,17 @@ public final class RepoBackupRunner {
          */
         private Entry pgDump(String rel, Path file, Entry before) throws IOException {
             String storageNow = codec.storageFor(rel);
-            boolean usable = !o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && storedAlike(before, storageNow)
-                    && before.objects().stream().noneMatch(damaged::contains);
-            if (usable && before.chunks() != null && before.size() != null && before.size() == Files.size(file)
+            boolean usable = !o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && before.chunks() != null
+                    && storedAlike(before, storageNow);
+            if (usable && before.objects().stream().noneMatch(damaged::contains) && before.size() != null && before.size() == Files.size(file)
                     && before.sha256().equals(dev.owui.backup.store.Hashing.sha256(file).sha256())) {
                 count(before.size(), true);
                 return before;
             }
             Map<String, Entry.Chunk> previous = new HashMap<>();
-            if (usable && before.chunks() != null) {
+            if (usable) {
                 for (Entry.Chunk c : before.chunks()) {
-                    if (c.sha256() != null) {
+                    if (c.sha256() != null && !damaged.contains(c.object())) { // a damaged piece is stored anew, the others reused
                         previous.putIfAbsent(c.sha256(), c);
                     }
                 }
