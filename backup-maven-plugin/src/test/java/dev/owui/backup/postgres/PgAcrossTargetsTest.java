@@ -378,6 +378,51 @@ class PgAcrossTargetsTest {
     }
 
     /**
+     * FORMAT.md's way to rebuild a dump by hand, with bash, jq, sha256sum and zstd only: the
+     * entries decoded from the head's chunks, then each pg-dump entry's pieces decoded in order and
+     * concatenated; the result has the entry's SHA-256 (sha256sum -c says so) and restores.
+     */
+    @Test
+    void aDumpRebuildsByHandFromItsPiecesWithStockTools() throws Exception {
+        String db = copyOf("byhand");
+        Path root = tmp.resolve("target");
+        try (LocalObjectStore store = new LocalObjectStore(root)) {
+            Repository repo = open(store, "scratch");
+            backup(repo, db, CodecSettings.zstd(3));
+            changeOnePercent(db, "by hand", false);
+            String id = backup(repo, db, CodecSettings.zstd(3)).backupId();
+            Entry dump = entry(repo, id, MAIN_DUMP);
+            Path work = Files.createDirectories(tmp.resolve("by-hand"));
+            String script = String.join("\n",
+                    "set -euo pipefail",
+                    "R='" + root.resolve("open-webui") + "'; ID='" + id + "'",
+                    "jq -r '.chunks[].object' $R/backups/$ID.json | while read o; do",
+                    "  f=\"$R/objects/${o:0:2}/$o\"; echo \"$o  $f\" | sha256sum -c --quiet -",
+                    "  zstd -dc \"$f\"",
+                    "done > entries.jsonl",
+                    // from here FORMAT.md's lines, as printed there
+                    "jq -c 'select(.type==\"pg-dump\")' entries.jsonl | while read -r e; do",
+                    "  p=$(jq -r '.path | ltrimstr(\"_outside-data-dir/postgres/\")' <<<\"$e\"); mkdir -p \"dumps/$(dirname \"$p\")\"",
+                    "  jq -r '.chunks[].object' <<<\"$e\" | while read -r o; do",
+                    "    f=\"$R/objects/${o:0:2}/$o\"; echo \"$o  $f\" | sha256sum -c --quiet - || exit 1",
+                    "    case $(jq -r .storage <<<\"$e\") in plain) cat \"$f\";; zstd) zstd -dc \"$f\";; pgp) gpg -d \"$f\";; zstd+pgp) gpg -d \"$f\" | zstd -dc;; esac",
+                    "  done > \"dumps/$p\"",
+                    "  echo \"$(jq -r .sha256 <<<\"$e\")  dumps/$p\" | sha256sum -c -",
+                    "done", "");
+            Process p = new ProcessBuilder("bash", "-c", script).directory(work.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("dumps/openwebui.dump: OK"), out);
+            Path rebuilt = work.resolve("dumps/openwebui.dump");
+            assertEquals(dump.size(), Files.size(rebuilt));
+            assertEquals(dump.sha256(), dev.owui.backup.store.Hashing.sha256(rebuilt).sha256());
+            String into = fresh("by_hand");
+            PgRestore.Result r = new PgRestore(PgTools.onPath()).restore(pg.appUrl(into), rebuilt, PgRestore.Options.defaults());
+            assertEquals(counts(db), counts(into), "pg_restore of the rebuilt dump: " + r.database());
+        }
+    }
+
+    /**
      * Not an assertion: what an unchanged database and a 1% change cost in dump bytes, for the
      * decision on content-defined chunking of dumps (and its sizes). Printed to the test's output.
      */
