@@ -749,20 +749,37 @@ public final class RepoBackupRunner {
             MessageDigest whole = dev.owui.backup.store.Hashing.newSha256();
             long size = 0;
             long reusedBytes = 0;
-            try (InputStream in = Files.newInputStream(file)) {
+            // New pieces are stored by threads of their own (a piece is a request: one after another,
+            // a first backup of a large dump on S3 would wait on each), at most a window of them
+            // pending, so memory stays at a few MB; the entry lists them in the dump's order.
+            ArrayDeque<Future<Entry.Chunk>> pending = new ArrayDeque<>();
+            int window = o.threads() * 4;
+            try (InputStream in = Files.newInputStream(file); WorkerPool piecePool = new WorkerPool(o.threads())) {
                 GearChunker chunker = new GearChunker(in);
+                int n = 0;
                 for (byte[] b; (b = chunker.next()) != null; ) {
+                    n++;
                     whole.update(b);
                     size += b.length;
                     String sha = HexFormat.of().formatHex(dev.owui.backup.store.Hashing.newSha256().digest(b));
                     Entry.Chunk old = previous.get(sha);
                     if (old != null && old.size() == b.length) {
-                        pieces.add(old);
+                        pending.add(CompletableFuture.completedFuture(old));
                         reusedBytes += b.length;
-                        continue;
+                    } else {
+                        byte[] piece = b;
+                        String what = rel + " (piece " + n + ")";
+                        pending.add(piecePool.submit(() -> {
+                            ObjectRef ref = putPiece(piece, storageNow, what);
+                            return new Entry.Chunk(ref.name(), ref.size(), ref.sha256(), ref.storedSize());
+                        }));
                     }
-                    ObjectRef ref = putPiece(b, storageNow, rel + " (piece " + (pieces.size() + 1) + ")");
-                    pieces.add(new Entry.Chunk(ref.name(), ref.size(), ref.sha256(), ref.storedSize()));
+                    while (pending.size() > window) {
+                        pieces.add(WorkerPool.await(pending.poll()));
+                    }
+                }
+                while (!pending.isEmpty()) {
+                    pieces.add(WorkerPool.await(pending.poll()));
                 }
             }
             count(size, false);
@@ -776,19 +793,24 @@ public final class RepoBackupRunner {
          * piece there already but recorded damaged (or everything anew with owui.full) is replaced
          * at its name, from a temp copy of the piece.
          */
-        private ObjectRef putPiece(byte[] piece, String storageNow, String what) throws IOException {
+        private ObjectRef putPiece(byte[] piece, String storageNow, String what) {
             ObjectRef ref = objects.put(piece, storageNow, codec, what);
             if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
                 if (damaged.contains(ref.name())) {
                     log.info(what + ": object " + ref.name() + " was recorded damaged; stored again under its name");
                 }
-                Files.createDirectories(repo.scratch());
-                Path temp = Files.createTempFile(repo.scratch(), "owui-piece-", ".tmp");
                 try {
-                    Files.write(temp, piece);
-                    repo.damage().repairObject(lock, ref.name(), temp, storageNow, codec);
-                } finally {
-                    Files.deleteIfExists(temp);
+                    Files.createDirectories(repo.scratch());
+                    Path temp = Files.createTempFile(repo.scratch(), "owui-piece-", ".tmp");
+                    try {
+                        Files.write(temp, piece);
+                        repo.damage().repairObject(lock, ref.name(), temp, storageNow, codec);
+                    } finally {
+                        Files.deleteIfExists(temp);
+                    }
+                } catch (IOException e) {
+                    throw new OwuiException("cannot store " + what + " again: " + e.getMessage(),
+                            "check the free space and permissions of " + repo.scratch(), e);
                 }
                 repairedObjects.incrementAndGet();
                 repairedBytes.addAndGet(ref.storedSize());
