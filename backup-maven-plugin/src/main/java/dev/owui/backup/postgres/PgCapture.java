@@ -34,10 +34,10 @@ import java.util.function.Consumer;
 public final class PgCapture {
     /** pg_dump's archive formats the capture writes; both restore with pg_restore. */
     public enum Format {
-        /** {@code -Fc}: one file, compressed; the default. */
+        /** {@code -Fc}: one file; the default. */
         CUSTOM,
         /**
-         * {@code -Fd}: a folder with toc.dat and one compressed file per table, dumped and restored
+         * {@code -Fd}: a folder with toc.dat and one file per table, dumped and restored
          * by {@code jobs} processes in parallel; for large databases. A table that did not change
          * gives the same file, so a backup stores only the tables that changed.
          */
@@ -120,6 +120,10 @@ public final class PgCapture {
             } else {
                 cmd.add("--format=custom");
             }
+            // Uncompressed: the backup cuts the dump into content-defined pieces and compresses each;
+            // pg_dump's own compression would make every byte after a change differ, so a 1% change
+            // stored the whole dump again (FORMAT.md, "PostgreSQL instances").
+            cmd.add("--compress=0");
             PgTools.Result r = tools.runFor(url, cmd, null);
             if (r.exitCode() != 0) {
                 delete(out);

@@ -176,7 +176,8 @@ class PgFormat3Test {
             s.executeUpdate("UPDATE chat SET title = 'changed' WHERE id = (SELECT min(id) FROM chat)");
         }
         RepoBackupRunner.Result third = backup(PgSource.of(server.appUrl("rt")));
-        assertFalse(dump.object().equals(entry(third.backupId(), MAIN_DUMP).object()), "a changed database is a new dump");
+        assertFalse(dump.sha256().equals(entry(third.backupId(), MAIN_DUMP).sha256()), "a changed database is a new dump");
+        assertFalse(dump.objects().equals(entry(third.backupId(), MAIN_DUMP).objects()), "stored in new pieces (some)");
 
         Path dest = tmp.resolve("restored");
         RepoRestore.Result r = restore(PgTarget.into(server.appUrl("rt_restored")), dest);

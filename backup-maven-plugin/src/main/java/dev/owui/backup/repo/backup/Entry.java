@@ -26,11 +26,13 @@ import java.util.List;
  * @param layers     sqlite: the image, then the page sets to apply in order
  * @param etag       external: the object's ETag at the provider as it was read (quotes removed), so the next
  *                   backup can tell an unchanged object from its listing without reading it
+ * @param chunks     pg-dump: the content's pieces in order (content-defined cuts); the content is their
+ *                   concatenation, so a changed dump stores only the pieces that changed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Entry(String path, String type, Long size, String sha256, Instant mtime, String mode, String storage,
                     String object, Long storedSize, String linkTarget, Integer pageSize, Long pageCount, String pageMap,
-                    List<Layer> layers, String etag) {
+                    List<Layer> layers, String etag, List<Chunk> chunks) {
     public static final String FILE = "file";
     public static final String DIR = "dir";
     public static final String SYMLINK = "symlink";
@@ -65,37 +67,50 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
         public static final String PAGES = "pages";
     }
 
+    /**
+     * A piece of a chunked content.
+     *
+     * @param object     its object
+     * @param size       its plain size
+     * @param sha256     its plain SHA-256 (how an encrypted piece, whose object name is new at every write, is reused)
+     * @param storedSize its object's size
+     */
+    public record Chunk(String object, long size, String sha256, long storedSize) {
+    }
+
     public static Entry file(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
-        return new Entry(path, FILE, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null, null);
+        return new Entry(path, FILE, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null, null, null);
     }
 
     public static Entry secretKey(String path, long size, String sha256, Instant mtime, String mode, String storage, String object, long storedSize) {
-        return new Entry(path, SECRET_KEY, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null, null);
+        return new Entry(path, SECRET_KEY, size, sha256, mtime, mode, storage, object, storedSize, null, null, null, null, null, null, null);
     }
 
     public static Entry external(String path, long size, String sha256, Instant lastModified, String storage, String object, long storedSize,
                                  String etag) {
-        return new Entry(path, EXTERNAL, size, sha256, lastModified, null, storage, object, storedSize, null, null, null, null, null, etag);
+        return new Entry(path, EXTERNAL, size, sha256, lastModified, null, storage, object, storedSize, null, null, null, null, null, etag, null);
     }
 
-    public static Entry pgDump(String path, long size, String sha256, Instant mtime, String storage, String object, long storedSize) {
-        return new Entry(path, PG_DUMP, size, sha256, mtime, "rw-------", storage, object, storedSize, null, null, null, null, null, null);
+    /** A dump (or a file of a directory-format dump) as its pieces in order; {@code size} and {@code sha256} are the whole's. */
+    public static Entry pgDump(String path, long size, String sha256, String storage, List<Chunk> chunks) {
+        return new Entry(path, PG_DUMP, size, sha256, null, "rw-------", storage, null, null, null, null, null, null, null, null,
+                List.copyOf(chunks));
     }
 
     public static Entry dir(String path, Instant mtime, String mode) {
-        return new Entry(path, DIR, null, null, mtime, mode, null, null, null, null, null, null, null, null, null);
+        return new Entry(path, DIR, null, null, mtime, mode, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static Entry symlink(String path, String linkTarget, Instant mtime, String mode) {
-        return new Entry(path, SYMLINK, null, null, mtime, mode, null, null, null, linkTarget, null, null, null, null, null);
+        return new Entry(path, SYMLINK, null, null, mtime, mode, null, null, null, linkTarget, null, null, null, null, null, null);
     }
 
     public static Entry sqlite(String path, long size, String sha256, Instant mtime, String mode, String storage,
                                int pageSize, long pageCount, String pageMap, List<Layer> layers) {
-        return new Entry(path, SQLITE, size, sha256, mtime, mode, storage, null, null, null, pageSize, pageCount, pageMap, List.copyOf(layers), null);
+        return new Entry(path, SQLITE, size, sha256, mtime, mode, storage, null, null, null, pageSize, pageCount, pageMap, List.copyOf(layers), null, null);
     }
 
-    /** Every object this entry needs: its content, or a database's page map and layers. */
+    /** Every object this entry needs: its content, its content's pieces, or a database's page map and layers. */
     @JsonIgnore
     public List<String> objects() {
         List<String> out = new ArrayList<>(2);
@@ -110,6 +125,27 @@ public record Entry(String path, String type, Long size, String sha256, Instant 
                 out.add(l.object());
             }
         }
+        if (chunks != null) {
+            for (Chunk c : chunks) {
+                out.add(c.object());
+            }
+        }
         return out;
+    }
+
+    /** The stored size the entry records for {@code obj} (its content or a piece of it), else null. */
+    @JsonIgnore
+    public Long storedSizeOf(String obj) {
+        if (obj.equals(object)) {
+            return storedSize;
+        }
+        if (chunks != null) {
+            for (Chunk c : chunks) {
+                if (c.object().equals(obj)) {
+                    return c.storedSize();
+                }
+            }
+        }
+        return null;
     }
 }

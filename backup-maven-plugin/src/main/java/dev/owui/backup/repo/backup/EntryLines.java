@@ -84,7 +84,7 @@ final class EntryLines {
             }
         }
         return new Entry(path, type, size, sha256, mtime, mode, storage, object, storedSize, linkTarget,
-                null, null, null, null, etag);
+                null, null, null, null, etag, null);
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * dumped with {@link PgCapture} (one snapshot for the dump and its facts) into the run's staging
  * folder, before the data directory is walked, like SQLite's captures. The dump files become
  * {@code pg-dump} entries under {@link #ROOT}; a dump of an unchanged database is byte-identical
- * (its creation time fixed), so its entry and object are the previous backup's.
+ * (its creation time fixed), so its entry and objects are the previous backup's, and a changed one
+ * is stored in content-defined pieces (dumps are taken uncompressed for that), the unchanged ones reused.
  */
 final class PgBackupStep {
     /** Where the dumps are in a backup's entries: outside the data directory, like the secret key. */

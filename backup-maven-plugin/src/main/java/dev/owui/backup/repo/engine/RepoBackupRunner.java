@@ -1,6 +1,7 @@
 package dev.owui.backup.repo.engine;
 
 import dev.owui.backup.OwuiException;
+import dev.owui.backup.repo.chunks.GearChunker;
 import dev.owui.backup.store.LocalCopies;
 import dev.owui.backup.ToolVersion;
 import dev.owui.backup.capture.BackupOptions;
@@ -53,7 +54,10 @@ import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -716,21 +720,103 @@ public final class RepoBackupRunner {
         }
 
         /**
-         * A PostgreSQL dump file: the previous backup's entry (and object, encrypted ones too) when
+         * A PostgreSQL dump file: the previous backup's entry (and objects, encrypted ones too) when
          * the dump is byte-identical to the one it names, which is what an unchanged database gives;
-         * else stored. No mtime: a dump is new each run, and its time would make every chunk new.
+         * else cut into content-defined pieces ({@link GearChunker}), each stored as an object, so a
+         * changed database stores the pieces around its changes and reuses the others (a piece with
+         * the plain SHA-256 of one of the previous dump's, stored alike and not recorded damaged,
+         * takes that piece's object without a request: how encrypted pieces are reused). No mtime:
+         * a dump is new each run, and its time would make every entry chunk new.
          */
         private Entry pgDump(String rel, Path file, Entry before) throws IOException {
             String storageNow = codec.storageFor(rel);
-            if (!o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && storedAlike(before, storageNow)
-                    && !damaged.contains(before.object()) && before.size() != null && before.size() == Files.size(file)
+            boolean usable = !o.full() && before != null && Entry.PG_DUMP.equals(before.type()) && before.chunks() != null
+                    && storedAlike(before, storageNow);
+            if (usable && before.objects().stream().noneMatch(damaged::contains) && before.size() != null && before.size() == Files.size(file)
                     && before.sha256().equals(dev.owui.backup.store.Hashing.sha256(file).sha256())) {
                 count(before.size(), true);
                 return before;
             }
-            ObjectRef ref = put(file, storageNow, rel);
-            count(ref.size(), false);
-            return Entry.pgDump(rel, ref.size(), ref.sha256(), null, storageNow, ref.name(), ref.storedSize());
+            Map<String, Entry.Chunk> previous = new HashMap<>();
+            if (usable) {
+                for (Entry.Chunk c : before.chunks()) {
+                    if (c.sha256() != null && !damaged.contains(c.object())) { // a damaged piece is stored anew, the others reused
+                        previous.putIfAbsent(c.sha256(), c);
+                    }
+                }
+            }
+            List<Entry.Chunk> pieces = new ArrayList<>();
+            MessageDigest whole = dev.owui.backup.store.Hashing.newSha256();
+            long size = 0;
+            long reusedBytes = 0;
+            // New pieces are stored by threads of their own (a piece is a request: one after another,
+            // a first backup of a large dump on S3 would wait on each), at most a window of them
+            // pending, so memory stays at a few MB; the entry lists them in the dump's order.
+            ArrayDeque<Future<Entry.Chunk>> pending = new ArrayDeque<>();
+            int window = o.threads() * 4;
+            try (InputStream in = Files.newInputStream(file); WorkerPool piecePool = new WorkerPool(o.threads())) {
+                GearChunker chunker = new GearChunker(in);
+                int n = 0;
+                for (byte[] b; (b = chunker.next()) != null; ) {
+                    n++;
+                    whole.update(b);
+                    size += b.length;
+                    String sha = HexFormat.of().formatHex(dev.owui.backup.store.Hashing.newSha256().digest(b));
+                    Entry.Chunk old = previous.get(sha);
+                    if (old != null && old.size() == b.length) {
+                        pending.add(CompletableFuture.completedFuture(old));
+                        reusedBytes += b.length;
+                    } else {
+                        byte[] piece = b;
+                        String what = rel + " (piece " + n + ")";
+                        pending.add(piecePool.submit(() -> {
+                            ObjectRef ref = putPiece(piece, storageNow, what);
+                            return new Entry.Chunk(ref.name(), ref.size(), ref.sha256(), ref.storedSize());
+                        }));
+                    }
+                    while (pending.size() > window) {
+                        pieces.add(WorkerPool.await(pending.poll()));
+                    }
+                }
+                while (!pending.isEmpty()) {
+                    pieces.add(WorkerPool.await(pending.poll()));
+                }
+            }
+            count(size, false);
+            log.info(rel + ": " + pieces.size() + " pieces, " + Sizes.bytes(size - reusedBytes) + " of " + Sizes.bytes(size)
+                    + " not in the previous dump");
+            return Entry.pgDump(rel, size, HexFormat.of().formatHex(whole.digest()), storageNow, pieces);
+        }
+
+        /**
+         * One piece of a dump, as {@link #put(InputStream, Path, String, String)} stores a file: a
+         * piece there already but recorded damaged (or everything anew with owui.full) is replaced
+         * at its name, from a temp copy of the piece.
+         */
+        private ObjectRef putPiece(byte[] piece, String storageNow, String what) {
+            ObjectRef ref = objects.put(piece, storageNow, codec, what);
+            if (!ref.uploaded() && (o.full() || damaged.contains(ref.name())) && !Storage.isEncrypted(storageNow) && repaired.add(ref.name())) {
+                if (damaged.contains(ref.name())) {
+                    log.info(what + ": object " + ref.name() + " was recorded damaged; stored again under its name");
+                }
+                try {
+                    Files.createDirectories(repo.scratch());
+                    Path temp = Files.createTempFile(repo.scratch(), "owui-piece-", ".tmp");
+                    try {
+                        Files.write(temp, piece);
+                        repo.damage().repairObject(lock, ref.name(), temp, storageNow, codec);
+                    } finally {
+                        Files.deleteIfExists(temp);
+                    }
+                } catch (IOException e) {
+                    throw new OwuiException("cannot store " + what + " again: " + e.getMessage(),
+                            "check the free space and permissions of " + repo.scratch(), e);
+                }
+                repairedObjects.incrementAndGet();
+                repairedBytes.addAndGet(ref.storedSize());
+                return new ObjectRef(ref.name(), ref.storedSize(), ref.sha256(), ref.size(), ref.storage(), true);
+            }
+            return ref;
         }
 
         /** Same storage and, if encrypted, the same keys as this run would use. */

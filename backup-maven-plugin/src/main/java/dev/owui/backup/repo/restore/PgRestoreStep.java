@@ -183,7 +183,8 @@ final class PgRestoreStep {
     /** One dump entry's content into {@code out}, checked against its size and SHA-256. */
     private static void decode(Repository repo, Entry e, DecryptionKeys keys, Path out) throws IOException {
         dev.owui.backup.store.BackupWriter.Stored s;
-        try (InputStream in = repo.objectReader().open(e.object(), e.storage(), keys); OutputStream os = PrivateFiles.newOutputStream(out)) {
+        try (InputStream in = dev.owui.backup.repo.chunks.ChunkedContent.open(repo, e, keys, e.path());
+             OutputStream os = PrivateFiles.newOutputStream(out)) {
             s = Hashing.copy(in, os);
         }
         if (!s.sha256().equals(e.sha256()) || e.size() != null && s.size() != e.size()) {

@@ -437,7 +437,7 @@ public final class RepoRestore {
         checkStorage(e, keys, what);
         MessageDigest sha = Hashing.newSha256();
         long n;
-        try (InputStream in = repo.objectReader().open(e.object(), e.storage(), keys);
+        try (InputStream in = dev.owui.backup.repo.chunks.ChunkedContent.open(repo, e, keys, what);
              OutputStream os = new DigestOutputStream(Files.newOutputStream(out), sha)) {
             n = in.transferTo(os);
         } catch (OwuiException ex) {

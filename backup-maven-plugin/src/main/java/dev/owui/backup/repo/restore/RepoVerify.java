@@ -217,7 +217,7 @@ public final class RepoVerify {
                     if (Entry.PG_DUMP.equals(e.type())) {
                         dumps.add(e);
                         key.append(e.path()).append(' ').append(e.sha256()).append('\n');
-                        usable &= !damaged.containsKey(e.object()) && !(Storage.isEncrypted(e.storage()) && keys.isEmpty());
+                        usable &= e.objects().stream().noneMatch(damaged::containsKey) && !(Storage.isEncrypted(e.storage()) && keys.isEmpty());
                     }
                 }
             } catch (OwuiException e) {
@@ -262,7 +262,7 @@ public final class RepoVerify {
                 Entry e = it.next();
                 seen[0]++;
                 for (String obj : e.objects()) {
-                    Long storedSize = obj.equals(e.object()) ? e.storedSize() : null;
+                    Long storedSize = e.storedSizeOf(obj);
                     if (!exists(listing, id, e.path(), obj, storedSize)) {
                         continue;
                     }
@@ -270,7 +270,10 @@ public final class RepoVerify {
                         continue;
                     }
                     boolean content = obj.equals(e.object());
-                    reads.putIfAbsent(obj, new Need(e.storage(), content ? e.sha256() : null, content ? e.size() : null));
+                    Entry.Chunk piece = content || e.chunks() == null ? null
+                            : e.chunks().stream().filter(c -> c.object().equals(obj)).findFirst().orElse(null);
+                    reads.putIfAbsent(obj, piece != null ? new Need(e.storage(), piece.sha256(), piece.size())
+                            : new Need(e.storage(), content ? e.sha256() : null, content ? e.size() : null));
                 }
                 if (Entry.SQLITE.equals(e.type()) && e.layers() != null && !e.layers().isEmpty()
                         && readData.selects(e.layers().get(0).object())) {
