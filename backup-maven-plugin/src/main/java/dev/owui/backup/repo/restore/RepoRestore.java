@@ -17,6 +17,7 @@ import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.repo.pages.PageSets;
 import dev.owui.backup.repo.pages.Run;
 import dev.owui.backup.restore.PathPatterns;
+import dev.owui.backup.restore.RestoreTree;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
 import java.io.IOException;
@@ -217,6 +218,9 @@ public final class RepoRestore {
     private Staged stage(BackupHead head, DecryptionKeys keys, Staged s, Path staging, boolean wantSecret, PathPatterns patterns, int threads)
             throws IOException {
         Set<String> links = new HashSet<>();
+        // every folder made through the tree, so none is ever a link of the backup's (or below one)
+        RestoreTree tree = new RestoreTree(staging, "backup " + head.backupId());
+        RestoreTree dumps = new RestoreTree(staging, "backup " + head.backupId(), true);
         boolean[] matched = patterns == null ? null : new boolean[patterns.size()];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         int window = threads * 4;
@@ -224,7 +228,7 @@ public final class RepoRestore {
         try (WorkerPool pool = new WorkerPool(threads)) {
             Future<?> databases = pool.submit(() -> {
                 try {
-                    stageDatabases(head, keys, s, staging, patterns, failure);
+                    stageDatabases(head, keys, s, staging, tree, patterns, failure);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 }
@@ -243,8 +247,7 @@ public final class RepoRestore {
                     }
                     if (Entry.PG_DUMP.equals(e.type())) {
                         if (patterns == null) { // a whole restore; the dumps are not data directory paths
-                            Path p = PgRestoreStep.stagedPath(staging, e.path());
-                            PrivateFiles.createDirectories(p.getParent());
+                            Path p = dumps.parentsMade(staging.relativize(PgRestoreStep.stagedPath(staging, e.path())).toString());
                             acquire(slots);
                             pool.submit(() -> {
                                 try {
@@ -267,17 +270,16 @@ public final class RepoRestore {
                         }
                         matched[i] = true;
                     }
-                    Path p = resolve(staging, e.path(), links);
+                    resolve(staging, e.path(), links); // names the link an entry lies below, as the backup spells it
+                    Path p = Entry.DIR.equals(e.type()) ? tree.folder(e.path()) : tree.parentsMade(e.path());
                     switch (e.type()) {
                         case Entry.DIR -> {
-                            Files.createDirectories(p);
                             s.dirs.add(e);
                         }
                         case Entry.FILE, Entry.EXTERNAL -> {
                             if (Entry.EXTERNAL.equals(e.type())) {
                                 s.external.add(e); // staged and checked like a file; placed by ExternalRestore
                             }
-                            Files.createDirectories(p.getParent());
                             acquire(slots);
                             pool.submit(() -> {
                                 try {
@@ -294,12 +296,10 @@ public final class RepoRestore {
                             });
                         }
                         case Entry.SQLITE -> {
-                            // the databases' worker restores it; only its folder is made here, in order
-                            Files.createDirectories(p.getParent());
+                            // the databases' worker restores it; only its folder is made here (above), in order
                         }
                         case Entry.SYMLINK -> {
-                            Files.createDirectories(p.getParent());
-                            Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+                            createLink(p, e, what);
                             links.add(e.path());
                             if (e.mtime() != null) {
                                 try {
@@ -332,7 +332,7 @@ public final class RepoRestore {
      * read of the small entry chunks) and reassembles and checks each in turn. Links are tracked
      * here as on the main pass, so a database below a link is refused here too.
      */
-    private void stageDatabases(BackupHead head, DecryptionKeys keys, Staged s, Path staging, PathPatterns patterns,
+    private void stageDatabases(BackupHead head, DecryptionKeys keys, Staged s, Path staging, RestoreTree tree, PathPatterns patterns,
                                 AtomicReference<Throwable> failure) throws IOException {
         Set<String> links = new HashSet<>();
         try (EntryIterator it = repo.backups().entries(head, keys)) {
@@ -345,8 +345,8 @@ public final class RepoRestore {
                     continue;
                 }
                 String what = "backup " + head.backupId() + ": " + e.path();
-                Path p = resolve(staging, e.path(), links);
-                Files.createDirectories(p.getParent());
+                resolve(staging, e.path(), links);
+                Path p = tree.parentsMade(e.path());
                 reassemble(repo, e, keys, p, what);
                 List<String> problems = SqliteCapture.quickCheck(p);
                 if (!problems.isEmpty()) {
@@ -438,7 +438,7 @@ public final class RepoRestore {
         MessageDigest sha = Hashing.newSha256();
         long n;
         try (InputStream in = dev.owui.backup.repo.chunks.ChunkedContent.open(repo, e, keys, what);
-             OutputStream os = new DigestOutputStream(Files.newOutputStream(out), sha)) {
+             OutputStream os = new DigestOutputStream(Files.newOutputStream(out, RestoreTree.NEW_FILE), sha)) {
             n = in.transferTo(os);
         } catch (OwuiException ex) {
             throw named(what, ex);
@@ -449,6 +449,19 @@ public final class RepoRestore {
                     + " bytes with " + e.sha256(), "the backup is damaged: run owui:verify with owui.readData=all and restore another backup");
         }
         return n;
+    }
+
+    /** A link of the backup, where nothing is yet (a second entry at the same path is refused, not followed). */
+    private static void createLink(Path p, Entry e, String what) throws IOException {
+        if (e.linkTarget() == null) {
+            throw new OwuiException(what + " is a symbolic link without a target", "the backup is damaged; restore another backup; nothing was restored");
+        }
+        try {
+            Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+        } catch (java.nio.file.FileAlreadyExistsException twice) {
+            throw new OwuiException(what + " is a symbolic link where the backup already restored another entry",
+                    "the backup is damaged or not ours: do not restore it (run owui:verify, and restore another backup); nothing was restored");
+        }
     }
 
     private static void checkStorage(Entry e, DecryptionKeys keys, String what) {
