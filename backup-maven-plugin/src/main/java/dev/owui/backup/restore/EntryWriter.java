@@ -39,8 +39,11 @@ final class EntryWriter {
         MessageDigest sha = Hashing.newSha256();
         long n;
         try (InputStream in = counted.apply(StoredContent.open(target, instance, m.backupId(), e, keys));
-             OutputStream out = new DigestOutputStream(Files.newOutputStream(dest), sha)) {
+             OutputStream out = new DigestOutputStream(Files.newOutputStream(dest, RestoreTree.NEW_FILE), sha)) {
             n = in.transferTo(out);
+        } catch (java.nio.file.FileAlreadyExistsException twice) {
+            // CREATE_NEW: an entry never replaces, nor writes through, what an earlier entry restored there
+            throw damaged(m, e, "is named twice in the backup (something is already restored at its place)", where);
         } catch (java.nio.file.NoSuchFileException missing) {
             throw damaged(m, e, "is missing from the backup" + (e.isStoredPlain() ? "" : " (stored as " + e.storedPath() + ")"), where);
         } catch (IOException unreadable) {

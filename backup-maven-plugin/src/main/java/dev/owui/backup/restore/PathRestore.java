@@ -181,11 +181,11 @@ public final class PathRestore {
         Progress progress = new Progress(log, "restore", files.stream().mapToLong(FileEntry::size).sum());
         long count = 0;
         long bytes = 0;
+        RestoreTree tree = new RestoreTree(staging, "backup " + m.backupId()); // no entry written through a link (RestoreRunner)
         for (FileEntry e : files) {
-            Path d = RestoreRunner.safeResolve(staging, e.path());
-            Files.createDirectories(d.getParent());
+            Path d = tree.parentsMade(e.path());
             if (e.isSymlink()) {
-                Files.createSymbolicLink(d, Path.of(e.linkTarget()));
+                RestoreRunner.createLink(d, e, m);
                 continue;
             }
             long n = EntryWriter.write(o.target(), o.instance(), m, e, o.keys(), d, o.output().toString());

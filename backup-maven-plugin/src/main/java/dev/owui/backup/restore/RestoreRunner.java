@@ -119,10 +119,13 @@ public final class RestoreRunner {
                         "set owui.encryption.serverId or owui.passphraseEnv (and owui.secretKeyRing for a key pair); nothing was changed");
             }
         }
+        // Every folder is made through the tree: a real folder, never a link of the backup's or
+        // below one, so no entry of a tampered manifest is written through a link.
+        RestoreTree tree = new RestoreTree(staging, "backup " + m.backupId());
         for (DirectoryEntry d : m.directoriesOrEmpty()) {
             // Every recorded folder, empty ones too; made before the files (and their symbolic
             // links), so a folder is always a folder. Modes and times follow once all is in place.
-            Files.createDirectories(safeResolve(staging, d.path()));
+            tree.folder(d.path());
         }
         Progress progress = new Progress(log, "restore", m.totals().bytes());
         long files = 0;
@@ -131,10 +134,9 @@ public final class RestoreRunner {
             if (e.isSecretKey()) {
                 continue;
             }
-            Path d = safeResolve(staging, e.path());
-            Files.createDirectories(d.getParent());
+            Path d = tree.parentsMade(e.path());
             if (e.isSymlink()) {
-                Files.createSymbolicLink(d, Path.of(e.linkTarget()));
+                createLink(d, e, m);
                 continue;
             }
             long n = EntryWriter.write(target, instance, m, e, keys, d, "the data directory", progress::counting);
@@ -170,6 +172,20 @@ public final class RestoreRunner {
             warn(warnings, "the files are restored, but the mode or time of " + failed.size() + " folder(s) could not be set: "
                     + String.join(", ", failed.subList(0, Math.min(5, failed.size()))) + (failed.size() > 5 ? ", …" : "")
                     + "; set them by hand from the manifest's directories if they matter");
+        }
+    }
+
+    /** A link of the backup where nothing is yet: a second entry at the same path is refused, never followed or replaced. */
+    static void createLink(Path p, FileEntry e, Manifest m) throws IOException {
+        if (e.linkTarget() == null) {
+            throw new OwuiException("backup " + m.backupId() + ": " + e.path() + " is a symbolic link without a target",
+                    "the backup is damaged; restore another backup; nothing was restored");
+        }
+        try {
+            Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+        } catch (java.nio.file.FileAlreadyExistsException twice) {
+            throw new OwuiException("backup " + m.backupId() + ": entry " + e.path() + " is a symbolic link where the backup already restored another entry",
+                    "the backup is damaged or not ours: do not restore it (run owui:verify, and restore another backup); nothing was restored");
         }
     }
 
