@@ -126,7 +126,30 @@ else
 fi
 
 mkdir -p "$out"
-out=$(cd "$out" && pwd)
+out=$(cd "$out" && pwd -P)
+
+# place I PATH: sets $place to where entry I (PATH) goes in OUT_DIR, or fails. A backup whose
+# entries were tampered with or damaged must not write outside OUT_DIR through one of its own
+# symbolic links (`uploads` -> /etc, then `uploads/x`): an entry at or below a link entry (the
+# path normalized, so `uploads/` and `./uploads` are the same link) is refused, and the place
+# must resolve to itself (no link on the way: realpath -m follows links, realpath -ms does not).
+declare -A linkset=()
+place() {
+  local q rel pre
+  q=$(realpath -ms -- "$out/$2")
+  [[ $q == "$out"/* ]] || fail "entry $1 has a path outside $out: $2; the backup is damaged or not ours, restore another backup"
+  rel=${q#"$out"/}
+  [ -z "${linkset[$rel]+x}" ] || fail "entry $1 ($2) is at the place of the backup's symbolic link $rel; the backup is damaged or not ours, restore another backup"
+  pre=$rel
+  while [[ $pre == */* ]]; do
+    pre=${pre%/*}
+    [ -z "${linkset[$pre]+x}" ] \
+      || fail "entry $1 ($2) lies below the backup's symbolic link $pre and would be written through it; the backup is damaged or not ours, restore another backup"
+  done
+  [ "$(realpath -m -- "$q")" = "$q" ] \
+    || fail "entry $1 ($2) would be written through a symbolic link, to $(realpath -m -- "$q"); the backup is damaged or not ours, restore another backup"
+  place=$q
+}
 
 # set_meta PATH MODE MTIME: mode like rw-r--r-- (FORMAT.md), mtime ISO-8601 with nanoseconds.
 set_meta() {
@@ -161,7 +184,7 @@ while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' m
   && IFS= read -r -d '' size; do
   i=$((i + 1))
   case $path in /* | ../* | */../* | .. | */..) fail "entry $i has an unsafe path: $path" ;; esac
-  p="$out/$path"
+  case $type in dir | file | sqlite | symlink) place "$i" "$path"; p=$place ;; esac
   case $type in
     dir)
       mkdir -p "$p"
@@ -209,7 +232,10 @@ while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' m
       ;;
     symlink)
       mkdir -p "$(dirname "$p")"
-      ln -s "$target" "$p"
+      # -T: never into a folder already there; like any ln -s, never over anything already there
+      ln -sT -- "$target" "$p" 2>"$work/err" \
+        || fail "entry $i ($path) is a symbolic link where the backup already restored something: $(cat "$work/err"); the backup is damaged or not ours, restore another backup"
+      linkset[${p#"$out"/}]=1
       [ "$mtime" = null ] || touch -h -d "$mtime" "$p"
       links=$((links + 1))
       ;;

@@ -344,6 +344,104 @@ class StockToolRecoveryTest {
     }
 
     /**
+     * A tampered or damaged entry list must not make the script write outside its output folder
+     * through one of the backup's own symbolic links: a file below a link to an absolute folder,
+     * the same with the link spelled "zz-link/", a folder and file below a relative link (no ".."
+     * in any path), and a file at a link's own path. Each run fails naming the entry, and nothing
+     * appears outside. The entries are hand-written into a real backup's chunk and head, re-signed
+     * as {@link #chunkTheDump} does.
+     */
+    @Test
+    void entriesBelowOrAtASymlinkEntryAreRefusedAndNothingIsWrittenOutside() throws Exception {
+        assumeTools("jq", "zstd");
+        Path data = tmp.resolve("data");
+        OpenWebUiFixture.at(data).seed(3).build();
+        Path target = tmp.resolve("links-target");
+        try (ObjectStore store = new LocalObjectStore(target)) {
+            Repository repo = Repository.open(store, INSTANCE, tmp.resolve("scratch"), log);
+            new RepoBackupRunner(log).run(repo, new RepoBackupRunner.Options(data, INSTANCE, CodecSettings.zstd(3), false, tmp.resolve("staging")));
+        }
+        Path instance = target.resolve(INSTANCE);
+        Path outside = tmp.resolve("outside");
+        Files.createDirectories(outside);
+        Files.writeString(outside.resolve("victim"), "keep me");
+        ObjectMapper json = new ObjectMapper();
+        String original = Files.readString(newestHead(instance));
+        record Case(String named, List<ObjectNode> extra) {
+        }
+        List<Case> cases = List.of(
+                new Case("zz-link/x", List.of(linkEntry(json, "zz-link", outside.toString()), json.createObjectNode().put("path", "zz-link/x"))),
+                new Case("zz-link/x", List.of(linkEntry(json, "zz-link/", outside.toString()), json.createObjectNode().put("path", "zz-link/x"))),
+                new Case("zz-rel/sub", List.of(linkEntry(json, "zz-rel", "../outside"),
+                        json.createObjectNode().put("path", "zz-rel/sub").put("type", "dir").put("mode", "rwx------"),
+                        json.createObjectNode().put("path", "zz-rel/sub/x"))),
+                new Case("zz-same", List.of(linkEntry(json, "zz-same", outside.resolve("victim").toString()),
+                        json.createObjectNode().put("path", "zz-same"))));
+        int n = 0;
+        for (Case c : cases) {
+            Files.writeString(newestHead(instance), original);
+            appendEntries(instance, c.extra());
+            Result r = runScript(Map.of(), instance.toString(), "latest", "links-" + n++);
+            assertNotEquals(0, r.code, r.output);
+            assertTrue(r.output.contains("(" + c.named() + ")"), "names the entry " + c.named() + ": " + r.output);
+            try (Stream<Path> s = Files.list(outside)) {
+                assertEquals(List.of("victim"), s.map(p -> p.getFileName().toString()).toList(), "written outside: " + r.output);
+            }
+            assertEquals("keep me", Files.readString(outside.resolve("victim")));
+        }
+    }
+
+    private static ObjectNode linkEntry(ObjectMapper json, String path, String linkTarget) {
+        return json.createObjectNode().put("path", path).put("type", Entry.SYMLINK).put("linkTarget", linkTarget);
+    }
+
+    private static Path newestHead(Path instance) throws IOException {
+        try (Stream<Path> s = Files.list(instance.resolve("backups"))) {
+            return s.sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    /**
+     * Appends {@code extra} to the newest backup's entries (paths "zz-…" sort last), all rewritten
+     * as one zstd chunk named in the head; an entry with only a path becomes a copy of a real file
+     * entry (a sound object, size and SHA-256) at that path.
+     */
+    private static void appendEntries(Path instance, List<ObjectNode> extra) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path headFile = newestHead(instance);
+        ObjectNode head = (ObjectNode) json.readTree(headFile.toFile());
+        assertEquals("zstd", head.get("chunkStorage").asText());
+        List<ObjectNode> entries = new ArrayList<>();
+        for (var chunk : head.withArray("chunks")) {
+            String lines = new String(unzstd(Files.readAllBytes(instance.resolve(ObjectNames.relativeKey(chunk.get("object").asText())))),
+                    StandardCharsets.UTF_8);
+            for (String line : lines.split("\n")) {
+                entries.add((ObjectNode) json.readTree(line));
+            }
+        }
+        ObjectNode aFile = entries.stream().filter(e -> Entry.FILE.equals(e.get("type").asText())).findFirst().orElseThrow();
+        for (ObjectNode e : extra) {
+            ObjectNode x = e.deepCopy();
+            if (!x.has("type")) {
+                String path = x.get("path").asText();
+                x.setAll(aFile.deepCopy());
+                x.put("path", path);
+            }
+            entries.add(x);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (ObjectNode e : entries) {
+            sb.append(json.writeValueAsString(e)).append('\n');
+        }
+        byte[] plain = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ArrayNode chunks = json.createArrayNode();
+        chunks.addObject().put("object", putObject(instance, com.github.luben.zstd.Zstd.compress(plain, 3))).put("sha256", sha256(plain))
+                .put("entries", entries.size()).put("first", entries.get(0).get("path").asText());
+        head.set("chunks", chunks);
+        json.writeValue(headFile.toFile(), head);
+    }
+
+    /**
      * Rewrites the newest backup's pg-dump entry so that its content is three chunk objects
      * ({@code "chunks":[{"object","size","storedSize"},…]}, no {@code object}), stored like the
      * entry (zstd), then its entry chunk and the head to match. {@code swapped}: the first two
