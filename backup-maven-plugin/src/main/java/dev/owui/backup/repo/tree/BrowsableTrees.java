@@ -11,8 +11,10 @@ import dev.owui.backup.repo.lock.RepoLock;
 import dev.owui.backup.repo.objects.ObjectNames;
 import dev.owui.backup.repo.restore.RepoRestore;
 import dev.owui.backup.repo.store.HardLinks;
+import dev.owui.backup.repo.store.LocalObjectStore;
 import dev.owui.backup.repo.store.NoSuchObjectException;
 import dev.owui.backup.repo.store.TreeFiles;
+import dev.owui.backup.restore.RestoreTree;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
 import java.io.FilterInputStream;
@@ -155,6 +157,7 @@ public final class BrowsableTrees {
         long databases = 0;
         long skipped = 0;
         boolean warnedPlaintext = false;
+        Optional<RestoreTree> guard = localFolder(temp).map(p -> new RestoreTree(p, "backup " + head.backupId(), true));
         try (EntryIterator it = repo.backups().entries(head, keys)) {
             while (it.hasNext()) {
                 Entry e = it.next();
@@ -163,15 +166,21 @@ public final class BrowsableTrees {
                     skipped++; // outside the data directory (the secret key, PostgreSQL dumps, uploads kept in object storage): `cp -a` of the tree must not put it there
                     continue;
                 }
-                checkPath(e.path(), symlinks, what);
-                String rel = temp + "/" + e.path();
-                String parent = parentOf(rel);
-                if (madeDirs.add(parent)) {
-                    files.mkdirs(key(parent));
+                String path = normalised(e.path(), what);
+                String rel = temp + "/" + path;
+                if (guard.isPresent()) {
+                    // the disk itself is asked: every folder on the way made one level at a time and a real folder, nothing at a link's place
+                    guarded(guard.get(), path, Entry.DIR.equals(e.type()), what);
+                } else {
+                    checkLinks(path, symlinks, what);
+                    String parent = parentOf(rel);
+                    if (madeDirs.add(parent)) {
+                        files.mkdirs(key(parent));
+                    }
                 }
                 switch (e.type()) {
                     case Entry.DIR -> {
-                        if (madeDirs.add(rel)) {
+                        if (guard.isEmpty() && madeDirs.add(rel)) {
                             files.mkdirs(key(rel));
                         }
                         dirs.add(e);
@@ -198,7 +207,7 @@ public final class BrowsableTrees {
                     }
                     case Entry.SYMLINK -> {
                         files.symlink(key(rel), e.linkTarget());
-                        symlinks.add(e.path());
+                        symlinks.add(path);
                     }
                     default -> throw new OwuiException(what + " has type '" + e.type() + "', which this tool does not know",
                             "use the owui backup version that wrote it (" + head.toolVersion() + ") or newer");
@@ -209,20 +218,67 @@ public final class BrowsableTrees {
         dirs.sort(Comparator.comparingLong((Entry d) -> d.path().chars().filter(c -> c == '/').count()).reversed()
                 .thenComparing(Entry::path));
         for (Entry d : dirs) {
-            setTime(temp + "/" + d.path(), d);
+            setTime(temp + "/" + normalised(d.path(), d.path()), d);
         }
         return new Result(head.backupId(), repo.where(treeOf(head.backupId())), linked, decoded, databases, skipped);
     }
 
-    /** Never a path that leaves the tree, and never one below a symbolic link the backup made (it could point anywhere). */
-    private static void checkPath(String path, Set<String> symlinks, String what) {
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0) {
+    private void guarded(RestoreTree guard, String path, boolean folder, String what) {
+        try {
+            if (folder) {
+                guard.folder(path);
+            } else {
+                guard.parentsMade(path);
+            }
+        } catch (IOException x) {
+            throw new OwuiException("cannot make the folders of " + what + " in the tree at " + repo.where(DIR) + ": " + x.getMessage(),
+                    "check the disk (free space, permissions); the backups are untouched", x);
+        }
+    }
+
+    /**
+     * On a local disk, the tree's temporary folder as a path, so that restore's own guard
+     * ({@link RestoreTree}) asks the disk whether a place is a link: text cannot tell on a
+     * case-insensitive disk ("ZZ-LINK/x" is below "zz-link"). Empty over SFTP, where the text check
+     * ({@link #checkLinks}) stands in.
+     */
+    private Optional<Path> localFolder(String temp) {
+        return repo.store() instanceof LocalObjectStore local ? Optional.of(local.root().resolve(key(temp))) : Optional.empty();
+    }
+
+    /**
+     * The entry's path in its plain spelling ("zz-link/" and "./zz-link" are "zz-link", as
+     * RestoreTree and the recovery script normalize them), so that a link is found by the place it
+     * names, not by its spelling; never one that leaves the tree.
+     */
+    private static String normalised(String path, String what) {
+        if (path == null || path.startsWith("/") || path.indexOf('\0') >= 0) {
             throw new OwuiException(what + ": not a relative path", "the backup is damaged or not ours; do not use it");
         }
-        for (String c : path.split("/", -1)) {
-            if (c.isEmpty() || c.equals(".") || c.equals("..")) {
+        List<String> parts = new ArrayList<>();
+        for (String c : path.split("/")) {
+            if (c.equals("..")) {
                 throw new OwuiException(what + ": the path leaves the tree", "the backup is damaged or not ours; do not use it");
             }
+            if (!c.isEmpty() && !c.equals(".")) {
+                parts.add(c);
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new OwuiException(what + ": not a relative path", "the backup is damaged or not ours; do not use it");
+        }
+        return String.join("/", parts);
+    }
+
+    /**
+     * Over SFTP: never a (normalised) path below or at a symbolic link the backup made (it could
+     * point anywhere, and the server follows it when a file is written there).
+     */
+    private static void checkLinks(String path, Set<String> symlinks, String what) {
+        if (symlinks.contains(path)) {
+            throw new OwuiException(what + " is at the place of the backup's symbolic link " + path
+                    + ", so writing it would write through the link, possibly outside the tree",
+                    "the backup is damaged or not ours; do not use it");
         }
         for (int i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
             if (symlinks.contains(path.substring(0, i))) {
