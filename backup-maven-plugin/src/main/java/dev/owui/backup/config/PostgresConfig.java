@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * @param databases the Open WebUI database, the pgvector one when separate, DATABASE_SCHEMA
  * @param tools     where pg_dump and pg_restore are (owui.pgBin, or the PATH)
- * @param jobs      owui.pgJobs: 1, pg_dump's custom format (one file); more, its directory format dumped with that many jobs
+ * @param jobs      owui.pgJobs: 1, pg_dump's custom format (one file); more, its directory format dumped with that many jobs; on a restore, pg_restore's jobs
  */
 public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools, int jobs) {
     /** The most owui.pgJobs takes: more jobs than this is more connections than a server's default 100 spares. */
@@ -118,9 +118,12 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools, int jo
         return jobs > 1 ? s.directory(jobs) : s;
     }
 
-    /** Where a restore puts the dumps: into the database, an existing one with tables renamed aside with {@code force}. */
+    /**
+     * Where a restore puts the dumps: into the database, an existing one with tables renamed aside
+     * with {@code force}; pg_restore runs with owui.pgJobs jobs.
+     */
     public PgTarget restoreInto(boolean force) {
-        return new PgTarget(databases.database(), databases.pgvectorDatabase(), tools, force, 1, databases.schema(), null);
+        return new PgTarget(databases.database(), databases.pgvectorDatabase(), tools, force, jobs, databases.schema(), null);
     }
 
     /** The server whose scratch database a verify restores each dump into. */

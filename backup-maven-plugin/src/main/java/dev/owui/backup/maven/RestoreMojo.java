@@ -75,6 +75,14 @@ public class RestoreMojo extends AbstractTargetMojo {
     private File pgBin;
 
     /**
+     * How many parallel jobs pg_restore runs with: {@code 1} (default) restores in a single
+     * transaction (all or nothing); 2 to 64 that many jobs, each a connection to the server, for
+     * large databases (either dump format; a failure may then leave part of the dump in the database).
+     */
+    @Parameter(property = "owui.pgJobs", defaultValue = "1")
+    private int pgJobs;
+
+    /**
      * Where Open WebUI keeps uploads (its STORAGE_PROVIDER): {@code none} (default: the data
      * directory's uploads/) or {@code s3}, whose objects the file rows name are put back into their buckets.
      */
@@ -109,7 +117,7 @@ public class RestoreMojo extends AbstractTargetMojo {
     @Override
     protected void run() {
         RestoreConfig config = new RestoreConfig(target, backupId, resolve(dataDir), force, paths, resolve(output), resolve(secretKeyFile),
-                PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), this::credentials, environment()),
+                PostgresConfig.of(databaseUrl, databaseServerId, resolve(envFile), resolve(pgBin), pgJobs, this::credentials, environment()),
                 ObjectStorageConfig.of(storageProvider, storageEndpoint, storageRegion, storagePathStyle, storageServerId, storageRestoreToFolder,
                         this::credentials, environment()));
         RestoreRender.render(owui().restore(config), instance, engineLog(), report());

@@ -35,7 +35,7 @@ public final class PgRestore {
      * How to restore.
      *
      * @param force       rename a non-empty target aside instead of refusing
-     * @param jobs        parallel pg_restore jobs (directory-format dumps only)
+     * @param jobs        parallel pg_restore jobs (either format; more than 1 gives up the single transaction, which pg_restore cannot combine with them)
      * @param maintenance the database to connect to for CREATE/ALTER DATABASE ("postgres")
      * @param schema      Open WebUI's DATABASE_SCHEMA, where the facts are read (null: the default)
      */
@@ -67,8 +67,9 @@ public final class PgRestore {
      * @param database     the restored database
      * @param renamedAside the name the previous database has now, or null when there was none
      * @param facts        what the restored database says (revision, counts, file rows)
+     * @param jobs         the jobs pg_restore ran with (1: in a single transaction)
      */
-    public record Result(String database, String renamedAside, DatabaseFacts facts) {
+    public record Result(String database, String renamedAside, DatabaseFacts facts, int jobs) {
     }
 
     /** A verify: the facts of the scratch restore and how they differ from those recorded. */
@@ -88,6 +89,7 @@ public final class PgRestore {
     public Result restore(DatabaseUrl target, Path dump, Options options) {
         String db = target.database();
         String aside = null;
+        int jobs;
         try (Connection admin = maintenance(target, options)) {
             int serverMajor = PgCapture.serverMajor(admin);
             Path pgRestore = tools.checkedTool("pg_restore", serverMajor, PgCapture.setting(admin, "server_version"));
@@ -110,12 +112,12 @@ public final class PgRestore {
             } else {
                 exec(admin, "CREATE DATABASE " + ident(db) + " TEMPLATE template0");
             }
-            runRestore(pgRestore, target, dump, options, aside);
+            jobs = runRestore(pgRestore, target, dump, options, aside);
         } catch (SQLException e) {
             throw sqlError(target, e, aside);
         }
         try (Connection c = PgCapture.connect(target)) {
-            return new Result(db, aside, PgFacts.read(c, options.schema()));
+            return new Result(db, aside, PgFacts.read(c, options.schema()), jobs);
         } catch (SQLException e) {
             throw PgCapture.connectionError(target, e);
         }
@@ -204,15 +206,19 @@ public final class PgRestore {
         return new ArrayList<>(s);
     }
 
-    private void runRestore(Path pgRestore, DatabaseUrl target, Path dump, Options options, String aside) {
+    /** @return the jobs pg_restore ran with */
+    private int runRestore(Path pgRestore, DatabaseUrl target, Path dump, Options options, String aside) {
         List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(), "--no-password", "--exit-on-error",
                 // Objects belong to the restoring role (the one Open WebUI connects as), also on a server
                 // where the original owner does not exist.
                 "--no-owner",
                 // A conninfo with only the database name: a name with '=' or spaces stays a name.
                 "--dbname=dbname='" + target.database().replace("\\", "\\\\").replace("'", "\\'") + "'"));
-        if (Files.isDirectory(dump) && options.jobs() > 1) {
-            cmd.add("--jobs=" + options.jobs());
+        // --jobs reads both of pg_dump's archive formats, a directory or a regular file (it seeks in
+        // a custom-format one: PgCapture writes it with --file, so it holds the data offsets).
+        int jobs = options.jobs() > 1 && (Files.isDirectory(dump) || Files.isRegularFile(dump)) ? options.jobs() : 1;
+        if (jobs > 1) {
+            cmd.add("--jobs=" + jobs);
         } else {
             cmd.add("--single-transaction"); // all or nothing; pg_restore cannot combine it with --jobs
         }
@@ -230,6 +236,7 @@ public final class PgRestore {
             throw new OwuiException("pg_restore into " + target.database() + " failed: " + PgTools.message(r) + where,
                     "check the message from pg_restore; the database " + target.database() + " may hold part of the dump and was left as it is");
         }
+        return jobs;
     }
 
     private static Connection maintenance(DatabaseUrl target, Options options) {

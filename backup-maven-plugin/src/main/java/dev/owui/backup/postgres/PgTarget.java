@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *                 writes that dump as a file beside the data directory
  * @param tools    where pg_restore is (owui.pgBin, or the PATH)
  * @param force    a database that holds tables is renamed aside ({@code <name>_before_<time>}), never dropped
- * @param jobs     pg_restore jobs for directory-format dumps
+ * @param jobs     pg_restore jobs (owui.pgJobs), for either dump format
  * @param schema   Open WebUI's DATABASE_SCHEMA, where the restored facts are read (null: the default)
  * @param dumpsTo  the folder for dumps restored as files (must not exist); null: beside the
  *                 restored data directory, {@code <data dir>.postgres}

@@ -325,6 +325,34 @@ class PostgresMojoTest {
     }
 
     @Test
+    void pgJobsOnRestoreRunsPgRestoreWithThatManyJobsForBothFormats(@InjectMojo(goal = "backup") BackupMojo directory,
+            @InjectMojo(goal = "backup") BackupMojo custom, @InjectMojo(goal = "restore") RestoreMojo restore) throws Exception {
+        // owui.pgJobs=2 on the backup: the directory format; =1: the custom format, one file (pg_restore --jobs reads both from a file on disk)
+        for (int dumpJobs : new int[] {2, 1}) {
+            String db = "mojo_rjobs" + dumpJobs;
+            Path data = instance(db);
+            String target = tmp.resolve("rjobs" + dumpJobs).toString();
+            BackupMojo backup = dumpJobs == 2 ? directory : custom;
+            Path report = backup(backup, data, target, db);
+            setVariableValueToObject(backup, "pgJobs", dumpJobs);
+            backup.execute();
+            String id = ReportSchema.validate(report).get("backup").get("backupId").asText();
+            assertEquals(dumpJobs == 2 ? "directory" : "custom", head(tmp.resolve("rjobs" + dumpJobs + "/test"), id).get("postgres").get(0).get("format").asText());
+
+            log.lines.clear();
+            common(restore, target);
+            setVariableValueToObject(restore, "dataDir", tmp.resolve("restored-rjobs" + dumpJobs).toFile());
+            setVariableValueToObject(restore, "databaseUrl", url(db + "_restored"));
+            setVariableValueToObject(restore, "databaseServerId", SERVER_ID);
+            setVariableValueToObject(restore, "pgJobs", 2);
+            restore.execute();
+            assertEquals(counts(db), counts(db + "_restored"), "the dump restores with every row");
+            assertTrue(log.all().contains("with pg_restore --jobs=2"), "the restore says pg_restore ran with 2 jobs:\n" + log.all());
+            assertNoPassword(report);
+        }
+    }
+
+    @Test
     void pgJobsOutOfRangeOrWithoutADatabaseIsRefusedBeforeAnyWork(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
         Path data = instance("mojo_jobs_bad");
         Path target = tmp.resolve("jobs-bad");

@@ -109,7 +109,7 @@ final class PgRestoreStep {
                 repo.log().warn("restored " + into + ": " + diff);
             }
             repo.log().info("restored the " + d.role() + " database (" + d.format() + " dump of " + d.server() + ", PostgreSQL "
-                    + d.serverVersion() + ") into " + into);
+                    + d.serverVersion() + ") into " + into + (r.jobs() > 1 ? " with pg_restore --jobs=" + r.jobs() : ""));
             LocalCopies.deleteTree(dump);
         }
         if (asFiles.isEmpty()) {
