@@ -130,7 +130,7 @@ abstract class AbstractCaptureMojo extends AbstractNotifyingMojo {
      * 2 to 64 its directory format (one file per table) dumped by that many parallel jobs, for large databases.
      */
     @Parameter(property = "owui.pgJobs", defaultValue = "1")
-    protected int pgJobs;
+    protected int pgJobs = 1; // also without Maven's defaultValue (a Mojo built by hand)
 
     /** The capture's configuration, built once from the parameters and validated before any work. */
     protected CaptureConfig captureConfig(String format, java.nio.file.Path stagingDir) {

@@ -80,7 +80,7 @@ public class RestoreMojo extends AbstractTargetMojo {
      * large databases (either dump format; a failure may then leave part of the dump in the database).
      */
     @Parameter(property = "owui.pgJobs", defaultValue = "1")
-    private int pgJobs;
+    private int pgJobs = 1; // also without Maven's defaultValue (a Mojo built by hand)
 
     /**
      * Where Open WebUI keeps uploads (its STORAGE_PROVIDER): {@code none} (default: the data
