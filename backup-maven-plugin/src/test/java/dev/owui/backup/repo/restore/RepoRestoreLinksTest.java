@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.luben.zstd.Zstd;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.codec.CodecSettings;
 import dev.owui.backup.codec.DecryptionKeys;
@@ -16,17 +14,12 @@ import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.repo.engine.RepoBackupRunner;
-import dev.owui.backup.repo.objects.ObjectNames;
 import dev.owui.backup.repo.store.LocalObjectStore;
 import dev.owui.backup.repo.store.ObjectStore;
 import dev.owui.backup.restore.RepoRestoreRunner;
 import dev.owui.backup.testkit.OpenWebUiFixture;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,50 +139,6 @@ class RepoRestoreLinksTest {
      * single chunk; a file entry takes a real file's object, storage, size and SHA-256.
      */
     private void tamper(ObjectNode... extra) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        Path headFile;
-        try (Stream<Path> s = Files.list(instance.resolve("backups"))) {
-            headFile = s.sorted().reduce((a, b) -> b).orElseThrow();
-        }
-        ObjectNode head = (ObjectNode) json.readTree(headFile.toFile());
-        assertEquals("zstd", head.get("chunkStorage").asText());
-        List<ObjectNode> entries = new ArrayList<>();
-        for (var chunk : head.withArray("chunks")) {
-            byte[] stored = Files.readAllBytes(instance.resolve(ObjectNames.relativeKey(chunk.get("object").asText())));
-            String lines = new String(new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(stored)).readAllBytes(), StandardCharsets.UTF_8);
-            for (String line : lines.split("\n")) {
-                if (!line.isBlank()) {
-                    entries.add((ObjectNode) json.readTree(line));
-                }
-            }
-        }
-        ObjectNode aFile = entries.stream().filter(e -> Entry.FILE.equals(e.get("type").asText())).findFirst().orElseThrow();
-        for (ObjectNode e : extra) {
-            if (!e.has("type")) {
-                String path = e.get("path").asText();
-                e.setAll(aFile.deepCopy());
-                e.put("path", path);
-            }
-            entries.add(e);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (ObjectNode e : entries) {
-            sb.append(json.writeValueAsString(e)).append('\n');
-        }
-        byte[] plain = sb.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] stored = Zstd.compress(plain, 3);
-        String name = sha256(stored);
-        Path f = instance.resolve(ObjectNames.relativeKey(name));
-        Files.createDirectories(f.getParent());
-        Files.write(f, stored);
-        ArrayNode chunks = json.createArrayNode();
-        chunks.addObject().put("object", name).put("sha256", sha256(plain)).put("entries", entries.size())
-                .put("first", entries.get(0).get("path").asText());
-        head.set("chunks", chunks);
-        json.writeValue(headFile.toFile(), head);
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        dev.owui.backup.repo.TamperedEntries.append(instance, e -> true, extra);
     }
 }
