@@ -217,7 +217,6 @@ public final class RepoRestore {
      */
     private Staged stage(BackupHead head, DecryptionKeys keys, Staged s, Path staging, boolean wantSecret, PathPatterns patterns, int threads)
             throws IOException {
-        Set<String> links = new HashSet<>();
         // every folder made through the tree, so none is ever a link of the backup's (or below one)
         RestoreTree tree = new RestoreTree(staging, "backup " + head.backupId());
         RestoreTree dumps = new RestoreTree(staging, "backup " + head.backupId(), true);
@@ -270,7 +269,7 @@ public final class RepoRestore {
                         }
                         matched[i] = true;
                     }
-                    resolve(staging, e.path(), links); // names the link an entry lies below, as the backup spells it
+                    // the tree refuses a place outside the staging folder, at a link or below one (it asks the disk)
                     Path p = Entry.DIR.equals(e.type()) ? tree.folder(e.path()) : tree.parentsMade(e.path());
                     switch (e.type()) {
                         case Entry.DIR -> {
@@ -300,7 +299,6 @@ public final class RepoRestore {
                         }
                         case Entry.SYMLINK -> {
                             createLink(p, e, what);
-                            links.add(e.path());
                             if (e.mtime() != null) {
                                 try {
                                     Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
@@ -329,8 +327,9 @@ public final class RepoRestore {
 
     /**
      * The databases' worker: reads the entries from the start for the databases alone (a second
-     * read of the small entry chunks) and reassembles and checks each in turn. Links are tracked
-     * here as on the main pass, so a database below a link is refused here too.
+     * read of the small entry chunks) and reassembles and checks each in turn. It runs ahead of
+     * the main pass, which may not have made a link on disk yet when a database below it comes
+     * here: the links are tracked by their spelling, so such a database is refused, named, all the same.
      */
     private void stageDatabases(BackupHead head, DecryptionKeys keys, Staged s, Path staging, RestoreTree tree, PathPatterns patterns,
                                 AtomicReference<Throwable> failure) throws IOException {
