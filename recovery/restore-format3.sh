@@ -184,14 +184,14 @@ while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' m
   && IFS= read -r -d '' size; do
   i=$((i + 1))
   case $path in /* | ../* | */../* | .. | */..) fail "entry $i has an unsafe path: $path" ;; esac
-  case $type in dir | file | sqlite | symlink) place "$i" "$path"; p=$place ;; esac
+  # the data directory's entries: the place checked once, and the folder it goes into made (a dir: itself, below)
+  case $type in file | sqlite | symlink) place "$i" "$path"; p=$place; mkdir -p "$(dirname "$p")" ;; dir) place "$i" "$path"; p=$place ;; esac
   case $type in
     dir)
       mkdir -p "$p"
       dirs+=("$path" "$mode" "$mtime")
       ;;
     file)
-      mkdir -p "$(dirname "$p")"
       restore_file "$obj" "$storage" "$sha" "$p" "$size"
       set_meta "$p" "$mode" "$mtime"
       files=$((files + 1))
@@ -224,14 +224,12 @@ while IFS= read -r -d '' type && IFS= read -r -d '' path && IFS= read -r -d '' m
       [[ " ${buckets[*]} " == *" $b "* ]] || buckets+=("$b")
       ;;
     sqlite)
-      mkdir -p "$(dirname "$p")"
       sed -n "${i}p" "$work/entries.jsonl" > "$work/db.json"
       OWUI_PASSPHRASE_FILE=${OWUI_PASSPHRASE_FILE:-} bash "$here/reassemble-sqlite.sh" "$work/db.json" "$objects" "$p" >/dev/null
       set_meta "$p" "$mode" "$mtime"
       dbs=$((dbs + 1))
       ;;
     symlink)
-      mkdir -p "$(dirname "$p")"
       # -T: never into a folder already there; like any ln -s, never over anything already there
       ln -sT -- "$target" "$p" 2>"$work/err" \
         || fail "entry $i ($path) is a symbolic link where the backup already restored something: $(cat "$work/err"); the backup is damaged or not ours, restore another backup"
