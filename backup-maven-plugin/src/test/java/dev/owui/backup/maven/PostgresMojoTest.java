@@ -14,7 +14,6 @@ import dev.owui.backup.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,20 +93,7 @@ class PostgresMojoTest {
 
     /** An Open WebUI database {@code name} on {@code server} filled by the generator, and a data directory (no webui.db) with its uploads under {@code tmp}. */
     static Path instance(PostgresServer server, Path tmp, String name) throws Exception {
-        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
-        }
-        PgOpenWebUi.Summary sum;
-        try (Connection c = server.connect(name)) {
-            sum = PgOpenWebUi.create(c, 42, 3, 12, 4, 5);
-        }
-        Path data = tmp.resolve("data-" + name);
-        for (String upload : sum.uploadPaths()) {
-            Path f = data.resolve(upload);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "the bytes of " + upload);
-        }
-        return data;
+        return PgOpenWebUi.writeUploads(PgOpenWebUi.createDatabase(server, name, 12), tmp.resolve("data-" + name));
     }
 
     private static Map<String, Long> counts(String db) throws Exception {
