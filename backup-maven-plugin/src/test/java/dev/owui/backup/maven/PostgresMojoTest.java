@@ -198,12 +198,10 @@ class PostgresMojoTest {
         // The env file as Compose reads it: its DATABASE_URL carries the password (no settings.xml server this time).
         Path env = Files.writeString(tmp.resolve(".env"), "DATABASE_URL=" + server.appUrlText("mojo_plan") + "\n");
         Path blocker = Files.writeString(tmp.resolve("not-a-dir"), "a file where a target folder should be");
-        TargetConfig a = target("a", tmp.resolve("a").toString());
-        TargetConfig broken = target("broken", blocker.resolve("sub").toString());
-        TargetConfig c = target("c", tmp.resolve("c").toString());
-        PlanConfig plan = new PlanConfig();
-        plan.id = "daily";
-        plan.targets = List.of("a", "broken", "c");
+        TargetConfig a = MojoConfigs.target("a", tmp.resolve("a").toString());
+        TargetConfig broken = MojoConfigs.target("broken", blocker.resolve("sub").toString());
+        TargetConfig c = MojoConfigs.target("c", tmp.resolve("c").toString());
+        PlanConfig plan = MojoConfigs.plan("daily", "a", "broken", "c");
         plan.keepLast = 1;
         Path report = common(mojo, null);
         setVariableValueToObject(mojo, "dataDir", data.toFile());
@@ -234,13 +232,6 @@ class PostgresMojoTest {
         }
         assertEquals(1, Format3MojoTest.heads(tmp.resolve("a/test")));
         assertNoPassword(again);
-    }
-
-    private static TargetConfig target(String id, String url) {
-        TargetConfig t = new TargetConfig();
-        t.id = id;
-        t.url = url;
-        return t;
     }
 
     @Test
