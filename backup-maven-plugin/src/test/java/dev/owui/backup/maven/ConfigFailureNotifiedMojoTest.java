@@ -16,9 +16,8 @@ import java.util.List;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoFailureException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,19 +30,9 @@ class ConfigFailureNotifiedMojoTest {
     @TempDir
     Path tmp;
 
-    private RecordingWebhook hook;
-    private List<String> received;
-
-    @BeforeEach
-    void startWebhook() throws Exception {
-        hook = RecordingWebhook.start();
-        received = hook.received();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.close();
-    }
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook();
+    private final List<String> received = hook.received();
 
     private void notifyAndReport(AbstractOwuiMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "instance", "test");

@@ -24,9 +24,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,19 +39,9 @@ class Format3StagedMojoTest {
     @TempDir
     Path tmp;
 
-    private RecordingWebhook hook;
-    private List<String> received;
-
-    @BeforeEach
-    void startWebhook() throws Exception {
-        hook = RecordingWebhook.start();
-        received = hook.received();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.close();
-    }
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook();
+    private final List<String> received = hook.received();
 
     @Test
     @InjectMojo(goal = "backup")

@@ -23,9 +23,8 @@ import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 
@@ -42,22 +41,12 @@ class WebhookFromSettingsMojoTest {
     @TempDir
     Path tmp;
 
-    private RecordingWebhook hook;
-    private List<String> received;
+    // The URI and Authorization header too: the token must arrive, in the path, query and header.
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook("/hooks", ex -> ex.getRequestURI() + " "
+            + ex.getRequestHeaders().getFirst("Authorization") + " " + RecordingWebhook.body(ex));
+    private final List<String> received = hook.received();
     private final List<String> lines = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void startWebhook() throws Exception {
-        // The URI and Authorization header too: the token must arrive, in the path, query and header.
-        hook = RecordingWebhook.start("/hooks", ex -> ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization") + " "
-                + RecordingWebhook.body(ex));
-        received = hook.received();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.close();
-    }
 
     private String secretUrl() {
         return "http://127.0.0.1:" + hook.port() + "/hooks/" + TOKEN + "?token=" + TOKEN;

@@ -9,18 +9,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A webhook on loopback (the JDK's HTTP server, no mock) that answers 204 and keeps one line per
- * request, in order, so a test can read what a goal sent.
+ * request, in order, so a test can read what a goal sent. Registered as a field
+ * ({@code @RegisterExtension}), it listens from before each test to after it.
  */
-public final class RecordingWebhook implements AutoCloseable {
-    private final HttpServer http;
+public final class RecordingWebhook implements BeforeEachCallback, AfterEachCallback {
     private final String path;
+    private final Function<HttpExchange, String> line;
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private HttpServer http;
 
-    private RecordingWebhook(String path, Function<HttpExchange, String> line) throws IOException {
+    /** Keeps each request's body, at {@code /owui}. */
+    public RecordingWebhook() {
+        this("/owui", RecordingWebhook::body);
+    }
+
+    /** Keeps {@code line} of each request to {@code path} or below it. */
+    public RecordingWebhook(String path, Function<HttpExchange, String> line) {
         this.path = path;
+        this.line = line;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        received.clear();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext(path, ex -> {
             received.add(line.apply(ex));
@@ -30,14 +47,11 @@ public final class RecordingWebhook implements AutoCloseable {
         http.start();
     }
 
-    /** Keeps each request's body, at {@code /owui}. */
-    public static RecordingWebhook start() throws IOException {
-        return start("/owui", RecordingWebhook::body);
-    }
-
-    /** Keeps {@code line} of each request to {@code path} or below it. */
-    public static RecordingWebhook start(String path, Function<HttpExchange, String> line) throws IOException {
-        return new RecordingWebhook(path, line);
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (http != null) {
+            http.stop(0);
+        }
     }
 
     /** The request's body as UTF-8 text. */
@@ -61,10 +75,5 @@ public final class RecordingWebhook implements AutoCloseable {
     /** The lines kept so far (live: later requests show up in it; a test may clear it). */
     public List<String> received() {
         return received;
-    }
-
-    @Override
-    public void close() {
-        http.stop(0);
     }
 }
