@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.format.Manifest;
 import dev.owui.backup.testkit.Fixture;
 import dev.owui.backup.testkit.OpenWebUiFixture;
-import java.net.InetSocketAddress;
+import dev.owui.backup.testkit.RecordingWebhook;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoFailureException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,24 +31,9 @@ class ColdBackupMojoStandInTest {
     @TempDir
     Path tmp;
 
-    private HttpServer hook;
-    private final List<String> received = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void startWebhook() throws Exception {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.createContext("/owui", ex -> {
-            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.stop(0);
-    }
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook();
+    private final List<String> received = hook.received();
 
     private void configure(BackupMojo mojo, Fixture f, String stop) throws Exception {
         Path order = tmp.resolve("order.txt");
@@ -66,7 +47,7 @@ class ColdBackupMojoStandInTest {
         setVariableValueToObject(mojo, "startCommand", "echo start >> " + order);
         setVariableValueToObject(mojo, "commandTimeout", 30);
         setVariableValueToObject(mojo, "notifyWhen", "always");
-        setVariableValueToObject(mojo, "notifyWebhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/owui");
+        setVariableValueToObject(mojo, "notifyWebhook", hook.url());
     }
 
     @Test

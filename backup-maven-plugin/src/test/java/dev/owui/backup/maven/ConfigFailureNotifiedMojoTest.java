@@ -7,21 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.owui.backup.testkit.Fixture;
 import dev.owui.backup.testkit.OpenWebUiFixture;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import dev.owui.backup.testkit.RecordingWebhook;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoFailureException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,28 +30,13 @@ class ConfigFailureNotifiedMojoTest {
     @TempDir
     Path tmp;
 
-    private HttpServer hook;
-    private final List<String> received = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void startWebhook() throws Exception {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.createContext("/owui", ex -> {
-            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.stop(0);
-    }
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook();
+    private final List<String> received = hook.received();
 
     private void notifyAndReport(AbstractOwuiMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "instance", "test");
-        setVariableValueToObject(mojo, "notifyWebhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/owui");
+        setVariableValueToObject(mojo, "notifyWebhook", hook.url());
         setVariableValueToObject(mojo, "report", tmp.resolve("report.json").toString());
     }
 

@@ -118,16 +118,10 @@ class CopyMojoTest {
     @Test
     @InjectMojo(goal = "backup")
     void aCopyPlanIsRefusedByBackupWithTheGoalToUse(BackupMojo mojo) throws Exception {
-        TargetConfig cloud = new TargetConfig();
-        cloud.id = "cloud";
-        cloud.url = tmp.resolve("cloud").toString();
-        TargetConfig nas = new TargetConfig();
-        nas.id = "nas";
-        nas.url = tmp.resolve("nas").toString();
-        PlanConfig weekly = new PlanConfig();
-        weekly.id = "weekly";
+        TargetConfig cloud = MojoConfigs.target("cloud", tmp.resolve("cloud").toString());
+        TargetConfig nas = MojoConfigs.target("nas", tmp.resolve("nas").toString());
+        PlanConfig weekly = MojoConfigs.plan("weekly", "nas");
         weekly.copyFrom = "cloud";
-        weekly.targets = List.of("nas");
         setVariableValueToObject(mojo, "targets", List.of(cloud, nas));
         setVariableValueToObject(mojo, "plans", List.of(weekly));
         setVariableValueToObject(mojo, "plan", "weekly");
@@ -215,16 +209,10 @@ class CopyMojoTest {
             }
             made.add(format3Backup(f.dataDir(), tmp.resolve("cloud")));
         }
-        TargetConfig cloud = new TargetConfig();
-        cloud.id = "cloud";
-        cloud.url = tmp.resolve("cloud").toString();
-        TargetConfig nas = new TargetConfig();
-        nas.id = "nas";
-        nas.url = tmp.resolve("nas").toString();
-        PlanConfig weekly = new PlanConfig();
-        weekly.id = "weekly";
+        TargetConfig cloud = MojoConfigs.target("cloud", tmp.resolve("cloud").toString());
+        TargetConfig nas = MojoConfigs.target("nas", tmp.resolve("nas").toString());
+        PlanConfig weekly = MojoConfigs.plan("weekly", "nas");
         weekly.copyFrom = "cloud";
-        weekly.targets = List.of("nas");
         weekly.keepLast = 2;
         setVariableValueToObject(mojo, "targets", List.of(cloud, nas));
         setVariableValueToObject(mojo, "plans", List.of(weekly));

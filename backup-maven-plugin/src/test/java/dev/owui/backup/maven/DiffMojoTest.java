@@ -118,15 +118,9 @@ class DiffMojoTest {
     void aPlanIsDiffedAtEachOfItsTargetsAndATargetWithoutTwoBackupsIsNamed(DiffMojo mojo) throws Exception {
         twoBackups(TestSupport.target(tmp.resolve("local")));
         java.nio.file.Files.createDirectories(tmp.resolve("nas")); // it exists but holds no backup (a missing one is another error)
-        TargetConfig local = new TargetConfig();
-        local.id = "local";
-        local.url = tmp.resolve("local").toString();
-        TargetConfig nas = new TargetConfig();
-        nas.id = "nas";
-        nas.url = tmp.resolve("nas").toString();
-        PlanConfig daily = new PlanConfig();
-        daily.id = "daily";
-        daily.targets = List.of("local", "nas");
+        TargetConfig local = MojoConfigs.target("local", tmp.resolve("local").toString());
+        TargetConfig nas = MojoConfigs.target("nas", tmp.resolve("nas").toString());
+        PlanConfig daily = MojoConfigs.plan("daily", "local", "nas");
         setVariableValueToObject(mojo, "targets", List.of(local, nas));
         setVariableValueToObject(mojo, "plans", List.of(daily));
         setVariableValueToObject(mojo, "plan", "daily");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.owui.backup.codec.DecryptionKeys;
 import dev.owui.backup.instance.FileSelector;
 import dev.owui.backup.repo.Repository;
@@ -16,20 +15,17 @@ import dev.owui.backup.report.ReportSchema;
 import dev.owui.backup.store.LocalTarget;
 import dev.owui.backup.testkit.Fixture;
 import dev.owui.backup.testkit.OpenWebUiFixture;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import dev.owui.backup.testkit.RecordingWebhook;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,24 +39,9 @@ class Format3StagedMojoTest {
     @TempDir
     Path tmp;
 
-    private HttpServer hook;
-    private final List<String> received = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void startWebhook() throws Exception {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.createContext("/owui", ex -> {
-            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.stop(0);
-    }
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook();
+    private final List<String> received = hook.received();
 
     @Test
     @InjectMojo(goal = "backup")
@@ -89,7 +70,7 @@ class Format3StagedMojoTest {
         setVariableValueToObject(mojo, "startCommand", "echo start >> " + order);
         setVariableValueToObject(mojo, "commandTimeout", 30);
         setVariableValueToObject(mojo, "notifyWhen", "always");
-        setVariableValueToObject(mojo, "notifyWebhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/owui");
+        setVariableValueToObject(mojo, "notifyWebhook", hook.url());
         setVariableValueToObject(mojo, "report", report.toString());
         mojo.execute();
 

@@ -193,15 +193,9 @@ class FormatChoiceMojoTest {
     /** A plan to several targets under auto: each target decided by what it holds, one capture for all. */
     @Test
     void aPlanToSeveralTargetsUnderAutoIsDecidedPerTargetAndCapturedOnce(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
-        TargetConfig a = new TargetConfig();
-        a.id = "a";
-        a.url = tmp.resolve("a").toString();
-        TargetConfig b = new TargetConfig();
-        b.id = "b";
-        b.url = tmp.resolve("b").toString();
-        PlanConfig daily = new PlanConfig();
-        daily.id = "daily";
-        daily.targets = List.of("a", "b");
+        TargetConfig a = MojoConfigs.target("a", tmp.resolve("a").toString());
+        TargetConfig b = MojoConfigs.target("b", tmp.resolve("b").toString());
+        PlanConfig daily = MojoConfigs.plan("daily", "a", "b");
         setVariableValueToObject(mojo, "targets", List.of(a, b));
         setVariableValueToObject(mojo, "plans", List.of(daily));
         setVariableValueToObject(mojo, "plan", "daily");
@@ -224,15 +218,9 @@ class FormatChoiceMojoTest {
     /** A plan to one target is decided per target like owui.target, also when a copy plan copies from that target. */
     @Test
     void aOneTargetPlanIsDecidedByItsTargetAlsoWhenACopyPlanReadsIt(@InjectMojo(goal = "backup") BackupMojo mojo) throws Exception {
-        TargetConfig cloud = new TargetConfig();
-        cloud.id = "cloud";
-        cloud.url = tmp.resolve("cloud").toString();
-        TargetConfig nas = new TargetConfig();
-        nas.id = "nas";
-        nas.url = tmp.resolve("nas").toString();
-        PlanConfig daily = new PlanConfig();
-        daily.id = "daily";
-        daily.targets = List.of("nas");
+        TargetConfig cloud = MojoConfigs.target("cloud", tmp.resolve("cloud").toString());
+        TargetConfig nas = MojoConfigs.target("nas", tmp.resolve("nas").toString());
+        PlanConfig daily = MojoConfigs.plan("daily", "nas");
         setVariableValueToObject(mojo, "targets", List.of(cloud, nas));
         setVariableValueToObject(mojo, "plans", List.of(daily));
         setVariableValueToObject(mojo, "plan", "daily");
@@ -240,10 +228,8 @@ class FormatChoiceMojoTest {
         assertEquals(1, Format3MojoTest.heads(tmp.resolve("nas/test")));
 
         daily.targets = List.of("cloud");
-        PlanConfig weekly = new PlanConfig();
-        weekly.id = "weekly";
+        PlanConfig weekly = MojoConfigs.plan("weekly", "nas");
         weekly.copyFrom = "cloud";
-        weekly.targets = List.of("nas");
         setVariableValueToObject(mojo, "plans", List.of(daily, weekly));
         Run r = backup(mojo, null, null);
         assertEquals(3, r.format(), "owui:copy copies format 3 backups: a copy source is format 3 too");

@@ -63,18 +63,8 @@ class PgReadMojoTest {
 
     /** A PostgreSQL instance with 4 chats backed up to {@code nas}; returns its chat ids. */
     private List<String> backedUp(String db, Path nas) throws Exception {
-        try (Connection c = server.connectSuper("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db + " OWNER " + PostgresServer.APP_ROLE);
-        }
-        PgOpenWebUi.Summary sum;
-        try (Connection c = server.connect(db)) {
-            sum = PgOpenWebUi.create(c, 7, 2, 4, 2, 1);
-        }
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        for (String upload : sum.uploadPaths()) {
-            Files.createDirectories(data.resolve(upload).getParent());
-            Files.writeString(data.resolve(upload), upload);
-        }
+        PgOpenWebUi.Summary sum = PgOpenWebUi.createDatabase(server, db, 7, 2, 4, 2, 1);
+        PgOpenWebUi.writeUploads(sum, tmp.resolve("data"));
         backup(db, nas);
         return sum.chatIds();
     }

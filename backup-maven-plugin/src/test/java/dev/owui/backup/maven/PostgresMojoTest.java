@@ -14,7 +14,6 @@ import dev.owui.backup.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,20 +93,7 @@ class PostgresMojoTest {
 
     /** An Open WebUI database {@code name} on {@code server} filled by the generator, and a data directory (no webui.db) with its uploads under {@code tmp}. */
     static Path instance(PostgresServer server, Path tmp, String name) throws Exception {
-        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
-        }
-        PgOpenWebUi.Summary sum;
-        try (Connection c = server.connect(name)) {
-            sum = PgOpenWebUi.create(c, 42, 3, 12, 4, 5);
-        }
-        Path data = tmp.resolve("data-" + name);
-        for (String upload : sum.uploadPaths()) {
-            Path f = data.resolve(upload);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "the bytes of " + upload);
-        }
-        return data;
+        return PgOpenWebUi.writeUploads(PgOpenWebUi.createDatabase(server, name, 12), tmp.resolve("data-" + name));
     }
 
     private static Map<String, Long> counts(String db) throws Exception {
@@ -212,12 +198,10 @@ class PostgresMojoTest {
         // The env file as Compose reads it: its DATABASE_URL carries the password (no settings.xml server this time).
         Path env = Files.writeString(tmp.resolve(".env"), "DATABASE_URL=" + server.appUrlText("mojo_plan") + "\n");
         Path blocker = Files.writeString(tmp.resolve("not-a-dir"), "a file where a target folder should be");
-        TargetConfig a = target("a", tmp.resolve("a").toString());
-        TargetConfig broken = target("broken", blocker.resolve("sub").toString());
-        TargetConfig c = target("c", tmp.resolve("c").toString());
-        PlanConfig plan = new PlanConfig();
-        plan.id = "daily";
-        plan.targets = List.of("a", "broken", "c");
+        TargetConfig a = MojoConfigs.target("a", tmp.resolve("a").toString());
+        TargetConfig broken = MojoConfigs.target("broken", blocker.resolve("sub").toString());
+        TargetConfig c = MojoConfigs.target("c", tmp.resolve("c").toString());
+        PlanConfig plan = MojoConfigs.plan("daily", "a", "broken", "c");
         plan.keepLast = 1;
         Path report = common(mojo, null);
         setVariableValueToObject(mojo, "dataDir", data.toFile());
@@ -248,13 +232,6 @@ class PostgresMojoTest {
         }
         assertEquals(1, Format3MojoTest.heads(tmp.resolve("a/test")));
         assertNoPassword(again);
-    }
-
-    private static TargetConfig target(String id, String url) {
-        TargetConfig t = new TargetConfig();
-        t.id = id;
-        t.url = url;
-        return t;
     }
 
     @Test

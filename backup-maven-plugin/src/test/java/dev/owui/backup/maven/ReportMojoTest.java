@@ -198,15 +198,9 @@ class ReportMojoTest {
     @InjectMojo(goal = "list")
     void aPlanReportsEachTargetOneFailingTheOtherListed(ListMojo mojo) throws Exception {
         twoBackups();
-        TargetConfig nas = new TargetConfig();
-        nas.id = "nas";
-        nas.url = tmp.resolve("nas").toString();
-        TargetConfig gone = new TargetConfig();
-        gone.id = "gone";
-        gone.url = tmp.resolve("gone").toString();
-        PlanConfig daily = new PlanConfig();
-        daily.id = "daily";
-        daily.targets = List.of("gone", "nas");
+        TargetConfig nas = MojoConfigs.target("nas", tmp.resolve("nas").toString());
+        TargetConfig gone = MojoConfigs.target("gone", tmp.resolve("gone").toString());
+        PlanConfig daily = MojoConfigs.plan("daily", "gone", "nas");
         setVariableValueToObject(mojo, "targets", List.of(nas, gone));
         setVariableValueToObject(mojo, "plans", List.of(daily));
         setVariableValueToObject(mojo, "plan", "daily");

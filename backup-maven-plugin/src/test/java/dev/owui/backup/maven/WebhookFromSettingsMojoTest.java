@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.owui.backup.TestSupport;
 import dev.owui.backup.testkit.Fixture;
 import dev.owui.backup.testkit.OpenWebUiFixture;
+import dev.owui.backup.testkit.RecordingWebhook;
 import java.lang.reflect.Field;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +23,8 @@ import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 
@@ -44,29 +41,15 @@ class WebhookFromSettingsMojoTest {
     @TempDir
     Path tmp;
 
-    private HttpServer hook;
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    // The URI and Authorization header too: the token must arrive, in the path, query and header.
+    @RegisterExtension
+    final RecordingWebhook hook = new RecordingWebhook("/hooks", ex -> ex.getRequestURI() + " "
+            + ex.getRequestHeaders().getFirst("Authorization") + " " + RecordingWebhook.body(ex));
+    private final List<String> received = hook.received();
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void startWebhook() throws Exception {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.createContext("/hooks", ex -> {
-            received.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization") + " "
-                    + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        hook.start();
-    }
-
-    @AfterEach
-    void stopWebhook() {
-        hook.stop(0);
-    }
-
     private String secretUrl() {
-        return "http://127.0.0.1:" + hook.getAddress().getPort() + "/hooks/" + TOKEN + "?token=" + TOKEN;
+        return "http://127.0.0.1:" + hook.port() + "/hooks/" + TOKEN + "?token=" + TOKEN;
     }
 
     private static Server server(String id, String url, String password) {
@@ -131,7 +114,7 @@ class WebhookFromSettingsMojoTest {
         assertEquals(1, Format3MojoTest.heads(tmp.resolve("nas/test")), "owui.format=auto: a format 3 backup at a new target");
         assertEquals(1, received.size(), "the report went to the URL from settings.xml");
         assertTrue(received.get(0).startsWith("/hooks/" + TOKEN + "?token=" + TOKEN + " Bearer " + BEARER + " {"), received.get(0));
-        assertTrue(lines.stream().anyMatch(l -> l.contains("notified webhook http://127.0.0.1:" + hook.getAddress().getPort() + "/… (server 'hook')")),
+        assertTrue(lines.stream().anyMatch(l -> l.contains("notified webhook http://127.0.0.1:" + hook.port() + "/… (server 'hook')")),
                 lines.toString());
         for (String l : lines) {
             assertFalse(l.contains(TOKEN) || l.contains(BEARER), "printed: " + l);

@@ -74,13 +74,8 @@ class PgAcrossTargetsTest {
         s3 = S3Server.start(shared.resolve("s3"));
         sshd = Sshd.start(shared.resolve("sshd"));
         // A few MB: 2,000 chats of 4 messages (the measurement's base), and a data directory with the uploads.
-        PgOpenWebUi.Summary sum = PgCaptureTest.database(pg, DB, 2000);
-        data = shared.resolve("data");
-        for (String upload : sum.uploadPaths()) {
-            Path f = data.resolve(upload);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "the bytes of " + upload);
-        }
+        PgOpenWebUi.Summary sum = PgOpenWebUi.createDatabase(pg, DB, 2000);
+        data = PgOpenWebUi.writeUploads(sum, shared.resolve("data"));
     }
 
     @AfterAll

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,22 +46,13 @@ class PgCaptureTest {
     }
 
     /** A new database owned by the application role, filled by the generator. */
-    static PgOpenWebUi.Summary database(PostgresServer s, String name, int chats) throws SQLException {
-        try (Connection c = s.connectSuper("postgres"); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
-        }
-        try (Connection c = s.connect(name)) {
-            return PgOpenWebUi.create(c, 42, 3, chats, 4, 5);
-        }
-    }
-
     private static PgCapture capture() {
         return new PgCapture(PgTools.onPath());
     }
 
     @Test
     void factsAreReadInTheDumpsSnapshot(@TempDir Path tmp) throws Exception {
-        PgOpenWebUi.Summary sum = database(server, "facts", 20);
+        PgOpenWebUi.Summary sum = PgOpenWebUi.createDatabase(server, "facts", 20);
         try (Connection c = server.connect("facts"); Statement st = c.createStatement()) {
             st.execute("INSERT INTO file (id, user_id, filename, path, created_at, updated_at)"
                     + " VALUES ('ext', 'u', 'a.pdf', 's3://bucket/uploads/ext_a.pdf', 1, 1), ('pasted', 'u', 'p', NULL, 1, 1)");
@@ -152,7 +142,7 @@ class PgCaptureTest {
      */
     @Test
     void unchangedDatabaseGivesByteIdenticalDumps(@TempDir Path tmp) throws Exception {
-        database(server, "same", 30);
+        PgOpenWebUi.createDatabase(server, "same", 30);
         DatabaseUrl url = server.appUrl("same");
         PgCapture.Result a = capture().capture(url, tmp.resolve("a.dump"), PgCapture.Options.defaults());
         PgCapture.Result d1 = capture().capture(url, tmp.resolve("d1"), PgCapture.Options.defaults().directory(2));
@@ -189,7 +179,7 @@ class PgCaptureTest {
      */
     @Test
     void captureUnderConcurrentWritesHoldsExactlyTheSnapshot(@TempDir Path tmp) throws Exception {
-        database(server, "busy", 150);
+        PgOpenWebUi.createDatabase(server, "busy", 150);
         String chatId;
         try (Connection c = server.connect("busy"); Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT min(id) FROM chat")) {
             r.next();

@@ -92,13 +92,8 @@ class PgFormat3Test {
 
     /** A database filled by the generator, and a data directory without webui.db holding its uploads. */
     private PgOpenWebUi.Summary instance(String db, int chats) throws Exception {
-        PgOpenWebUi.Summary sum = PgCaptureTest.database(server, db, chats);
-        data = tmp.resolve("data");
-        for (String upload : sum.uploadPaths()) {
-            Path f = data.resolve(upload);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "the bytes of " + upload);
-        }
+        PgOpenWebUi.Summary sum = PgOpenWebUi.createDatabase(server, db, chats);
+        data = PgOpenWebUi.writeUploads(sum, tmp.resolve("data"));
         store = new LocalObjectStore(tmp.resolve("target"));
         repo = Repository.open(store, "open-webui", tmp.resolve("scratch"), log);
         return sum;

@@ -76,13 +76,8 @@ class PgReadTest {
     }
 
     private PgOpenWebUi.Summary instance(String db, int chats) throws Exception {
-        PgOpenWebUi.Summary sum = PgCaptureTest.database(server, db, chats);
-        data = tmp.resolve("data");
-        for (String upload : sum.uploadPaths()) {
-            Path f = data.resolve(upload);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "the bytes of " + upload);
-        }
+        PgOpenWebUi.Summary sum = PgOpenWebUi.createDatabase(server, db, chats);
+        data = PgOpenWebUi.writeUploads(sum, tmp.resolve("data"));
         store = new LocalObjectStore(tmp.resolve("target"));
         repo = Repository.open(store, "open-webui", tmp.resolve("scratch"), log);
         return sum;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.instance.InstanceInspector.DatabaseFacts;
+import dev.owui.backup.testkit.PgOpenWebUi;
 import dev.owui.backup.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,7 +46,7 @@ class PgRestoreTest {
     private static final PgRestore RESTORE = new PgRestore(PgTools.onPath());
 
     private static PgCapture.Result captured(String db, Path tmp, PgCapture.Options options) throws SQLException {
-        PgCaptureTest.database(server, db, 12);
+        PgOpenWebUi.createDatabase(server, db, 12);
         return new PgCapture(PgTools.onPath()).capture(server.appUrl(db), tmp.resolve(db + ".dump"), options);
     }
 

@@ -307,18 +307,7 @@ class StockToolRecoveryTest {
 
     /** A database "name" filled by the generator, and a data directory without webui.db holding its uploads; its counts. */
     private Map<String, Long> pgInstance(PostgresServer server, String name) throws Exception {
-        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
-        }
-        PgOpenWebUi.Summary sum;
-        try (Connection c = server.connect(name)) {
-            sum = PgOpenWebUi.create(c, 42, 3, 12, 4, 5);
-        }
-        for (String upload : sum.uploadPaths()) {
-            Path f = tmp.resolve("data").resolve(upload);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "the bytes of " + upload);
-        }
+        PgOpenWebUi.writeUploads(PgOpenWebUi.createDatabase(server, name, 12), tmp.resolve("data"));
         return pgCounts(server, name);
     }
 

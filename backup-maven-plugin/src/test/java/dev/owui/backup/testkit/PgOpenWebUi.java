@@ -1,5 +1,8 @@
 package dev.owui.backup.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -100,6 +103,39 @@ public final class PgOpenWebUi {
     }
 
     private PgOpenWebUi() {
+    }
+
+    /**
+     * The usual test instance's database: {@code name} on {@code server}, owned by the application
+     * role, filled with seed 42, 3 users, {@code chats} chats of 4 messages and 5 uploads.
+     */
+    public static Summary createDatabase(PostgresServer server, String name, int chats) throws SQLException {
+        return createDatabase(server, name, 42, 3, chats, 4, 5);
+    }
+
+    /** A new database {@code name} on {@code server}, owned by the application role, filled by {@link #create}. */
+    public static Summary createDatabase(PostgresServer server, String name, long seed, int users, int chats, int messagesPerChat,
+                                         int files) throws SQLException {
+        try (Connection c = server.connectSuper("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " OWNER " + PostgresServer.APP_ROLE);
+        }
+        try (Connection c = server.connect(name)) {
+            return create(c, seed, users, chats, messagesPerChat, files);
+        }
+    }
+
+    /**
+     * Writes the uploads {@code sum}'s rows name under {@code data} (each holds "the bytes of" its path):
+     * the data directory of an instance whose database is in PostgreSQL, so it has no webui.db.
+     */
+    public static Path writeUploads(Summary sum, Path data) throws IOException {
+        Files.createDirectories(data);
+        for (String upload : sum.uploadPaths()) {
+            Path f = data.resolve(upload);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "the bytes of " + upload);
+        }
+        return data;
     }
 
     /**
