@@ -119,8 +119,7 @@ final class BackupGoal {
         List<String> urls = specs == null ? List.of() : specs.stream().map(TargetSpec::url).toList();
         Report.Builder report = Report.run(ctx.instance(), config.plan(), urls, LockInfo.hostName(), runMode == null ? Plan.HOT : runMode, startedAt);
         if (failure != null) {
-            String error = failure instanceof OwuiException ? failure.getMessage() : "unexpected error: " + failure;
-            notifications.send(report.failure(Duration.between(startedAt, Instant.now()), error));
+            notifications.send(Owui.failed(report, startedAt, failure));
         } else if (direct != null || !directs.isEmpty()) {
             RepoBackupRunner.Result r = direct != null ? direct.backup() : directs.stream().map(BackupOutcome.Direct::backup)
                     .filter(Objects::nonNull).findFirst().orElseThrow();

@@ -73,15 +73,15 @@ public final class Owui {
         try {
             o = new SnapshotGoal(context).run(c);
         } catch (RuntimeException e) {
-            notifications.send(report.failure(Duration.between(startedAt, Instant.now()), errorLine(e)));
+            notifications.send(failed(report, startedAt, e));
             throw e;
         }
-        Duration took = Duration.between(startedAt, Instant.now());
         if (o.failed()) {
-            notifications.send(report.failure(took, errorLine(o.failure())));
+            notifications.send(failed(report, startedAt, o.failure()));
         } else {
             SnapshotOutcome.Made m = o.made();
-            notifications.send(report.made(m.backupId(), m.files(), m.bytes(), m.written()).downtime(o.downtime()).warnings(m.warnings()).success(took));
+            notifications.send(report.made(m.backupId(), m.files(), m.bytes(), m.written()).downtime(o.downtime()).warnings(m.warnings())
+                    .success(Duration.between(startedAt, Instant.now())));
         }
         return o;
     }
@@ -100,10 +100,14 @@ public final class Owui {
         try {
             return step.get();
         } catch (RuntimeException e) {
-            notifications.send(Report.run(instance, plan, List.of(), LockInfo.hostName(), mode, startedAt)
-                    .failure(Duration.between(startedAt, Instant.now()), errorLine(e)));
+            notifications.send(failed(Report.run(instance, plan, List.of(), LockInfo.hostName(), mode, startedAt), startedAt, e));
             throw e;
         }
+    }
+
+    /** The notification of a run begun at {@code startedAt} that failed with {@code e}: the backup, snapshot and copy goals' and their set-up's. */
+    static Report failed(Report.Builder report, Instant startedAt, RuntimeException e) {
+        return report.failure(Duration.between(startedAt, Instant.now()), errorLine(e));
     }
 
     /** A failure as a notification's one line: an expected failure's message, anything else as an unexpected error. */
@@ -127,11 +131,10 @@ public final class Owui {
     public CopyResult copy(CopyConfig config) {
         Instant startedAt = Instant.now();
         CopyResult r = new CopyGoal(context).run(config);
-        Duration took = Duration.between(startedAt, Instant.now());
         RuntimeException e = r.failure();
         Report.Builder report = Report.run(r.instance(), r.plan(), r.where(), LockInfo.hostName(), "copy", startedAt);
-        notifications.send(e == null ? report.made(r.newest(), r.files(), r.bytesTotal(), r.bytesSent()).success(took)
-                : report.failure(took, errorLine(e)));
+        notifications.send(e == null ? report.made(r.newest(), r.files(), r.bytesTotal(), r.bytesSent()).success(Duration.between(startedAt, Instant.now()))
+                : failed(report, startedAt, e));
         return r;
     }
 
