@@ -12,9 +12,13 @@ import dev.owui.backup.config.RestoreConfig;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.config.VerifyConfig;
 import dev.owui.backup.diff.DiffResult;
+import dev.owui.backup.format.Manifest;
 import dev.owui.backup.notify.Notifications;
 import dev.owui.backup.notify.Report;
+import dev.owui.backup.plan.Plan;
+import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.store.LockInfo;
+import dev.owui.backup.store.TargetSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.io.OutputStream;
@@ -53,7 +57,25 @@ public final class Owui {
 
     /** owui:backup: to a plan's targets or one target; the result says what each target got (or why it failed). */
     public BackupOutcome backup(dev.owui.backup.config.BackupConfig c) {
-        return new BackupGoal(context, notifications).run(c);
+        Instant startedAt = Instant.now();
+        BackupOutcome o = new BackupGoal(context).run(c);
+        List<String> urls = o.targets() == null ? List.of() : o.targets().stream().map(TargetSpec::url).toList();
+        Report.Builder report = Report.run(o.instance(), o.plan(), urls, LockInfo.hostName(), o.mode() == null ? Plan.HOT : o.mode(), startedAt);
+        notifications.send(o.failed() ? failed(report, startedAt, o.failure()) : made(report, o).success(Duration.between(startedAt, Instant.now())));
+        return o;
+    }
+
+    /** What a backup that succeeded made: the direct backup, the first of a direct one per target, or the staged capture. */
+    private static Report.Builder made(Report.Builder report, BackupOutcome o) {
+        if (o.direct() != null || !o.directs().isEmpty()) {
+            RepoBackupRunner.Result r = o.direct() != null ? o.direct().backup() : o.firstOfDirects();
+            Manifest.Totals t = r.head().totals();
+            return report.made(r.backupId(), t.files(), t.bytes(), r.bytesWritten()).warnings(r.warnings().size());
+        }
+        Manifest.Totals t = o.staged().backup().manifest().totals();
+        return report.made(o.staged().backup().manifest().backupId(), t.files(), t.bytes(),
+                        o.imported() == null ? t.bytesWritten() : o.imported().bytesWritten())
+                .downtime(o.downtime()).warnings(o.staged().backup().warnings().size());
     }
 
     /**
