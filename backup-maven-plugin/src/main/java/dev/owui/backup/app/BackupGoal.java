@@ -8,11 +8,8 @@ import dev.owui.backup.config.BackupConfig;
 import dev.owui.backup.config.CaptureConfig;
 import dev.owui.backup.config.Jobs;
 import dev.owui.backup.config.RunContext;
-import dev.owui.backup.format.Manifest;
 import dev.owui.backup.instance.DataDirectory;
 import dev.owui.backup.external.StorageProvider;
-import dev.owui.backup.notify.Notifications;
-import dev.owui.backup.notify.Report;
 import dev.owui.backup.plan.Plan;
 import dev.owui.backup.plan.PlanRunner;
 import dev.owui.backup.postgres.PgSource;
@@ -26,13 +23,11 @@ import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.retention.MixedPruner;
 import dev.owui.backup.retention.Policy;
 import dev.owui.backup.retention.Retention.Decision;
-import dev.owui.backup.store.LockInfo;
 import dev.owui.backup.store.Target;
 import dev.owui.backup.store.TargetSpec;
 import dev.owui.backup.store.Targets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,22 +38,19 @@ import java.util.Objects;
  * straight into one target's format 3 repository (hot, one target: no staging, then the plan's
  * retention over every backup there, whatever its format), or captures once (stopping or freezing
  * the instance for the capture alone when cold or paused) and stores to each target through
- * {@link PlanRunner}. Sends the run's notification and returns what happened; a failure is part
- * of the result, so the report still says what was done before it.
+ * {@link PlanRunner}. Returns what happened; a failure is part of the result, so the report and
+ * the notification ({@link Owui#backup}) still say what was done before it.
  */
 final class BackupGoal {
     private final RunContext ctx;
-    private final Notifications notifications;
 
-    BackupGoal(RunContext ctx, Notifications notifications) {
+    BackupGoal(RunContext ctx) {
         this.ctx = ctx;
-        this.notifications = notifications;
     }
 
     BackupOutcome run(BackupConfig config) {
         EngineLog log = ctx.log();
         CaptureConfig c = config.capture();
-        Instant startedAt = Instant.now();
         List<TargetSpec> specs = null;
         String runMode = c.mode();
         BackupOutcome.Direct direct = null;
@@ -115,23 +107,6 @@ final class BackupGoal {
             }
         } catch (RuntimeException e) {
             failure = e;
-        }
-        List<String> urls = specs == null ? List.of() : specs.stream().map(TargetSpec::url).toList();
-        Report.Builder report = Report.run(ctx.instance(), config.plan(), urls, LockInfo.hostName(), runMode == null ? Plan.HOT : runMode, startedAt);
-        if (failure != null) {
-            String error = failure instanceof OwuiException ? failure.getMessage() : "unexpected error: " + failure;
-            notifications.send(report.failure(Duration.between(startedAt, Instant.now()), error));
-        } else if (direct != null || !directs.isEmpty()) {
-            RepoBackupRunner.Result r = direct != null ? direct.backup() : directs.stream().map(BackupOutcome.Direct::backup)
-                    .filter(Objects::nonNull).findFirst().orElseThrow();
-            Manifest.Totals t = r.head().totals();
-            notifications.send(report.made(r.backupId(), t.files(), t.bytes(), r.bytesWritten()).warnings(r.warnings().size())
-                    .success(Duration.between(startedAt, Instant.now())));
-        } else {
-            Manifest.Totals t = staged.backup().manifest().totals();
-            notifications.send(report.made(staged.backup().manifest().backupId(), t.files(), t.bytes(),
-                            imported == null ? t.bytesWritten() : imported.bytesWritten())
-                    .downtime(downtime).warnings(staged.backup().warnings().size()).success(Duration.between(startedAt, Instant.now())));
         }
         return new BackupOutcome(ctx.instance(), config.plan(), specs, runMode, direct, directs, staged, imported, downtime, failure);
     }

@@ -3,6 +3,7 @@ package dev.owui.backup.app;
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.catalog.Catalog;
 import dev.owui.backup.config.ListConfig;
+import dev.owui.backup.config.Jobs;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.format.BackupId;
 import dev.owui.backup.format.Manifest;
@@ -50,7 +51,7 @@ public final class ListGoal {
     }
 
     PerTarget.Outcomes<Listed> run(ListConfig config, Consumer<PerTarget.Outcome<Listed>> each) {
-        List<TargetSpec> specs = ReadTargets.resolve(c, config.targets(), false).targets();
+        List<TargetSpec> specs = Jobs.read(c.plans(), config.targets(), c.targetSpec()).targets();
         return PerTarget.run(c, "list", specs, this::list, null, each);
     }
 

@@ -12,9 +12,13 @@ import dev.owui.backup.config.RestoreConfig;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.config.VerifyConfig;
 import dev.owui.backup.diff.DiffResult;
+import dev.owui.backup.format.Manifest;
 import dev.owui.backup.notify.Notifications;
 import dev.owui.backup.notify.Report;
+import dev.owui.backup.plan.Plan;
+import dev.owui.backup.repo.engine.RepoBackupRunner;
 import dev.owui.backup.store.LockInfo;
+import dev.owui.backup.store.TargetSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.io.OutputStream;
@@ -53,7 +57,25 @@ public final class Owui {
 
     /** owui:backup: to a plan's targets or one target; the result says what each target got (or why it failed). */
     public BackupOutcome backup(dev.owui.backup.config.BackupConfig c) {
-        return new BackupGoal(context, notifications).run(c);
+        Instant startedAt = Instant.now();
+        BackupOutcome o = new BackupGoal(context).run(c);
+        List<String> urls = o.targets() == null ? List.of() : o.targets().stream().map(TargetSpec::url).toList();
+        Report.Builder report = Report.run(o.instance(), o.plan(), urls, LockInfo.hostName(), o.mode() == null ? Plan.HOT : o.mode(), startedAt);
+        notifications.send(o.failed() ? failed(report, startedAt, o.failure()) : made(report, o).success(Duration.between(startedAt, Instant.now())));
+        return o;
+    }
+
+    /** What a backup that succeeded made: the direct backup, the first of a direct one per target, or the staged capture. */
+    private static Report.Builder made(Report.Builder report, BackupOutcome o) {
+        if (o.direct() != null || !o.directs().isEmpty()) {
+            RepoBackupRunner.Result r = o.direct() != null ? o.direct().backup() : o.firstOfDirects();
+            Manifest.Totals t = r.head().totals();
+            return report.made(r.backupId(), t.files(), t.bytes(), r.bytesWritten()).warnings(r.warnings().size());
+        }
+        Manifest.Totals t = o.staged().backup().manifest().totals();
+        return report.made(o.staged().backup().manifest().backupId(), t.files(), t.bytes(),
+                        o.imported() == null ? t.bytesWritten() : o.imported().bytesWritten())
+                .downtime(o.downtime()).warnings(o.staged().backup().warnings().size());
     }
 
     /**
@@ -73,15 +95,15 @@ public final class Owui {
         try {
             o = new SnapshotGoal(context).run(c);
         } catch (RuntimeException e) {
-            notifications.send(report.failure(Duration.between(startedAt, Instant.now()), errorLine(e)));
+            notifications.send(failed(report, startedAt, e));
             throw e;
         }
-        Duration took = Duration.between(startedAt, Instant.now());
         if (o.failed()) {
-            notifications.send(report.failure(took, errorLine(o.failure())));
+            notifications.send(failed(report, startedAt, o.failure()));
         } else {
             SnapshotOutcome.Made m = o.made();
-            notifications.send(report.made(m.backupId(), m.files(), m.bytes(), m.written()).downtime(o.downtime()).warnings(m.warnings()).success(took));
+            notifications.send(report.made(m.backupId(), m.files(), m.bytes(), m.written()).downtime(o.downtime()).warnings(m.warnings())
+                    .success(Duration.between(startedAt, Instant.now())));
         }
         return o;
     }
@@ -100,10 +122,14 @@ public final class Owui {
         try {
             return step.get();
         } catch (RuntimeException e) {
-            notifications.send(Report.run(instance, plan, List.of(), LockInfo.hostName(), mode, startedAt)
-                    .failure(Duration.between(startedAt, Instant.now()), errorLine(e)));
+            notifications.send(failed(Report.run(instance, plan, List.of(), LockInfo.hostName(), mode, startedAt), startedAt, e));
             throw e;
         }
+    }
+
+    /** The notification of a run begun at {@code startedAt} that failed with {@code e}: the backup, snapshot and copy goals' and their set-up's. */
+    static Report failed(Report.Builder report, Instant startedAt, RuntimeException e) {
+        return report.failure(Duration.between(startedAt, Instant.now()), errorLine(e));
     }
 
     /** A failure as a notification's one line: an expected failure's message, anything else as an unexpected error. */
@@ -127,11 +153,10 @@ public final class Owui {
     public CopyResult copy(CopyConfig config) {
         Instant startedAt = Instant.now();
         CopyResult r = new CopyGoal(context).run(config);
-        Duration took = Duration.between(startedAt, Instant.now());
         RuntimeException e = r.failure();
         Report.Builder report = Report.run(r.instance(), r.plan(), r.where(), LockInfo.hostName(), "copy", startedAt);
-        notifications.send(e == null ? report.made(r.newest(), r.files(), r.bytesTotal(), r.bytesSent()).success(took)
-                : report.failure(took, errorLine(e)));
+        notifications.send(e == null ? report.made(r.newest(), r.files(), r.bytesTotal(), r.bytesSent()).success(Duration.between(startedAt, Instant.now()))
+                : failed(report, startedAt, e));
         return r;
     }
 

@@ -39,7 +39,7 @@ public final class PruneGoal {
     }
 
     PerTarget.Outcomes<Pruned> run(PruneConfig config, Consumer<PerTarget.Outcome<Pruned>> each) {
-        Jobs.Job r = ReadTargets.resolve(c, config.targets(), true);
+        Jobs.Job r = Jobs.prune(c.plans(), config.targets(), c.targetSpec());
         Policy policy = config.rules() != null ? config.rules() : r.plan().retention();
         if (policy == null) {
             throw new OwuiException("plan '" + r.plan().id() + "' has no retention (it keeps every backup)",

@@ -2,6 +2,7 @@ package dev.owui.backup.app;
 
 import dev.owui.backup.OwuiException;
 import dev.owui.backup.catalog.Catalog;
+import dev.owui.backup.config.Jobs;
 import dev.owui.backup.config.RunContext;
 import dev.owui.backup.config.VerifyConfig;
 import dev.owui.backup.repo.Repository;
@@ -88,7 +89,7 @@ public final class VerifyGoal {
     }
 
     PerTarget.Outcomes<Verified> run(VerifyConfig config, Consumer<PerTarget.Outcome<Verified>> each) {
-        List<TargetSpec> specs = ReadTargets.resolve(c, config.targets(), false).targets();
+        List<TargetSpec> specs = Jobs.read(c.plans(), config.targets(), c.targetSpec()).targets();
         return PerTarget.run(c, "verify", specs, (spec, t) -> verify(spec, t, config), Verified::failure, each);
     }
 

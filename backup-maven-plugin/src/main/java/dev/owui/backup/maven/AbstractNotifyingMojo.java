@@ -79,10 +79,4 @@ abstract class AbstractNotifyingMojo extends AbstractStoreMojo {
         Notifications n = notifications(engineLog());
         return Owui.setUp(n, instance, plan, mode, () -> new Configured<>(new Owui(runContext(), n), config.get()));
     }
-
-    /** The facade with this goal's notifiers (for a goal without a configuration to build). */
-    @Override
-    protected Owui owui() {
-        return owui(null, plan, () -> null).owui();
-    }
 }

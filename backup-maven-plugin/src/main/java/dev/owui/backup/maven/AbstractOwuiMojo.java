@@ -276,8 +276,27 @@ abstract class AbstractOwuiMojo extends AbstractMojo {
     /** What every goal's run shares, built once from the parameters (see {@link dev.owui.backup.config.RunContext}). */
     protected dev.owui.backup.config.RunContext runContext() {
         EngineLog log = engineLog();
-        return new dev.owui.backup.config.RunContext(instance, targetContext(), this::targetSpec, planBook(), zone(), this::decryptionKeys,
+        return new dev.owui.backup.config.RunContext(instance, targetContext(), this::targetSpec, planBook(), zone(), keysOnce(),
                 home().resolve(".cache/owui-backup"), log);
+    }
+
+    /**
+     * {@link #decryptionKeys} read on first use and kept: a run asks for the keys at each target and
+     * step, and the passphrase and secret key file need reading once. A read that fails is not kept,
+     * so each ask fails the same way.
+     */
+    private java.util.function.Supplier<dev.owui.backup.codec.DecryptionKeys> keysOnce() {
+        return new java.util.function.Supplier<>() {
+            private dev.owui.backup.codec.DecryptionKeys keys;
+
+            @Override
+            public synchronized dev.owui.backup.codec.DecryptionKeys get() {
+                if (keys == null) {
+                    keys = decryptionKeys();
+                }
+                return keys;
+            }
+        };
     }
 
     /** The facade over the engine, with this goal's context; a goal that does not notify builds no notifiers. */
