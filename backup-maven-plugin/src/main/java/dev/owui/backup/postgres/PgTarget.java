@@ -38,13 +38,7 @@ public record PgTarget(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
         return new PgTarget(database, pgvector, tools, f, jobs, schema, dumpsTo);
     }
 
-    public PgTarget withPgvector(DatabaseUrl url) {
-        return new PgTarget(database, url, tools, force, jobs, schema, dumpsTo);
-    }
 
-    public PgTarget withTools(PgTools t) {
-        return new PgTarget(database, pgvector, t, force, jobs, schema, dumpsTo);
-    }
 
     public PgTarget withDumpsTo(Path folder) {
         return new PgTarget(database, pgvector, tools, force, jobs, schema, folder);
