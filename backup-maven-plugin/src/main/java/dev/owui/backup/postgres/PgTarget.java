@@ -24,6 +24,14 @@ public record PgTarget(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
         jobs = Math.max(1, jobs);
     }
 
+    /**
+     * What an instance's environment names ({@link OpenWebUiDatabases}): its Open WebUI database,
+     * the pgvector one when separate, and its schema; one pg_restore job, nothing renamed aside.
+     */
+    public static PgTarget of(OpenWebUiDatabases dbs, PgTools tools) {
+        return new PgTarget(dbs.database(), dbs.pgvectorDatabase(), tools, false, 1, dbs.schema(), null);
+    }
+
     /** Into {@code database} (created when missing, refused when it holds tables). */
     public static PgTarget into(DatabaseUrl database) {
         return new PgTarget(database, null, null, false, 1, null, null);
@@ -39,6 +47,10 @@ public record PgTarget(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
     }
 
 
+
+    public PgTarget withJobs(int j) {
+        return new PgTarget(database, pgvector, tools, force, j, schema, dumpsTo);
+    }
 
     public PgTarget withDumpsTo(Path folder) {
         return new PgTarget(database, pgvector, tools, force, jobs, schema, folder);
