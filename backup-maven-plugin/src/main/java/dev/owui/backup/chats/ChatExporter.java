@@ -27,14 +27,11 @@ import dev.owui.backup.report.EngineLog;
 import dev.owui.backup.store.Hashing;
 import dev.owui.backup.store.PrivateFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,7 +40,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -259,15 +255,9 @@ public final class ChatExporter {
 
     /** The database must be the one the manifest describes, before anything is read from it. */
     private static void check(String backupId, String path, long size, String sha256, Path local) throws IOException {
-        MessageDigest sha = Hashing.newSha256();
-        long n = 0;
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = new DigestInputStream(Files.newInputStream(local), sha)) {
-            for (int r; (r = in.read(buf)) > 0; ) {
-                n += r;
-            }
-        }
-        String got = HexFormat.of().formatHex(sha.digest());
+        dev.owui.backup.store.BackupWriter.Stored s = Hashing.sha256(local);
+        long n = s.size();
+        String got = s.sha256();
         if (n != size || !got.equals(sha256)) {
             throw new OwuiException("backup " + backupId + " is damaged: " + path + " does not match its manifest (size " + n + " vs "
                     + size + ", SHA-256 " + got + " vs " + sha256 + ")", "run owui:verify, and export from another backup (owui:list)");

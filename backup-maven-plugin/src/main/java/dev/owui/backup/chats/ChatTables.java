@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * An Open WebUI database as {@link ChatExporter} reads it, whichever engine holds it: webui.db
@@ -28,28 +29,15 @@ public interface ChatTables {
 
     /** webui.db. */
     static ChatTables sqlite(Connection c) {
-        return new ChatTables() {
-            @Override
-            public Connection connection() {
-                return c;
-            }
-
-            @Override
-            public String table(String name) {
-                return quote(name);
-            }
-
-            @Override
-            public Set<String> columns(String table) throws SQLException {
-                Set<String> out = new LinkedHashSet<>();
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(" + quote(table) + ")")) {
-                    while (r.next()) {
-                        out.add(r.getString("name"));
-                    }
+        return new Engine(c, ChatTables::quote, table -> {
+            Set<String> out = new LinkedHashSet<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(" + quote(table) + ")")) {
+                while (r.next()) {
+                    out.add(r.getString("name"));
                 }
-                return out;
             }
-        };
+            return out;
+        });
     }
 
     /**
@@ -58,33 +46,39 @@ public interface ChatTables {
      */
     static ChatTables postgres(Connection c, String schema) throws SQLException {
         String in = schema != null ? schema : chatSchema(c);
-        return new ChatTables() {
-            @Override
-            public Connection connection() {
-                return c;
-            }
-
-            @Override
-            public String table(String name) {
-                return quote(in) + "." + quote(name);
-            }
-
-            @Override
-            public Set<String> columns(String table) throws SQLException {
-                Set<String> out = new LinkedHashSet<>();
-                try (PreparedStatement s = c.prepareStatement("SELECT column_name FROM information_schema.columns"
-                        + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
-                    s.setString(1, in);
-                    s.setString(2, table);
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            out.add(r.getString(1));
-                        }
+        return new Engine(c, name -> quote(in) + "." + quote(name), table -> {
+            Set<String> out = new LinkedHashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT column_name FROM information_schema.columns"
+                    + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+                s.setString(1, in);
+                s.setString(2, table);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(r.getString(1));
                     }
                 }
-                return out;
             }
-        };
+            return out;
+        });
+    }
+
+    /** How one engine lists a table's columns. */
+    @FunctionalInterface
+    interface Columns {
+        Set<String> of(String table) throws SQLException;
+    }
+
+    /** The one implementation: the two engines differ only in how a table is named and its columns listed. */
+    record Engine(Connection connection, UnaryOperator<String> naming, Columns columnLister) implements ChatTables {
+        @Override
+        public String table(String name) {
+            return naming.apply(name);
+        }
+
+        @Override
+        public Set<String> columns(String table) throws SQLException {
+            return columnLister.of(table);
+        }
     }
 
     private static String chatSchema(Connection c) throws SQLException {

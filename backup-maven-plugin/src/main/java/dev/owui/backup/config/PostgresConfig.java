@@ -123,12 +123,15 @@ public record PostgresConfig(OpenWebUiDatabases databases, PgTools tools, int jo
      * with {@code force}; pg_restore runs with owui.pgJobs jobs.
      */
     public PgTarget restoreInto(boolean force) {
-        return new PgTarget(databases.database(), databases.pgvectorDatabase(), tools, force, jobs, databases.schema(), null);
+        return PgTarget.of(databases, tools).withForce(force).withJobs(jobs);
     }
 
-    /** The server whose scratch database a verify restores each dump into. */
+    /**
+     * The server whose scratch database a verify (or export-chats) restores a dump into: only its
+     * database (the server), schema and tools are read; pg_restore in one transaction.
+     */
     public PgTarget scratchServer() {
-        return new PgTarget(databases.database(), null, tools, false, 1, databases.schema(), null);
+        return PgTarget.of(databases, tools);
     }
 
     @Override

@@ -46,9 +46,6 @@ public record PgSource(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
         return new PgSource(dbs.database(), dbs.pgvectorDatabase(), tools, null, 1, dbs.schema(), null);
     }
 
-    public PgSource withPgvector(DatabaseUrl url) {
-        return new PgSource(database, url, tools, format, jobs, schema, onSnapshot);
-    }
 
     public PgSource withTools(PgTools t) {
         return new PgSource(database, pgvector, t, format, jobs, schema, onSnapshot);

@@ -24,6 +24,14 @@ public record PgTarget(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
         jobs = Math.max(1, jobs);
     }
 
+    /**
+     * What an instance's environment names ({@link OpenWebUiDatabases}): its Open WebUI database,
+     * the pgvector one when separate, and its schema; one pg_restore job, nothing renamed aside.
+     */
+    public static PgTarget of(OpenWebUiDatabases dbs, PgTools tools) {
+        return new PgTarget(dbs.database(), dbs.pgvectorDatabase(), tools, false, 1, dbs.schema(), null);
+    }
+
     /** Into {@code database} (created when missing, refused when it holds tables). */
     public static PgTarget into(DatabaseUrl database) {
         return new PgTarget(database, null, null, false, 1, null, null);
@@ -38,12 +46,10 @@ public record PgTarget(DatabaseUrl database, DatabaseUrl pgvector, PgTools tools
         return new PgTarget(database, pgvector, tools, f, jobs, schema, dumpsTo);
     }
 
-    public PgTarget withPgvector(DatabaseUrl url) {
-        return new PgTarget(database, url, tools, force, jobs, schema, dumpsTo);
-    }
 
-    public PgTarget withTools(PgTools t) {
-        return new PgTarget(database, pgvector, t, force, jobs, schema, dumpsTo);
+
+    public PgTarget withJobs(int j) {
+        return new PgTarget(database, pgvector, tools, force, j, schema, dumpsTo);
     }
 
     public PgTarget withDumpsTo(Path folder) {

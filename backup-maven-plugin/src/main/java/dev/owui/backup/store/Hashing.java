@@ -25,6 +25,11 @@ public final class Hashing {
         }
     }
 
+    /** The SHA-256 of {@code bytes}, in hex (a piece of a dump, held in memory). */
+    public static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
     /** A 1 MiB buffer per thread for streaming copies and hashes; never held across calls. */
     static byte[] buffer() {
         return BUFFERS.get();

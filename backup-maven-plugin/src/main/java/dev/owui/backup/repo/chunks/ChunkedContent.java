@@ -6,7 +6,6 @@ import dev.owui.backup.repo.Repository;
 import dev.owui.backup.repo.backup.Entry;
 import dev.owui.backup.store.Hashing;
 import java.io.InputStream;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -53,7 +52,7 @@ public final class ChunkedContent {
                 }
                 Entry.Chunk c = chunks.get(next++);
                 byte[] b = repo.objectReader().readAll(c.object(), storage, keys);
-                String sha = HexFormat.of().formatHex(Hashing.newSha256().digest(b));
+                String sha = Hashing.sha256Hex(b);
                 if (b.length != c.size() || c.sha256() != null && !c.sha256().equals(sha)) {
                     throw new OwuiException(what + ": piece " + next + " of " + chunks.size() + " (object " + c.object() + ") decodes to "
                             + b.length + " bytes with SHA-256 " + sha + ", the entry says " + c.size() + " bytes with " + c.sha256(),

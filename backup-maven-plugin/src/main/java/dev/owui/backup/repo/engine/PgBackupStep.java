@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 final class PgBackupStep {
     /** Where the dumps are in a backup's entries: outside the data directory, like the secret key. */
     static final String ROOT = dev.owui.backup.repo.backup.Entry.PG_DUMPS;
-    static final String MAIN = "openwebui";
+    static final String MAIN = BackupHead.PgDump.MAIN; // the role readers look for (PgRestoreStep, PgDumpRead, SnapshotRender)
     static final String PGVECTOR = "pgvector";
 
     /** One file to store: its entry path and the local file. */

@@ -761,7 +761,7 @@ public final class RepoBackupRunner {
                     n++;
                     whole.update(b);
                     size += b.length;
-                    String sha = HexFormat.of().formatHex(dev.owui.backup.store.Hashing.newSha256().digest(b));
+                    String sha = dev.owui.backup.store.Hashing.sha256Hex(b);
                     Entry.Chunk old = previous.get(sha);
                     if (old != null && old.size() == b.length) {
                         pending.add(CompletableFuture.completedFuture(old));

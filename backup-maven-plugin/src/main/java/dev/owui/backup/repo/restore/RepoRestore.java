@@ -30,13 +30,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -434,15 +431,15 @@ public final class RepoRestore {
      */
     private long writeFile(Entry e, DecryptionKeys keys, Path out, String what) throws IOException {
         checkStorage(e, keys, what);
-        MessageDigest sha = Hashing.newSha256();
-        long n;
+        dev.owui.backup.store.BackupWriter.Stored s;
         try (InputStream in = dev.owui.backup.repo.chunks.ChunkedContent.open(repo, e, keys, what);
-             OutputStream os = new DigestOutputStream(Files.newOutputStream(out, RestoreTree.NEW_FILE), sha)) {
-            n = in.transferTo(os);
+             OutputStream os = Files.newOutputStream(out, RestoreTree.NEW_FILE)) {
+            s = Hashing.copy(in, os);
         } catch (OwuiException ex) {
             throw named(what, ex);
         }
-        String actual = HexFormat.of().formatHex(sha.digest());
+        long n = s.size();
+        String actual = s.sha256();
         if (e.size() != null && n != e.size() || !actual.equals(e.sha256())) {
             throw new OwuiException(what + " restores as " + n + " bytes with SHA-256 " + actual + ", the backup says " + e.size()
                     + " bytes with " + e.sha256(), "the backup is damaged: run owui:verify with owui.readData=all and restore another backup");
